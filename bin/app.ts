@@ -1,0 +1,3 @@
+import { buildApp } from '../lib/orders-stack.js';
+
+buildApp().app.synth();

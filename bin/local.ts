@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { startTwin } from '../functions/local/twin.js';
+
+/** `npm start`: the whole system on loopback (SPEC §10). `--memory` keeps nothing on disk. */
+const env = process.env;
+const options = {
+  memory: process.argv.includes('--memory'),
+  dataDir: resolve(env.DATA_DIR ?? '.data'),
+  host: env.HOST ?? '127.0.0.1',
+  port: Number(env.PORT ?? 3000),
+  dynamoDbPort: Number(env.DYNAMODB_PORT ?? 8000),
+  sesPort: Number(env.SES_PORT ?? 8005),
+};
+
+const twin = await startTwin(options).catch((error: Error) => {
+  console.error(`Could not start the local twin: ${error.message}`);
+  process.exit(1);
+});
+
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  await twin.stop();
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('uncaughtException', (error) => {
+  console.error('Uncaught error, stopping the twin:', error);
+  void shutdown(1);
+});
+twin.onEmulatorExit((code) => {
+  if (stopping) return;
+  console.error(`DynamoDB Local exited (code ${code}); stopping the twin.`);
+  void shutdown(1);
+});
+
+console.log(
+  [
+    '',
+    'Local twin is up.',
+    `  API          ${twin.apiUrl}`,
+    `  Dashboard    ${twin.dashboardUrl}`,
+    `  Mail viewer  ${twin.mailViewerUrl}`,
+    `  DynamoDB     ${twin.dynamoDbUrl}`,
+    `  Data         ${options.memory ? 'in memory (nothing is kept)' : options.dataDir}`,
+    twin.seeded ? '  Demo catalog seeded.' : '',
+    'Press Ctrl-C to stop.',
+    '',
+  ]
+    .filter((line) => line !== '')
+    .join('\n'),
+);

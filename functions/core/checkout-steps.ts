@@ -1,0 +1,238 @@
+import type { CheckoutStep } from '../../lib/checkout-steps.js';
+import { offlineOrderNotice, orderReceipt } from './emails.js';
+import type { Order } from './order.js';
+import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
+import { transition } from './transitions.js';
+import { updateOrder } from './update-order.js';
+
+/**
+ * The checkout workflow's task steps (SPEC §6). Each reads the order by id, acts, and records
+ * the result on the order, so that running a step twice changes nothing the second time.
+ */
+export interface StepDeps {
+  readonly orders: OrderRepository;
+  readonly catalog: Catalog;
+  readonly settings: SettingsStore;
+  readonly vault: CardVault;
+  readonly gateway: PaymentGateway;
+  readonly mailer: Mailer;
+  readonly links: Links;
+  readonly clock: Clock;
+}
+
+/** The execution state each step receives: ids and earlier step results, never card data. */
+export interface CheckoutState {
+  readonly orderId: string;
+  readonly cardRef: string | null;
+  readonly onDecline: 'ask' | 'offline';
+  readonly attempt: number;
+  readonly authorization?: AuthorizationResult;
+}
+
+const stockToken = (order: Order, purpose: 'reserve' | 'release') => `${order.id}.${order.stock.round}.${purpose}`;
+const stockLines = (order: Order) => order.items.map(({ sku, quantity }) => ({ sku, quantity }));
+
+/** Releases the order's stock once: the flag flips in the same versioned write, the token dedupes retries. */
+export const releaseStock = async (deps: Pick<StepDeps, 'catalog'>, order: Order): Promise<Order['stock']> => {
+  if (!order.stock.reserved) return order.stock;
+  await deps.catalog.release(stockLines(order), stockToken(order, 'release'));
+  return { reserved: false, round: order.stock.round + 1 };
+};
+
+const system = 'system';
+
+export const createCheckoutSteps = (deps: StepDeps) => {
+  const now = () => deps.clock.now();
+  const holdUntil = async () => new Date(now().getTime() + (await deps.settings.get()).offlineHoldMinutes * 60_000);
+
+  const steps = {
+    async reserveStock(state: CheckoutState) {
+      const order = await deps.orders.get(state.orderId);
+      if (!order) throw new Error('order not found');
+      const paymentMethod = order.payment.method;
+      if (order.stock.reserved) return { reserved: true, paymentMethod, outOfStock: [] };
+      const reservation = await deps.catalog.reserve(stockLines(order), stockToken(order, 'reserve'));
+      if (!reservation.ok) return { reserved: false, paymentMethod, outOfStock: reservation.shortSkus };
+      await updateOrder(deps.orders, order.id, (current) =>
+        current.stock.reserved ? null : { ...current, stock: { ...current.stock, reserved: true }, version: current.version + 1 },
+      );
+      return { reserved: true, paymentMethod, outOfStock: [] };
+    },
+
+    async authorizePayment(state: CheckoutState): Promise<AuthorizationResult> {
+      const order = await deps.orders.get(state.orderId);
+      if (!order) throw new Error('order not found');
+      const recorded = recordedAuthorization(order, state.attempt);
+      if (recorded) return recorded;
+      const card = state.cardRef ? await deps.vault.read(order.id, state.cardRef, now()) : null;
+      if (!card) throw new Error('card not in vault');
+      const result = await deps.gateway.authorize({
+        idempotencyKey: `${order.id}.${state.attempt}`,
+        amountCents: order.totals.totalCents,
+        currency: order.currency,
+        card,
+      });
+      await updateOrder(deps.orders, order.id, (current) => {
+        if (recordedAuthorization(current, state.attempt)) return null;
+        const payment = result.approved
+          ? { ...current.payment, status: 'AUTHORIZED' as const, authorizationCode: result.authorizationCode, declineReason: null }
+          : { ...current.payment, status: 'DECLINED' as const, declineReason: result.declineReason };
+        return {
+          ...current,
+          payment,
+          version: current.version + 1,
+          updatedAt: now().toISOString(),
+          history: [
+            ...current.history,
+            {
+              at: now().toISOString(),
+              type: 'payment_attempt',
+              actor: system,
+              message: result.approved ? `Card authorized (attempt ${state.attempt})` : `Card declined: ${result.declineReason} (attempt ${state.attempt})`,
+              visibleToCustomer: false,
+              data: { attempt: state.attempt, approved: result.approved, ...(result.approved ? {} : { declineReason: result.declineReason }) },
+            },
+          ],
+        };
+      });
+      return result;
+    },
+
+    async placeOrder(state: CheckoutState) {
+      const placed = await updateOrder(deps.orders, state.orderId, (order) => {
+        if (order.status !== 'INCOMPLETE') return null;
+        const method = order.payment.method;
+        const action = method === 'card' ? 'authorizationApproved' : method === 'purchase_order' ? 'placePurchaseOrder' : 'placeEvaluation';
+        return transition(
+          order,
+          action,
+          { heldCard: null },
+          [{ type: 'status', actor: system, message: 'Order placed', visibleToCustomer: true }],
+          now(),
+        );
+      });
+      // An authorized card has done its job: nothing is held once the order is placed.
+      if (state.cardRef) await deps.vault.purge(state.orderId, state.cardRef);
+      return { status: placed.status };
+    },
+
+    async holdCardOffline(state: CheckoutState) {
+      if (!state.cardRef) throw new Error('no card to hold');
+      const cardRef = state.cardRef;
+      await deps.vault.keepWithoutCvc(state.orderId, cardRef, null);
+      // The reservation made by reserveStock carries over: a held order keeps its stock.
+      const held = await updateOrder(deps.orders, state.orderId, (order) => {
+        if (order.status !== 'INCOMPLETE') return null;
+        return transition(
+          order,
+          'holdOffline',
+          {
+            payment: { ...order.payment, status: 'OFFLINE', declineReason: declineReasonOf(state) },
+            heldCard: { ref: cardRef, heldAt: now().toISOString(), expiresAt: null },
+          },
+          [{ type: 'status', actor: system, message: 'Order received; the payment will be processed offline', visibleToCustomer: true }],
+          now(),
+        );
+      });
+      return { status: held.status };
+    },
+
+    async markIncomplete(state: CheckoutState) {
+      const expiresAt = await holdUntil();
+      if (state.cardRef) await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt);
+      const marked = await updateOrder(deps.orders, state.orderId, async (order) => {
+        if (order.status !== 'INCOMPLETE' || (order.payment.status === 'DECLINED' && !order.stock.reserved)) return null;
+        const reason = declineReasonOf(state);
+        return transition(
+          order,
+          'authorizationDeclined',
+          {
+            stock: await releaseStock(deps, order),
+            payment: { ...order.payment, status: 'DECLINED', declineReason: reason },
+            heldCard: state.cardRef ? { ref: state.cardRef, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
+          },
+          [{ type: 'status', actor: system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
+          now(),
+        );
+      });
+      return { status: marked.status };
+    },
+
+    /** Sends the receipt once; a mail failure is recorded for a later retry and never fails the order. */
+    async sendReceipt(state: CheckoutState) {
+      const order = await deps.orders.get(state.orderId);
+      if (!order) throw new Error('order not found');
+      if (order.history.some((e) => e.type === 'email_sent' && e.data?.kind === 'receipt')) return { sent: true };
+      const settings = await deps.settings.get();
+      const emails = [{ kind: 'receipt', email: orderReceipt(order, settings, deps.links.trackOrder(order.id, order.trackingToken)) }];
+      if (order.status === 'OFFLINE_PENDING') emails.push({ kind: 'offline_notice', email: offlineOrderNotice(order, settings, deps.links.dashboardOrder(order.id)) });
+      const outcomes = [];
+      for (const { kind, email } of emails) {
+        if (kind === 'receipt' && order.status === 'OFFLINE_PENDING' && !settings.customerOfflineNotice) continue;
+        outcomes.push(await sendAndRecord(deps, order.id, kind, settings.fromEmail, email));
+      }
+      return { sent: outcomes.every(Boolean) };
+    },
+
+    async compensateCheckout(state: CheckoutState) {
+      if (state.cardRef) await deps.vault.purge(state.orderId, state.cardRef);
+      await updateOrder(deps.orders, state.orderId, async (order) => {
+        if (order.status !== 'INCOMPLETE') return null;
+        if (!order.stock.reserved && order.history.at(-1)?.type === 'checkout_failed') return null;
+        return transition(
+          order,
+          'checkoutFailed',
+          { stock: await releaseStock(deps, order), heldCard: null, payment: { ...order.payment, declineReason: 'internal' } },
+          [{ type: 'checkout_failed', actor: system, message: 'Checkout failed unexpectedly; stock released', visibleToCustomer: false }],
+          now(),
+        );
+      });
+      return { compensated: true };
+    },
+  } satisfies Record<CheckoutStep, (state: CheckoutState) => Promise<unknown>>;
+
+  return steps;
+};
+
+const declineReasonOf = (state: CheckoutState) =>
+  state.authorization && !state.authorization.approved ? state.authorization.declineReason : 'card_declined';
+
+const recordedAuthorization = (order: Order, attempt: number): AuthorizationResult | null => {
+  const entry = order.history.findLast((e) => e.type === 'payment_attempt' && e.data?.attempt === attempt);
+  if (!entry) return null;
+  return entry.data?.approved
+    ? { approved: true, authorizationCode: order.payment.authorizationCode ?? '' }
+    : { approved: false, declineReason: String(entry.data?.declineReason) };
+};
+
+/** Sends one email and appends `email_sent` or `email_failed` to the history. */
+export const sendAndRecord = async (
+  deps: Pick<StepDeps, 'orders' | 'mailer' | 'clock'>,
+  orderId: string,
+  kind: string,
+  from: string,
+  email: Parameters<Mailer['send']>[1],
+): Promise<boolean> => {
+  let error: string | null = null;
+  try {
+    await deps.mailer.send(from, email);
+  } catch (cause) {
+    error = cause instanceof Error ? cause.name : 'unknown';
+  }
+  await updateOrder(deps.orders, orderId, (order) => ({
+    ...order,
+    version: order.version + 1,
+    history: [
+      ...order.history,
+      {
+        at: deps.clock.now().toISOString(),
+        type: error ? 'email_failed' : 'email_sent',
+        actor: system,
+        message: error ? `Email "${email.subject}" failed (${error}); it will be retried` : `Email sent: ${email.subject}`,
+        visibleToCustomer: false,
+        data: { kind, to: email.to.join(', '), ...(error ? { error, pending: true } : {}) },
+      },
+    ],
+  }));
+  return error === null;
+};

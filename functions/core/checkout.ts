@@ -1,0 +1,213 @@
+import { type CardDetails, isExpired, summarizeCard } from './card.js';
+import { AppError, type ErrorDetail } from './errors.js';
+import { computeTotals } from './money.js';
+import { type Address, type Customer, type Order, type OrderLine, cardIsHeld, toOrderView } from './order.js';
+import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
+import { transition } from './transitions.js';
+
+export type CheckoutPayment =
+  | { readonly method: 'card'; readonly card: CardDetails }
+  | { readonly method: 'purchase_order'; readonly poNumber: string };
+
+export interface CheckoutRequest {
+  readonly customer: { readonly email: string; readonly name: string; readonly phone?: string | null };
+  readonly billingAddress: Address;
+  readonly shippingAddress?: Address | null;
+  readonly items: readonly { readonly sku: string; readonly quantity: number }[];
+  readonly payment?: CheckoutPayment | null;
+  readonly onDecline: 'ask' | 'offline';
+  readonly notes?: string | null;
+}
+
+export interface CheckoutDeps {
+  readonly orders: OrderRepository;
+  readonly catalog: Catalog;
+  readonly settings: SettingsStore;
+  readonly vault: CardVault;
+  readonly workflow: CheckoutWorkflow;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
+export type CheckoutOutcome = 'placed' | 'offline' | 'awaiting_payment' | 'awaiting_evaluation';
+
+/** The checkout answer as the wire contract shapes it: 201 with an outcome, or 402 with actions. */
+export type CheckoutResult =
+  | { readonly kind: 'created'; readonly order: Order; readonly outcome: CheckoutOutcome }
+  | { readonly kind: 'declined'; readonly order: Order; readonly declineReason: string; readonly actions: readonly string[] };
+
+const outcomes: Partial<Record<Order['status'], CheckoutOutcome>> = {
+  ORDER_PLACED: 'placed',
+  OFFLINE_PENDING: 'offline',
+  AWAITING_PAYMENT: 'awaiting_payment',
+  AWAITING_EVALUATION: 'awaiting_evaluation',
+};
+
+const cardProblems = (card: CardDetails, now: Date, path: string): ErrorDetail[] =>
+  isExpired(card.expMonth, card.expYear, now) ? [{ path: `${path}.expYear`, message: 'The card has expired.' }] : [];
+
+const priceLines = async (catalog: Catalog, items: CheckoutRequest['items']): Promise<OrderLine[]> => {
+  const products = await catalog.get(items.map((i) => i.sku));
+  const unknown = items.flatMap((item, index) =>
+    products.has(item.sku) ? [] : [{ path: `items.${index}.sku`, message: `Unknown SKU ${item.sku}.` }],
+  );
+  if (unknown.length) throw new AppError('unknown_sku', 'Some items are not in the catalog.', unknown);
+  return items.map((item) => {
+    const product = products.get(item.sku)!;
+    return {
+      sku: product.sku,
+      name: product.name,
+      kind: product.kind,
+      quantity: item.quantity,
+      unitPriceCents: product.priceCents,
+      lineTotalCents: product.priceCents * item.quantity,
+    };
+  });
+};
+
+const outOfStockError = (order: Order, shortSkus: readonly string[]) =>
+  new AppError(
+    'out_of_stock',
+    'Some items are out of stock.',
+    order.items.flatMap((item, index) =>
+      shortSkus.includes(item.sku) ? [{ path: `items.${index}.quantity`, message: `Not enough stock for ${item.sku}.` }] : [],
+    ),
+  );
+
+/**
+ * Runs the checkout workflow for an order in INCOMPLETE and shapes the result. A brand-new
+ * order that could not reserve stock is discarded: the customer never had an order.
+ */
+const runWorkflow = async (deps: CheckoutDeps, order: Order, cardRef: string | null, onDecline: 'ask' | 'offline', isNew: boolean): Promise<CheckoutResult> => {
+  const settings = await deps.settings.get();
+  const run = await deps.workflow.run({
+    orderId: order.id,
+    cardRef,
+    onDecline: onDecline === 'offline' && settings.allowOfflineResubmit ? 'offline' : 'ask',
+    attempt: order.payment.attempt,
+  });
+  if (run.status === 'failed') {
+    throw new AppError('internal', 'The checkout could not be completed and no payment was taken. Please try again.');
+  }
+  if (run.outOfStock.length) {
+    if (isNew) {
+      if (cardRef) await deps.vault.purge(order.id, cardRef);
+      await deps.orders.discard(order.id);
+    }
+    throw outOfStockError(order, run.outOfStock);
+  }
+  const placed = await deps.orders.get(order.id);
+  if (!placed) throw new AppError('internal', 'The order disappeared during checkout.');
+  const outcome = outcomes[placed.status];
+  if (outcome) return { kind: 'created', order: placed, outcome };
+  const canSubmitOffline = settings.allowOfflineResubmit && cardIsHeld(placed, deps.clock.now());
+  return {
+    kind: 'declined',
+    order: placed,
+    declineReason: placed.payment.declineReason ?? 'card_declined',
+    actions: canSubmitOffline ? ['retry_payment', 'submit_offline'] : ['retry_payment'],
+  };
+};
+
+export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> => {
+  const now = deps.clock.now();
+  const settings = await deps.settings.get();
+  const items = await priceLines(deps.catalog, request.items);
+  const totals = computeTotals(items, settings);
+  const payment = request.payment ?? null;
+  if (totals.totalCents > 0 && !payment) {
+    throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'payment', message: 'A payment is required for this order.' }]);
+  }
+  // An order of evaluation items only costs nothing yet: any payment given is not used.
+  const usedPayment = totals.totalCents > 0 ? payment : null;
+  if (usedPayment?.method === 'card') {
+    const problems = cardProblems(usedPayment.card, now, 'payment.card');
+    if (problems.length) throw new AppError('validation_failed', 'The request is invalid.', problems);
+  }
+
+  const id = deps.ids.orderId();
+  const cardRef = usedPayment?.method === 'card' ? await deps.vault.hold(id, usedPayment.card, new Date(now.getTime() + settings.offlineHoldMinutes * 60_000)) : null;
+  const customer: Customer = { email: request.customer.email, name: request.customer.name, phone: request.customer.phone ?? null };
+  const at = now.toISOString();
+  const order: Order = {
+    id,
+    status: 'INCOMPLETE',
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    customer,
+    billingAddress: request.billingAddress,
+    shippingAddress: request.shippingAddress ?? null,
+    items,
+    currency: settings.currency,
+    totals,
+    payment: {
+      method: usedPayment?.method ?? 'none',
+      status: 'NONE',
+      card: usedPayment?.method === 'card' ? summarizeCard(usedPayment.card) : null,
+      authorizationCode: null,
+      declineReason: null,
+      poNumber: usedPayment?.method === 'purchase_order' ? usedPayment.poNumber : null,
+      invoiceNumber: null,
+      attempt: usedPayment?.method === 'card' ? 1 : 0,
+    },
+    shipments: [],
+    notes: request.notes ?? null,
+    supersedes: null,
+    supersededBy: null,
+    history: [{ at, type: 'created', actor: 'customer', message: 'Order submitted', visibleToCustomer: false }],
+    trackingToken: deps.ids.token(),
+    stock: { reserved: false, round: 0 },
+    heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: null } : null,
+  };
+  await deps.orders.create(order);
+  return runWorkflow(deps, order, cardRef, request.onDecline, true);
+};
+
+/** Retries a card on an INCOMPLETE order through the same workflow (SPEC §4.2). */
+export const retryPayment = async (
+  deps: CheckoutDeps,
+  order: Order,
+  request: { readonly card: CardDetails; readonly onDecline: 'ask' | 'offline' },
+): Promise<CheckoutResult> => {
+  const now = deps.clock.now();
+  const problems = cardProblems(request.card, now, 'payment.card');
+  if (problems.length) throw new AppError('validation_failed', 'The request is invalid.', problems);
+  const settings = await deps.settings.get();
+  const cardRef = await deps.vault.hold(order.id, request.card, new Date(now.getTime() + settings.offlineHoldMinutes * 60_000));
+  const previousRef = order.heldCard?.ref;
+  const attempt = order.payment.attempt + 1;
+  const next = transition(
+    order,
+    'retryPayment',
+    {
+      payment: { ...order.payment, method: 'card', card: summarizeCard(request.card), attempt, declineReason: null, status: 'NONE' },
+      heldCard: { ref: cardRef, heldAt: now.toISOString(), expiresAt: null },
+    },
+    [{ type: 'payment_retry', actor: 'customer', message: `Payment attempt ${attempt} started`, visibleToCustomer: false }],
+    now,
+  );
+  await deps.orders.save(next);
+  if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
+  return runWorkflow(deps, next, cardRef, request.onDecline, false);
+};
+
+export const checkoutResponse = (result: CheckoutResult) =>
+  result.kind === 'created'
+    ? { status: 201, body: { order: toOrderView(result.order, 'customer'), trackingToken: result.order.trackingToken, outcome: result.outcome } }
+    : {
+        status: 402,
+        body: {
+          error: {
+            code: 'payment_declined',
+            message:
+              result.declineReason === 'gateway_unavailable'
+                ? 'The payment could not be processed right now; no money was taken.'
+                : 'The card was declined.',
+            declineReason: result.declineReason,
+          },
+          order: toOrderView(result.order, 'customer'),
+          trackingToken: result.order.trackingToken,
+          actions: result.actions,
+        },
+      };

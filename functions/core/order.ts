@@ -1,0 +1,160 @@
+import type { CardSummary } from './card.js';
+import type { Totals } from './money.js';
+import { type OrderStatus, type PaymentStatus, paidPaymentStatuses, statusLabels } from './status.js';
+
+export interface Address {
+  readonly line1: string;
+  readonly line2: string | null;
+  readonly city: string;
+  readonly region: string | null;
+  readonly postalCode: string;
+  readonly country: string;
+}
+
+export interface Customer {
+  readonly email: string;
+  readonly name: string;
+  readonly phone: string | null;
+}
+
+export type ProductKind = 'standard' | 'evaluation';
+
+export interface OrderLine {
+  readonly sku: string;
+  readonly name: string;
+  readonly kind: ProductKind;
+  readonly quantity: number;
+  readonly unitPriceCents: number;
+  readonly lineTotalCents: number;
+}
+
+export type PaymentMethod = 'card' | 'purchase_order' | 'recorded' | 'none';
+
+export interface Payment {
+  readonly method: PaymentMethod;
+  readonly status: PaymentStatus;
+  readonly card: CardSummary | null;
+  readonly authorizationCode: string | null;
+  readonly declineReason: string | null;
+  readonly poNumber: string | null;
+  readonly invoiceNumber: string | null;
+  /** Number of the latest authorization attempt, so a re-run step can answer from the record. */
+  readonly attempt: number;
+}
+
+export interface Shipment {
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  readonly shippedAt: string;
+}
+
+export interface HistoryEntry {
+  readonly at: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly message: string;
+  readonly visibleToCustomer: boolean;
+  readonly data?: Record<string, unknown>;
+}
+
+/** Where the encrypted card is held, if anywhere; `expiresAt` null means held until processed. */
+export interface HeldCard {
+  readonly ref: string;
+  readonly heldAt: string;
+  readonly expiresAt: string | null;
+}
+
+/** The stored order. Only `toOrderView` decides what leaves the system. */
+export interface Order {
+  readonly id: string;
+  readonly status: OrderStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+  readonly customer: Customer;
+  readonly billingAddress: Address;
+  readonly shippingAddress: Address | null;
+  readonly items: readonly OrderLine[];
+  readonly currency: string;
+  readonly totals: Totals;
+  readonly payment: Payment;
+  readonly shipments: readonly Shipment[];
+  readonly notes: string | null;
+  readonly supersedes: string | null;
+  readonly supersededBy: string | null;
+  readonly history: readonly HistoryEntry[];
+  readonly trackingToken: string;
+  /** Stock reservation: `round` increments on every release so each reservation is applied once. */
+  readonly stock: { readonly reserved: boolean; readonly round: number };
+  readonly heldCard: HeldCard | null;
+}
+
+export const orderFlags = (order: Order) => ({
+  sent: order.status !== 'INCOMPLETE',
+  invoiced: order.payment.invoiceNumber !== null,
+  paid: paidPaymentStatuses.includes(order.payment.status),
+  dispatched: order.shipments.length > 0,
+  cancelled: order.status === 'CANCELLED',
+});
+
+/** A held card counts only while its hold window lasts; TTL clean-up lags, so reads decide. */
+export const cardIsHeld = (order: Order, now: Date): boolean =>
+  order.heldCard !== null && (order.heldCard.expiresAt === null || Date.parse(order.heldCard.expiresAt) > now.getTime());
+
+export type Audience = 'customer' | 'staff';
+
+/** The wire `Order` without its history, as order lists show it. Customers see brand + last 4; staff also the BIN. */
+export const toOrderSummary = (order: Order, audience: Audience) => {
+  const card = order.payment.card;
+  return {
+    id: order.id,
+    status: order.status,
+    statusLabel: statusLabels[order.status],
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    version: order.version,
+    customer: { email: order.customer.email, name: order.customer.name },
+    billingAddress: order.billingAddress,
+    shippingAddress: order.shippingAddress,
+    items: order.items.map(({ sku, name, quantity, unitPriceCents, lineTotalCents }) => ({
+      sku,
+      name,
+      quantity,
+      unitPriceCents,
+      lineTotalCents,
+    })),
+    currency: order.currency,
+    totals: order.totals,
+    payment: {
+      method: order.payment.method,
+      status: order.payment.status,
+      card: card && {
+        brand: card.brand,
+        ...(audience === 'staff' ? { bin: card.bin } : {}),
+        last4: card.last4,
+        expMonth: card.expMonth,
+        expYear: card.expYear,
+      },
+      authorizationCode: order.payment.authorizationCode,
+      declineReason: order.payment.declineReason,
+      poNumber: order.payment.poNumber,
+      invoiceNumber: order.payment.invoiceNumber,
+    },
+    shipments: order.shipments,
+    flags: orderFlags(order),
+    supersedes: order.supersedes,
+    supersededBy: order.supersededBy,
+  };
+};
+
+/** The wire `Order` (SPEC §5.1): customers see only customer-visible history, staff all of it with its data. */
+export const toOrderView = (order: Order, audience: Audience) => {
+  const history = order.history
+    .filter((entry) => audience === 'staff' || entry.visibleToCustomer)
+    .map(({ at, type, actor, message, visibleToCustomer, data }) =>
+      audience === 'staff' && data ? { at, type, actor, message, visibleToCustomer, data } : { at, type, actor, message, visibleToCustomer },
+    );
+  return { ...toOrderSummary(order, audience), history };
+};
+
+export type OrderView = ReturnType<typeof toOrderView>;

@@ -1,0 +1,116 @@
+import type { CardDetails } from './card.js';
+import type { Order, ProductKind } from './order.js';
+import type { Settings } from './settings.js';
+
+export interface Product {
+  readonly sku: string;
+  readonly name: string;
+  readonly priceCents: number;
+  readonly kind: ProductKind;
+  readonly stock: number;
+}
+
+export interface StockLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+export type Reservation = { readonly ok: true } | { readonly ok: false; readonly shortSkus: readonly string[] };
+
+export interface Catalog {
+  list(): Promise<Product[]>;
+  get(skus: readonly string[]): Promise<Map<string, Product>>;
+  put(product: Product): Promise<void>;
+  /** Decrements every line or none; `token` makes a repeated call with the same token a no-op. */
+  reserve(lines: readonly StockLine[], token: string): Promise<Reservation>;
+  release(lines: readonly StockLine[], token: string): Promise<void>;
+}
+
+export interface OrderRepository {
+  create(order: Order): Promise<void>;
+  get(id: string): Promise<Order | null>;
+  /** Writes `next` only if the stored version is `next.version - 1`; otherwise throws `VersionConflict`. */
+  save(next: Order): Promise<void>;
+  /** Removes an order that never became one (out of stock at checkout). */
+  discard(id: string): Promise<void>;
+}
+
+export class VersionConflict extends Error {
+  override readonly name = 'VersionConflict';
+}
+
+export interface SettingsStore {
+  get(): Promise<Settings>;
+  put(settings: Settings): Promise<void>;
+}
+
+/** Field-level encrypted card storage, bound to the order by encryption context. */
+export interface CardVault {
+  /** Encrypts the card (the CVC separately) and returns its reference. */
+  hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string>;
+  /** The decrypted card, or null when purged or past its expiry. */
+  read(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
+  /** Deletes the CVC and sets how long the card stays held. */
+  keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null): Promise<void>;
+  purge(orderId: string, ref: string): Promise<void>;
+}
+
+export type AuthorizationResult =
+  | { readonly approved: true; readonly authorizationCode: string }
+  | { readonly approved: false; readonly declineReason: string };
+
+/** Thrown for transient gateway failures; the workflow retries on this error name. */
+export class GatewayUnavailable extends Error {
+  override readonly name = 'GatewayUnavailable';
+}
+
+export interface PaymentGateway {
+  authorize(request: {
+    readonly idempotencyKey: string;
+    readonly amountCents: number;
+    readonly currency: string;
+    readonly card: CardDetails;
+  }): Promise<AuthorizationResult>;
+}
+
+export interface Email {
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface Mailer {
+  send(from: string, email: Email): Promise<void>;
+}
+
+export interface CheckoutRun {
+  readonly orderId: string;
+  readonly cardRef: string | null;
+  readonly onDecline: 'ask' | 'offline';
+  readonly attempt: number;
+}
+
+/** What the workflow answers; the order record itself is the source of truth for the rest. */
+export type CheckoutRunResult =
+  | { readonly status: 'succeeded'; readonly outOfStock: readonly string[] }
+  | { readonly status: 'failed'; readonly error: string };
+
+export interface CheckoutWorkflow {
+  run(input: CheckoutRun): Promise<CheckoutRunResult>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  orderId(): string;
+  token(): string;
+}
+
+/** Links in emails: the customer's tracking page and the staff dashboard. */
+export interface Links {
+  trackOrder(orderId: string, token: string): string;
+  dashboardOrder(orderId: string): string;
+}

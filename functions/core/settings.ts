@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Store settings (SPEC §5.2) with their ranges; a partial update is merged, then re-validated. */
+export const settingsSchema = z
+  .object({
+    storeName: z.string().trim().min(1).max(100),
+    fromEmail: z.email(),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+    allowOfflineResubmit: z.boolean(),
+    offlineHoldMinutes: z.number().int().min(1).max(1440),
+    customerOfflineNotice: z.boolean(),
+    stuckAfterSeconds: z.number().int().min(1).max(604800),
+    csrEmails: z.array(z.email()).min(1).max(20),
+    flatShippingCents: z.number().int().min(0),
+    taxRateBps: z.number().int().min(0).max(10000),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Settings = {
+  storeName: 'Demo Store',
+  fromEmail: 'orders@example.com',
+  currency: 'USD',
+  allowOfflineResubmit: true,
+  offlineHoldMinutes: 30,
+  customerOfflineNotice: true,
+  stuckAfterSeconds: 900,
+  csrEmails: ['csr@example.com'],
+  flatShippingCents: 0,
+  taxRateBps: 0,
+};

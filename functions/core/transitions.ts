@@ -1,0 +1,81 @@
+import { AppError } from './errors.js';
+import type { HistoryEntry, Order } from './order.js';
+import { type OrderStatus, orderStatuses, statusLabels } from './status.js';
+
+/**
+ * The order process as a transition table (SPEC §4.2): for each action, the statuses it may
+ * start from and the status it leads to. Every pair not listed is an invalid transition.
+ */
+type Target = OrderStatus | ((order: Order) => OrderStatus);
+
+const openStatuses = orderStatuses.filter((s) => s !== 'COMPLETED' && s !== 'CANCELLED');
+const fromEach = (statuses: readonly OrderStatus[], to: (from: OrderStatus) => Target) =>
+  Object.fromEntries(statuses.map((s) => [s, to(s)])) as Partial<Record<OrderStatus, Target>>;
+
+export const orderProcess = {
+  // Checkout workflow outcomes: every checkout (new or retried) starts from INCOMPLETE.
+  authorizationApproved: { INCOMPLETE: 'ORDER_PLACED' },
+  authorizationDeclined: { INCOMPLETE: 'INCOMPLETE' },
+  holdOffline: { INCOMPLETE: 'OFFLINE_PENDING' },
+  placePurchaseOrder: { INCOMPLETE: 'AWAITING_PAYMENT' },
+  placeEvaluation: { INCOMPLETE: 'AWAITING_EVALUATION' },
+  recordPaidOrder: { INCOMPLETE: 'ORDER_PLACED' },
+  checkoutFailed: { INCOMPLETE: 'INCOMPLETE' },
+  // Customer actions.
+  retryPayment: { INCOMPLETE: 'INCOMPLETE' },
+  submitOffline: { INCOMPLETE: 'OFFLINE_PENDING' },
+  acceptQuote: { AWAITING_CUSTOMER_APPROVAL: 'CANCELLED' },
+  rejectQuote: { AWAITING_CUSTOMER_APPROVAL: 'CANCELLED' },
+  // Back office and fulfillment.
+  approve: { OFFLINE_PENDING: 'ORDER_PLACED' },
+  fulfillmentAccepted: { ORDER_PLACED: 'IN_PROCESS', AWAITING_PAYMENT: 'AWAITING_PAYMENT' },
+  fulfillmentManual: { ORDER_PLACED: 'IN_PROCESS' },
+  ship: { IN_PROCESS: 'SHIPPED', AWAITING_PAYMENT: 'AWAITING_PAYMENT' },
+  invoice: { AWAITING_PAYMENT: 'AWAITING_PAYMENT' },
+  markPaid: { AWAITING_PAYMENT: (order) => (order.shipments.length > 0 ? 'COMPLETED' : 'IN_PROCESS') },
+  complete: { SHIPPED: 'COMPLETED' },
+  quote: { AWAITING_EVALUATION: 'AWAITING_CUSTOMER_APPROVAL' },
+  cancel: fromEach(openStatuses, () => 'CANCELLED'),
+  note: fromEach(orderStatuses, (s) => s),
+} satisfies Record<string, Partial<Record<OrderStatus, Target>>>;
+
+export type OrderAction = keyof typeof orderProcess;
+
+export const canApply = (status: OrderStatus, action: OrderAction): boolean =>
+  (orderProcess[action] as Partial<Record<OrderStatus, Target>>)[status] !== undefined;
+
+/** The status `action` leads to from the order's current status, or `409 invalid_transition`. */
+export const nextStatus = (order: Order, action: OrderAction): OrderStatus => {
+  const target = (orderProcess[action] as Partial<Record<OrderStatus, Target>>)[order.status];
+  if (target === undefined) {
+    throw new AppError('invalid_transition', `Cannot ${describeAction(action)} an order that is ${statusLabels[order.status]}.`);
+  }
+  return typeof target === 'function' ? target(order) : target;
+};
+
+const describeAction = (action: OrderAction) => action.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
+export type OrderChanges = Partial<Omit<Order, 'id' | 'status' | 'version' | 'history' | 'createdAt' | 'updatedAt'>>;
+
+/**
+ * Applies `action` with its field changes and appends the history entries. The result has the
+ * next version; the repository writes it only if the stored version is still `order.version`.
+ */
+export const transition = (
+  order: Order,
+  action: OrderAction,
+  changes: OrderChanges,
+  entries: readonly Omit<HistoryEntry, 'at'>[],
+  now: Date,
+): Order => {
+  const status = nextStatus({ ...order, ...changes } as Order, action);
+  const at = now.toISOString();
+  return {
+    ...order,
+    ...changes,
+    status,
+    version: order.version + 1,
+    updatedAt: at,
+    history: [...order.history, ...entries.map((entry) => ({ at, ...entry }))],
+  };
+};

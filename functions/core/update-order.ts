@@ -1,0 +1,29 @@
+import { notFound } from './errors.js';
+import type { Order } from './order.js';
+import { type OrderRepository, VersionConflict } from './ports.js';
+
+const maxAttempts = 5;
+
+/**
+ * Read-modify-write for automated steps: `change` returns the next order, or null when the
+ * order is already where it should be (which is what makes repeated steps idempotent).
+ * A concurrent writer makes it re-read and decide again.
+ */
+export const updateOrder = async (
+  orders: OrderRepository,
+  id: string,
+  change: (order: Order) => Order | null | Promise<Order | null>,
+): Promise<Order> => {
+  for (let attempt = 1; ; attempt++) {
+    const current = await orders.get(id);
+    if (!current) throw notFound();
+    const next = await change(current);
+    if (!next) return current;
+    try {
+      await orders.save(next);
+      return next;
+    } catch (error) {
+      if (!(error instanceof VersionConflict) || attempt >= maxAttempts) throw error;
+    }
+  }
+};

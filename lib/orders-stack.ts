@@ -1,0 +1,121 @@
+import { App, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { checkoutSteps } from './checkout-steps.js';
+import { OrdersApi } from './constructs/api.js';
+import { CardKey } from './constructs/card-key.js';
+import { CheckoutFunctions } from './constructs/checkout-functions.js';
+import { CheckoutWorkflow } from './constructs/checkout-workflow.js';
+import { NodeFunction } from './constructs/node-function.js';
+import { Notifications } from './constructs/notifications.js';
+import { DataTables } from './constructs/tables.js';
+
+export interface OrdersStackProps extends StackProps {
+  /** Sender address of customer emails (`MAIL_FROM`) and the SES identity. */
+  readonly fromEmail: string;
+  /** Verify the sender's whole domain in SES rather than the single address. */
+  readonly verifyMailDomain?: boolean;
+  /** Public storefront URL used for order links in emails (`STORE_URL`). */
+  readonly storeUrl?: string;
+}
+
+export class OrdersStack extends Stack {
+  readonly tables: DataTables;
+  readonly cardKey: CardKey;
+  readonly checkoutFunctions: CheckoutFunctions;
+  readonly checkout: CheckoutWorkflow;
+  readonly storefront: NodeFunction;
+  readonly api: OrdersApi;
+
+  constructor(scope: Construct, id: string, props: OrdersStackProps) {
+    super(scope, id, props);
+    this.tables = new DataTables(this, 'Tables');
+    this.cardKey = new CardKey(this, 'CardKey');
+    const mail = new Notifications(this, 'Notifications', { fromEmail: props.fromEmail, verifyDomain: props.verifyMailDomain });
+
+    const environment: Record<string, string> = {
+      ...this.tables.environment,
+      CARD_KEY_ARN: this.cardKey.key.keyArn,
+      MAIL_FROM: props.fromEmail,
+      ...(props.storeUrl ? { STORE_URL: props.storeUrl } : {}),
+    };
+
+    this.checkoutFunctions = new CheckoutFunctions(this, 'CheckoutSteps', {
+      tables: this.tables,
+      cardKey: this.cardKey.key,
+      mailIdentity: mail.identity,
+      environment,
+    });
+    this.checkout = new CheckoutWorkflow(this, 'Checkout', { steps: this.checkoutFunctions.steps });
+    this.acknowledgeWorkflowWildcards();
+
+    this.storefront = new NodeFunction(this, 'StorefrontApi', {
+      entry: 'functions/storefront-api/index.ts',
+      handler: 'handler',
+      description: 'Storefront routes: catalog, checkout, order tracking',
+      environment: { ...environment, CHECKOUT_STATE_MACHINE_ARN: this.checkout.stateMachine.stateMachineArn },
+      // API Gateway gives up after 29 s; the function must not outlive the request.
+      timeout: Duration.seconds(29),
+    });
+    this.tables.grantOrdersReadWrite(this.storefront);
+    this.tables.cardVault.grantWriteData(this.storefront);
+    // The Encryption SDK's KMS keyring encrypts with GenerateDataKey (and Encrypt for extra keys).
+    this.cardKey.key.grant(this.storefront, 'kms:Encrypt', 'kms:GenerateDataKey');
+    this.checkout.stateMachine.grantStartSyncExecution(this.storefront);
+
+    this.api = new OrdersApi(this, 'Api', { storefront: this.storefront });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'OrdersTableName', { value: this.tables.orders.tableName });
+    new CfnOutput(this, 'CardVaultTableName', { value: this.tables.cardVault.tableName });
+    new CfnOutput(this, 'CheckoutStateMachineArn', { value: this.checkout.stateMachine.stateMachineArn });
+  }
+
+  /** Wildcards CDK puts in the state machine's role; each is acknowledged on its own. */
+  private acknowledgeWorkflowWildcards(): void {
+    const role = Validations.of(this.checkout.stateMachine.role);
+    role.acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'CloudWatch Logs delivery and X-Ray actions for the state machine support no resource-level permissions.',
+    });
+    for (const step of checkoutSteps) {
+      const logicalId = this.getLogicalId(this.checkoutFunctions.steps[step].node.defaultChild as CfnElement);
+      role.acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: `LambdaInvoke may call any version or alias of the ${step} function, which belongs to this workflow.`,
+      });
+    }
+  }
+}
+
+export interface BuildAppOptions {
+  /** false skips esbuild (assertion tests); assets then point at the unbundled project. */
+  readonly bundling?: boolean;
+  /** Register the cdk-nag AwsSolutions checks, which fail synthesis on unacknowledged errors. */
+  readonly nag?: boolean;
+  /** Extra context, as `-c key=value` would give on the CLI. */
+  readonly context?: Record<string, unknown>;
+}
+
+/**
+ * The CDK app with the OrdersStack; used by bin/app.ts and by tests, which need no CLI.
+ * Context: `fromEmail` (default orders@example.com), `storeUrl`, `verifyMailDomain`.
+ */
+export function buildApp(options: BuildAppOptions = {}): { app: App; stack: OrdersStack } {
+  const app = new App({
+    context: { ...options.context, ...(options.bundling === false ? { [BUNDLING_STACKS]: [] } : {}) },
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const context = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  const stack = new OrdersStack(app, 'OrdersStack', {
+    description: 'Order backend: storefront API, checkout workflow, order and card-vault tables',
+    fromEmail: context('fromEmail') ?? 'orders@example.com',
+    storeUrl: context('storeUrl'),
+    verifyMailDomain: context('verifyMailDomain') === 'true',
+  });
+  return { app, stack };
+}

@@ -1,0 +1,54 @@
+/**
+ * Table definitions, declared once: the CDK stack builds DynamoDB tables from them and the
+ * local twin creates the same tables in DynamoDB Local.
+ */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Construct id in the stack and the suffix of the local table name. */
+  readonly id: string;
+  /** Environment variable through which handlers learn the physical table name. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly timeToLiveAttribute: string;
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+}
+
+/**
+ * Orders, products, settings and idempotency records share one table (single-table design).
+ * Only order items carry `status`, `customerEmail` and `entity`, so the indexes are sparse.
+ */
+export const ordersTable = {
+  id: 'Orders',
+  envVar: 'ORDERS_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+    { indexName: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+    { indexName: 'byCreated', partitionKey: { name: 'entity', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+  ],
+} as const satisfies TableDefinition;
+
+/** Encrypted card data, kept apart from orders (SPEC §7.6); TTL is only the physical clean-up. */
+export const cardVaultTable = {
+  id: 'CardVault',
+  envVar: 'CARD_VAULT_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+export const tables: readonly TableDefinition[] = [ordersTable, cardVaultTable];

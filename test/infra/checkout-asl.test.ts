@@ -1,0 +1,76 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { aslFromTemplate, normalizeAsl, placeholderFunctionArn, synthesizeCheckoutAsl } from '../../lib/checkout-asl.js';
+import { checkoutSteps, gatewayUnavailableError } from '../../lib/checkout-steps.js';
+import { buildApp } from '../../lib/orders-stack.js';
+
+// aws-local-stepfunctions calls Promise.withResolvers, which Node 20 lacks.
+if (!('withResolvers' in Promise)) {
+  Object.assign(Promise, {
+    withResolvers<T>() {
+      let resolve!: (value: T) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+      return { promise, resolve, reject };
+    },
+  });
+}
+const { StateMachine } = await import('aws-local-stepfunctions');
+
+const twinAsl = synthesizeCheckoutAsl();
+const stackAsl = aslFromTemplate(Template.fromStack(buildApp({ bundling: false, nag: false }).stack).toJSON());
+
+type Handlers = Record<string, (input: any) => Promise<unknown>>;
+const run = (handlers: Handlers, input: object) =>
+  new StateMachine(twinAsl as never).run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: handlers as never,
+      retryIntervalOverrides: Object.fromEntries(checkoutSteps.map((step) => [step, 0])),
+    },
+  }).result as Promise<Record<string, unknown>>;
+
+const approvedCard: Handlers = {
+  reserveStock: async () => ({ reserved: true, paymentMethod: 'card' }),
+  authorizePayment: async () => ({ approved: true }),
+  placeOrder: async () => ({ status: 'ORDER_PLACED' }),
+  sendReceipt: async () => ({ sent: true }),
+};
+
+describe('checkout ASL', () => {
+  it('is the same definition the stack deploys', () => {
+    expect(twinAsl).toEqual(normalizeAsl(stackAsl));
+  });
+
+  it('names each Lambda task after its step, with a placeholder ARN', () => {
+    const tasks = Object.entries(twinAsl.States).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.map(([name]) => name).sort()).toEqual([...checkoutSteps].sort());
+    for (const [name, state] of tasks) expect(state.Resource).toBe(placeholderFunctionArn(name));
+  });
+
+  it('runs in aws-local-stepfunctions with local handlers', async () => {
+    const output = await run(approvedCard, { orderId: 'o-1', cardRef: 'c-1', onDecline: 'ask' });
+    expect(output).toMatchObject({ orderId: 'o-1', authorization: { approved: true }, placement: { status: 'ORDER_PLACED' }, receipt: { sent: true } });
+  });
+
+  it('treats an exhausted gateway as a decline', async () => {
+    let attempts = 0;
+    const unavailable = async () => {
+      attempts += 1;
+      throw Object.assign(new Error('processing_error'), { name: gatewayUnavailableError });
+    };
+    const output = await run(
+      { ...approvedCard, authorizePayment: unavailable, markIncomplete: async () => ({ status: 'INCOMPLETE' }) },
+      { orderId: 'o-2', cardRef: 'c-2', onDecline: 'ask' },
+    );
+    expect(attempts).toBe(3);
+    expect(output).toMatchObject({ authorization: { approved: false, declineReason: 'gateway_unavailable' }, placement: { status: 'INCOMPLETE' } });
+  });
+
+  it('keeps the order when the receipt cannot be sent', async () => {
+    const output = await run(
+      { ...approvedCard, sendReceipt: async () => Promise.reject(new Error('mail server down')) },
+      { orderId: 'o-3', cardRef: 'c-3', onDecline: 'ask' },
+    );
+    expect(output).toMatchObject({ placement: { status: 'ORDER_PLACED' }, receiptFailure: { Cause: 'mail server down' } });
+  });
+});

@@ -1,0 +1,180 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { checkoutSteps } from '../../lib/checkout-steps.js';
+import { buildApp } from '../../lib/orders-stack.js';
+import { routes, routesFor } from '../../lib/routes.js';
+import { cardVaultTable, ordersTable, tables } from '../../lib/tables.js';
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+
+const { stack } = buildApp({ bundling: false, nag: false });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, Resource>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const tableLogicalId = (id: string) => logicalId(id === ordersTable.id ? stack.tables.orders : stack.tables.cardVault);
+
+/** Lambda functions keyed by handler export (`handler` for the storefront, the step name otherwise). */
+const functions = new Map(ofType('AWS::Lambda::Function').map(([id, fn]) => [String(fn.Properties.Handler).replace('index.', ''), { id, ...fn }]));
+
+/** Every IAM action granted to a function's role, through any policy attached to it. */
+const actionsOf = (handler: string): string[] => {
+  const roleId = functions.get(handler)!.Properties.Role['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()));
+};
+
+describe('checkout workflow', () => {
+  it('is an EXPRESS state machine with X-Ray and logs that omit execution data', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+    });
+  });
+});
+
+describe('tables', () => {
+  it('keeps the card vault in its own table, apart from orders', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', tables.length);
+    expect(tableLogicalId(ordersTable.id)).not.toBe(tableLogicalId(cardVaultTable.id));
+    expect(resources[tableLogicalId(cardVaultTable.id)]!.Properties.GlobalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('gives the orders table the byStatus, byEmail and byCreated indexes', () => {
+    const indexes = resources[tableLogicalId(ordersTable.id)]!.Properties.GlobalSecondaryIndexes;
+    expect(indexes.map((index: any) => index.IndexName).sort()).toEqual(['byCreated', 'byEmail', 'byStatus']);
+    for (const definition of ordersTable.globalSecondaryIndexes) {
+      expect(indexes).toContainEqual(
+        expect.objectContaining({
+          IndexName: definition.indexName,
+          KeySchema: [
+            { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
+          ],
+        }),
+      );
+    }
+  });
+
+  it('expires held cards through TTL on the vault table', () => {
+    expect(resources[tableLogicalId(cardVaultTable.id)]!.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: cardVaultTable.timeToLiveAttribute,
+      Enabled: true,
+    });
+  });
+
+  it('bills on demand, recovers to a point in time and survives stack deletion', () => {
+    for (const [, table] of ofType('AWS::DynamoDB::Table')) {
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+      expect(table.DeletionPolicy).toBe('Retain');
+    }
+  });
+});
+
+describe('card key', () => {
+  it('rotates automatically', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.resourceCountIs('AWS::KMS::Alias', 1);
+  });
+});
+
+describe('REST API', () => {
+  /** Full path of every API Gateway resource, rebuilt from PathPart + ParentId. */
+  const pathOf = (resourceId: unknown): string => {
+    if (typeof resourceId === 'object' && resourceId && 'Fn::GetAtt' in resourceId) return '';
+    const resource = resources[(resourceId as { Ref: string }).Ref]!;
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+  const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => ({
+    route: `${method.Properties.HttpMethod} ${pathOf(method.Properties.ResourceId)}`,
+    integration: method.Properties.Integration,
+  }));
+
+  it('has a method for every storefront route and nothing else', () => {
+    const expected = routesFor('storefront').map((route) => `${route.method} ${route.path}`);
+    expect(methods.map((method) => method.route).sort()).toEqual(expected.sort());
+    expect(routes.some((route) => route.target === 'storefront')).toBe(true);
+  });
+
+  it('proxies every method to the storefront function', () => {
+    for (const method of methods) {
+      expect(method.integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(method.integration.Uri)).toContain(functions.get('handler')!.id);
+    }
+  });
+
+  it('logs access, never request data, traces and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      TracingEnabled: true,
+      MethodSettings: [
+        Match.objectLike({ DataTraceEnabled: false, LoggingLevel: 'ERROR', ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() }),
+      ],
+    });
+  });
+
+  it('sits behind a WAF web ACL with the AWS common rules and a rate limit', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' }) } }),
+        Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) } }),
+      ]),
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('functions', () => {
+  it('deploys the storefront and one function per checkout step', () => {
+    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps].sort());
+  });
+
+  it('run on the newest Node runtime, on ARM, traced', () => {
+    for (const fn of functions.values()) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+  });
+
+  it('learn table names, the card key, the sender and source maps from the environment', () => {
+    for (const fn of functions.values()) {
+      const variables = fn.Properties.Environment.Variables;
+      for (const table of tables) expect(variables[table.envVar]).toEqual({ Ref: tableLogicalId(table.id) });
+      expect(variables).toMatchObject({
+        CARD_KEY_ARN: { 'Fn::GetAtt': [logicalId(stack.cardKey.key), 'Arn'] },
+        MAIL_FROM: 'orders@example.com',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+    expect(functions.get('handler')!.Properties.Environment.Variables.CHECKOUT_STATE_MACHINE_ARN).toEqual({
+      Ref: logicalId(stack.checkout.stateMachine),
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('lets only authorizePayment, among the checkout steps, decrypt cards', () => {
+    const decrypting = checkoutSteps.filter((step) => actionsOf(step).includes('kms:Decrypt'));
+    expect(decrypting).toEqual(['authorizePayment']);
+  });
+
+  it('lets the storefront encrypt cards but never decrypt them', () => {
+    const actions = actionsOf('handler');
+    expect(actions).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:GenerateDataKey', 'states:StartSyncExecution']));
+    expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
+  });
+
+  it('lets only sendReceipt send email', () => {
+    const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
+    expect(sending).toEqual(['sendReceipt']);
+  });
+});

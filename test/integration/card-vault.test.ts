@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { EncryptedCardVault, rawAesKeyring } from '../../functions/adapters/card-vault.js';
+import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
+import { twin } from './helpers.js';
+
+const card = { number: '5555555555554444', expMonth: 12, expYear: 2031, cvc: '321', holderName: 'Ann Lee' };
+const setup = () => {
+  const client = createDocumentClient(twin().dynamoDbUrl);
+  return { client, vault: new EncryptedCardVault(client, 'CardVault-local', rawAesKeyring(randomBytes(32))) };
+};
+const now = new Date();
+
+describe('card vault (Encryption SDK, raw AES keyring)', () => {
+  it('round-trips a card and drops the CVC on request', async () => {
+    const { vault } = setup();
+    const ref = await vault.hold('ord_A1', card, null);
+    expect(await vault.read('ord_A1', ref, now)).toEqual(card);
+    await vault.keepWithoutCvc('ord_A1', ref, null);
+    const { cvc: _cvc, ...withoutCvc } = card;
+    expect(await vault.read('ord_A1', ref, now)).toEqual(withoutCvc);
+  });
+
+  it('refuses a ciphertext moved to another order (encryption context is checked)', async () => {
+    const { client, vault } = setup();
+    const ref = await vault.hold('ord_A2', card, null);
+    const { Item } = await client.send(new GetCommand({ TableName: 'CardVault-local', Key: { pk: 'ORDER#ord_A2', sk: `CARD#${ref}` } }));
+    await client.send(new PutCommand({ TableName: 'CardVault-local', Item: { ...Item, pk: 'ORDER#ord_B2' } }));
+    await expect(vault.read('ord_B2', ref, now)).rejects.toThrow(/does not belong to this order/);
+  });
+
+  it('treats an expired hold as gone even though DynamoDB Local never deletes it', async () => {
+    const { vault } = setup();
+    const ref = await vault.hold('ord_A3', card, new Date(now.getTime() + 60_000));
+    expect(await vault.read('ord_A3', ref, now)).not.toBeNull();
+    expect(await vault.read('ord_A3', ref, new Date(now.getTime() + 61_000))).toBeNull();
+  });
+
+  it('forgets a purged card', async () => {
+    const { vault } = setup();
+    const ref = await vault.hold('ord_A4', card, null);
+    await vault.purge('ord_A4', ref);
+    expect(await vault.read('ord_A4', ref, now)).toBeNull();
+  });
+});

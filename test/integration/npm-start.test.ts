@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkoutBody, newKey } from './helpers.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+const dataDir = mkdtempSync(join(tmpdir(), 'orders-start-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** `npm start` on disk: prints its URLs, keeps data across restarts, and Ctrl-C stops the JVM too. */
+const start = async (ports: { port: number; dynamoDbPort: number; sesPort: number }) => {
+  const child: ChildProcess = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, PORT: String(ports.port), DYNAMODB_PORT: String(ports.dynamoDbPort), SES_PORT: String(ports.sesPort), DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so Ctrl-C can be delivered the way a terminal does.
+    detached: true,
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl-C to stop.')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  return { child, output };
+};
+
+const stop = async (child: ChildProcess) => {
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+  process.kill(-child.pid!, 'SIGINT');
+  return exited;
+};
+
+describe('npm start', () => {
+  it('prints its URLs, persists data in DATA_DIR and stops every child on Ctrl-C', { timeout: 90_000 }, async () => {
+    const ports = { port: await freePort(), dynamoDbPort: await freePort(), sesPort: await freePort() };
+    const first = await start(ports);
+    expect(first.output).toContain(`API          http://127.0.0.1:${ports.port}`);
+    expect(first.output).toContain(`Dashboard    http://127.0.0.1:${ports.port}/dashboard/`);
+    expect(first.output).toContain(`Mail viewer  http://127.0.0.1:${ports.sesPort}/`);
+    expect(first.output).toContain('Demo catalog seeded.');
+    const api = `http://127.0.0.1:${ports.port}`;
+    const placed = await fetch(`${api}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': newKey() },
+      body: JSON.stringify(checkoutBody()),
+    });
+    expect(placed.status).toBe(201);
+    const { order, trackingToken } = (await placed.json()) as { order: { id: string }; trackingToken: string };
+
+    expect(await stop(first.child)).toMatch(/^(exit 0|SIGINT)$/);
+    expect(await portOpen(ports.dynamoDbPort)).toBe(false);
+    expect(await portOpen(ports.port)).toBe(false);
+    expect(await portOpen(ports.sesPort)).toBe(false);
+
+    const second = await start(ports);
+    expect(second.output).not.toContain('Demo catalog seeded.');
+    const tracked = await fetch(`${api}/orders/${order.id}`, { headers: { 'X-Order-Token': trackingToken } });
+    expect(tracked.status).toBe(200);
+    expect(await stop(second.child)).toMatch(/^(exit 0|SIGINT)$/);
+    expect(await portOpen(ports.dynamoDbPort)).toBe(false);
+  });
+});
