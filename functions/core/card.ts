@@ -26,6 +26,14 @@ export const cardBrand = (digits: string): CardBrand => {
   return 'unknown';
 };
 
+export const brandLabels: Record<CardBrand, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  discover: 'Discover',
+  unknown: 'Card',
+};
+
 /** A card is valid through the last day of its expiry month. */
 export const isExpired = (expMonth: number, expYear: number, now: Date): boolean => {
   const year = now.getUTCFullYear();

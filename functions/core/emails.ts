@@ -1,3 +1,4 @@
+import { brandLabels } from './card.js';
 import { formatMoney } from './format.js';
 import type { Order } from './order.js';
 import type { Email } from './ports.js';
@@ -27,7 +28,7 @@ const orderSummary = (order: Order): string => {
 
 const paymentLine = (order: Order): string | null => {
   const { payment } = order;
-  if (payment.method === 'card' && payment.card) return `Card: ${payment.card.brand} ending in ${payment.card.last4}`;
+  if (payment.method === 'card' && payment.card) return `Card: ${brandLabels[payment.card.brand]} ending in ${payment.card.last4}`;
   if (payment.method === 'purchase_order') return `Purchase order: ${payment.poNumber}`;
   return null;
 };

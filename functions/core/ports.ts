@@ -1,5 +1,6 @@
 import type { CardDetails } from './card.js';
 import type { Order, ProductKind } from './order.js';
+import type { OrderStatus } from './status.js';
 import type { Settings } from './settings.js';
 
 export interface Product {
@@ -26,6 +27,22 @@ export interface Catalog {
   release(lines: readonly StockLine[], token: string): Promise<void>;
 }
 
+export interface OrderQuery {
+  readonly status?: OrderStatus;
+  readonly email?: string;
+  /** ISO timestamps; `createdBefore` is exclusive. */
+  readonly createdFrom?: string;
+  readonly createdBefore?: string;
+  readonly limit: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  readonly cursor?: string | null;
+}
+
+export interface OrderPage {
+  readonly orders: Order[];
+  readonly nextCursor: string | null;
+}
+
 export interface OrderRepository {
   create(order: Order): Promise<void>;
   get(id: string): Promise<Order | null>;
@@ -33,6 +50,8 @@ export interface OrderRepository {
   save(next: Order): Promise<void>;
   /** Removes an order that never became one (out of stock at checkout). */
   discard(id: string): Promise<void>;
+  /** Newest first, through an index (by status, by email, or all): never a table scan. */
+  list(query: OrderQuery): Promise<OrderPage>;
 }
 
 export class VersionConflict extends Error {

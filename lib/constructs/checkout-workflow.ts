@@ -6,6 +6,8 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { type CheckoutStep, gatewayUnavailableError } from '../checkout-steps.js';
 
+const lambdaServiceErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+
 export interface CheckoutWorkflowProps {
   /** One function per step; the twin passes imported placeholders and binds handlers locally. */
   readonly steps: Record<CheckoutStep, IFunction>;
@@ -26,8 +28,9 @@ export class CheckoutWorkflow extends Construct {
         lambdaFunction: props.steps[step],
         payloadResponseOnly: true,
         resultPath,
-        retryOnServiceExceptions: true,
-      });
+        // CDK's default service retry (6 attempts from 2 s) outlives the synchronous API call.
+        retryOnServiceExceptions: false,
+      }).addRetry({ errors: lambdaServiceErrors, interval: Duration.seconds(1), maxAttempts: 2, backoffRate: 2 });
 
     const failed = new sfn.Fail(this, 'checkoutFailed', { error: 'CheckoutFailed', cause: 'compensated after an unexpected failure' });
     const compensate = task('compensateCheckout', '$.compensation').next(failed);
