@@ -63,6 +63,8 @@ export class OrdersStack extends Stack {
     // The Encryption SDK's KMS keyring encrypts with GenerateDataKey (and Encrypt for extra keys).
     this.cardKey.key.grant(this.storefront, 'kms:Encrypt', 'kms:GenerateDataKey');
     this.checkout.stateMachine.grantStartSyncExecution(this.storefront);
+    // Submitting a declined order offline sends its receipts from the API itself.
+    mail.identity.grantSendEmail(this.storefront);
 
     this.api = new OrdersApi(this, 'Api', { storefront: this.storefront });
 

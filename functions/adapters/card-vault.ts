@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardDetails } from '../core/card.js';
 import type { CardVault } from '../core/ports.js';
-import type { DocumentClient } from './dynamo/client.js';
+import { type DocumentClient, isConditionFailure } from './dynamo/client.js';
 
 const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
 
@@ -84,16 +84,22 @@ export class EncryptedCardVault implements CardVault {
     return Item.cvc ? { ...card, cvc: await this.open(orderId, 'card-cvc', Item.cvc) } : card;
   }
 
-  async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: vaultKey(orderId, ref),
-        UpdateExpression: expiresAt ? 'REMOVE cvc SET expiresAt = :expiresAt' : 'REMOVE cvc, expiresAt',
-        ConditionExpression: 'attribute_exists(pk)',
-        ...(expiresAt ? { ExpressionAttributeValues: { ':expiresAt': epochSeconds(expiresAt) } } : {}),
-      }),
-    );
+  async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vaultKey(orderId, ref),
+          UpdateExpression: expiresAt ? 'REMOVE cvc SET expiresAt = :expiresAt' : 'REMOVE cvc, expiresAt',
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(expiresAt ? { ExpressionAttributeValues: { ':expiresAt': epochSeconds(expiresAt) } } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async purge(orderId: string, ref: string): Promise<void> {

@@ -1,7 +1,8 @@
 import type { CheckoutStep } from '../../lib/checkout-steps.js';
-import { offlineOrderNotice, orderReceipt } from './emails.js';
 import type { Order } from './order.js';
 import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
+import { sendOrderReceipts } from './receipts.js';
+import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
@@ -29,16 +30,6 @@ export interface CheckoutState {
   readonly authorization?: AuthorizationResult;
 }
 
-const stockToken = (order: Order, purpose: 'reserve' | 'release') => `${order.id}.${order.stock.round}.${purpose}`;
-const stockLines = (order: Order) => order.items.map(({ sku, quantity }) => ({ sku, quantity }));
-
-/** Releases the order's stock once: the flag flips in the same versioned write, the token dedupes retries. */
-export const releaseStock = async (deps: Pick<StepDeps, 'catalog'>, order: Order): Promise<Order['stock']> => {
-  if (!order.stock.reserved) return order.stock;
-  await deps.catalog.release(stockLines(order), stockToken(order, 'release'));
-  return { reserved: false, round: order.stock.round + 1 };
-};
-
 const system = 'system';
 
 export const createCheckoutSteps = (deps: StepDeps) => {
@@ -51,7 +42,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       if (!order) throw new Error('order not found');
       const paymentMethod = order.payment.method;
       if (order.stock.reserved) return { reserved: true, paymentMethod, outOfStock: [] };
-      const reservation = await deps.catalog.reserve(stockLines(order), stockToken(order, 'reserve'));
+      const reservation = await reserveOrderStock(deps.catalog, order);
       if (!reservation.ok) return { reserved: false, paymentMethod, outOfStock: reservation.shortSkus };
       await updateOrder(deps.orders, order.id, (current) =>
         current.stock.reserved ? null : { ...current, stock: { ...current.stock, reserved: true }, version: current.version + 1 },
@@ -147,7 +138,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           order,
           'authorizationDeclined',
           {
-            stock: await releaseStock(deps, order),
+            stock: await releaseOrderStock(deps.catalog, order),
             payment: { ...order.payment, status: 'DECLINED', declineReason: reason },
             heldCard: state.cardRef ? { ref: state.cardRef, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
           },
@@ -162,16 +153,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
     async sendReceipt(state: CheckoutState) {
       const order = await deps.orders.get(state.orderId);
       if (!order) throw new Error('order not found');
-      if (order.history.some((e) => e.type === 'email_sent' && e.data?.kind === 'receipt')) return { sent: true };
-      const settings = await deps.settings.get();
-      const emails = [{ kind: 'receipt', email: orderReceipt(order, settings, deps.links.trackOrder(order.id, order.trackingToken)) }];
-      if (order.status === 'OFFLINE_PENDING') emails.push({ kind: 'offline_notice', email: offlineOrderNotice(order, settings, deps.links.dashboardOrder(order.id)) });
-      const outcomes = [];
-      for (const { kind, email } of emails) {
-        if (kind === 'receipt' && order.status === 'OFFLINE_PENDING' && !settings.customerOfflineNotice) continue;
-        outcomes.push(await sendAndRecord(deps, order.id, kind, settings.fromEmail, email));
-      }
-      return { sent: outcomes.every(Boolean) };
+      return { sent: await sendOrderReceipts(deps, order) };
     },
 
     async compensateCheckout(state: CheckoutState) {
@@ -182,7 +164,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         return transition(
           order,
           'checkoutFailed',
-          { stock: await releaseStock(deps, order), heldCard: null, payment: { ...order.payment, declineReason: 'internal' } },
+          { stock: await releaseOrderStock(deps.catalog, order), heldCard: null, payment: { ...order.payment, declineReason: 'internal' } },
           [{ type: 'checkout_failed', actor: system, message: 'Checkout failed unexpectedly; stock released', visibleToCustomer: false }],
           now(),
         );
@@ -203,36 +185,4 @@ const recordedAuthorization = (order: Order, attempt: number): AuthorizationResu
   return entry.data?.approved
     ? { approved: true, authorizationCode: order.payment.authorizationCode ?? '' }
     : { approved: false, declineReason: String(entry.data?.declineReason) };
-};
-
-/** Sends one email and appends `email_sent` or `email_failed` to the history. */
-export const sendAndRecord = async (
-  deps: Pick<StepDeps, 'orders' | 'mailer' | 'clock'>,
-  orderId: string,
-  kind: string,
-  from: string,
-  email: Parameters<Mailer['send']>[1],
-): Promise<boolean> => {
-  let error: string | null = null;
-  try {
-    await deps.mailer.send(from, email);
-  } catch (cause) {
-    error = cause instanceof Error ? cause.name : 'unknown';
-  }
-  await updateOrder(deps.orders, orderId, (order) => ({
-    ...order,
-    version: order.version + 1,
-    history: [
-      ...order.history,
-      {
-        at: deps.clock.now().toISOString(),
-        type: error ? 'email_failed' : 'email_sent',
-        actor: system,
-        message: error ? `Email "${email.subject}" failed (${error}); it will be retried` : `Email sent: ${email.subject}`,
-        visibleToCustomer: false,
-        data: { kind, to: email.to.join(', '), ...(error ? { error, pending: true } : {}) },
-      },
-    ],
-  }));
-  return error === null;
 };

@@ -1,7 +1,7 @@
 import { type CardDetails, isExpired, summarizeCard } from './card.js';
 import { AppError, type ErrorDetail } from './errors.js';
 import { computeTotals } from './money.js';
-import { type Address, type Customer, type Order, type OrderLine, cardIsHeld, toOrderView } from './order.js';
+import { type Address, type Order, type OrderLine, cardIsHeld, toOrderView } from './order.js';
 import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
 import { transition } from './transitions.js';
 
@@ -109,25 +109,45 @@ const runWorkflow = async (deps: CheckoutDeps, order: Order, cardRef: string | n
   };
 };
 
-export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> => {
-  const now = deps.clock.now();
-  const settings = await deps.settings.get();
-  const items = await priceLines(deps.catalog, request.items);
-  const totals = computeTotals(items, settings);
-  const payment = request.payment ?? null;
-  if (totals.totalCents > 0 && !payment) {
+/** A new order before it exists: everything the customer chose, already priced. */
+export interface OrderDraft {
+  readonly customer: CheckoutRequest['customer'];
+  readonly billingAddress: Address;
+  readonly shippingAddress: Address | null;
+  readonly items: readonly OrderLine[];
+  readonly payment: CheckoutPayment | null;
+  readonly onDecline: 'ask' | 'offline';
+  readonly notes: string | null;
+  readonly supersedes: string | null;
+}
+
+const holdWindowEnd = async (deps: CheckoutDeps, now: Date) => new Date(now.getTime() + (await deps.settings.get()).offlineHoldMinutes * 60_000);
+
+/** Rejects what cannot be checked out before anything is stored; returns the totals. */
+export const assertPayable = async (deps: CheckoutDeps, draft: OrderDraft, now: Date) => {
+  const totals = computeTotals(draft.items, await deps.settings.get());
+  const { totalCents } = totals;
+  if (totalCents > 0 && !draft.payment) {
     throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'payment', message: 'A payment is required for this order.' }]);
   }
-  // An order of evaluation items only costs nothing yet: any payment given is not used.
-  const usedPayment = totals.totalCents > 0 ? payment : null;
-  if (usedPayment?.method === 'card') {
-    const problems = cardProblems(usedPayment.card, now, 'payment.card');
+  if (totalCents > 0 && draft.payment?.method === 'card') {
+    const problems = cardProblems(draft.payment.card, now, 'payment.card');
     if (problems.length) throw new AppError('validation_failed', 'The request is invalid.', problems);
   }
+  return totals;
+};
 
-  const id = deps.ids.orderId();
-  const cardRef = usedPayment?.method === 'card' ? await deps.vault.hold(id, usedPayment.card, new Date(now.getTime() + settings.offlineHoldMinutes * 60_000)) : null;
-  const customer: Customer = { email: request.customer.email, name: request.customer.name, phone: request.customer.phone ?? null };
+/**
+ * Creates the order in INCOMPLETE (holding the card encrypted, CVC apart) and runs the
+ * checkout workflow on it. `id` may be fixed in advance when another order links to it.
+ */
+export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = deps.ids.orderId()): Promise<CheckoutResult> => {
+  const now = deps.clock.now();
+  const settings = await deps.settings.get();
+  const totals = await assertPayable(deps, draft, now);
+  // An order of evaluation items only costs nothing yet: any payment given is not used.
+  const payment = totals.totalCents > 0 ? draft.payment : null;
+  const cardRef = payment?.method === 'card' ? await deps.vault.hold(id, payment.card, await holdWindowEnd(deps, now)) : null;
   const at = now.toISOString();
   const order: Order = {
     id,
@@ -135,34 +155,47 @@ export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Pr
     createdAt: at,
     updatedAt: at,
     version: 1,
-    customer,
-    billingAddress: request.billingAddress,
-    shippingAddress: request.shippingAddress ?? null,
-    items,
+    customer: { email: draft.customer.email, name: draft.customer.name, phone: draft.customer.phone ?? null },
+    billingAddress: draft.billingAddress,
+    shippingAddress: draft.shippingAddress,
+    items: draft.items,
     currency: settings.currency,
     totals,
     payment: {
-      method: usedPayment?.method ?? 'none',
+      method: payment?.method ?? 'none',
       status: 'NONE',
-      card: usedPayment?.method === 'card' ? summarizeCard(usedPayment.card) : null,
+      card: payment?.method === 'card' ? summarizeCard(payment.card) : null,
       authorizationCode: null,
       declineReason: null,
-      poNumber: usedPayment?.method === 'purchase_order' ? usedPayment.poNumber : null,
+      poNumber: payment?.method === 'purchase_order' ? payment.poNumber : null,
       invoiceNumber: null,
-      attempt: usedPayment?.method === 'card' ? 1 : 0,
+      attempt: payment?.method === 'card' ? 1 : 0,
     },
     shipments: [],
-    notes: request.notes ?? null,
-    supersedes: null,
+    notes: draft.notes,
+    supersedes: draft.supersedes,
     supersededBy: null,
+    quote: null,
     history: [{ at, type: 'created', actor: 'customer', message: 'Order submitted', visibleToCustomer: false }],
     trackingToken: deps.ids.token(),
     stock: { reserved: false, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: null } : null,
   };
   await deps.orders.create(order);
-  return runWorkflow(deps, order, cardRef, request.onDecline, true);
+  return runWorkflow(deps, order, cardRef, draft.onDecline, true);
 };
+
+export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> =>
+  placeNewOrder(deps, {
+    customer: request.customer,
+    billingAddress: request.billingAddress,
+    shippingAddress: request.shippingAddress ?? null,
+    items: await priceLines(deps.catalog, request.items),
+    payment: request.payment ?? null,
+    onDecline: request.onDecline,
+    notes: request.notes ?? null,
+    supersedes: null,
+  });
 
 /** Retries a card on an INCOMPLETE order through the same workflow (SPEC §4.2). */
 export const retryPayment = async (
@@ -173,8 +206,7 @@ export const retryPayment = async (
   const now = deps.clock.now();
   const problems = cardProblems(request.card, now, 'payment.card');
   if (problems.length) throw new AppError('validation_failed', 'The request is invalid.', problems);
-  const settings = await deps.settings.get();
-  const cardRef = await deps.vault.hold(order.id, request.card, new Date(now.getTime() + settings.offlineHoldMinutes * 60_000));
+  const cardRef = await deps.vault.hold(order.id, request.card, await holdWindowEnd(deps, now));
   const previousRef = order.heldCard?.ref;
   const attempt = order.payment.attempt + 1;
   const next = transition(

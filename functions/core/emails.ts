@@ -60,3 +60,15 @@ export const offlineOrderNotice = (order: Order, settings: Settings, dashboardUr
     ].filter(Boolean),
     { label: 'Open in the dashboard', url: dashboardUrl },
   );
+
+export const quoteEmail = (order: Order, settings: Settings, trackUrl: string): Email =>
+  compose(
+    [order.customer.email],
+    `${settings.storeName}: your quote for order ${order.id}`,
+    [
+      `Hello ${order.customer.name}, our technician has evaluated your item.`,
+      `${order.quote?.description ?? 'Quoted repair'}: ${formatMoney(order.quote?.amountCents ?? 0, order.currency)}`,
+      'Open your order to accept the quote (with payment) or to decline it.',
+    ],
+    { label: 'Review the quote', url: `${trackUrl}#quote` },
+  );

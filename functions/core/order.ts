@@ -19,10 +19,13 @@ export interface Customer {
 
 export type ProductKind = 'standard' | 'evaluation';
 
+/** A `quote` line prices an accepted repair quote; it has no catalog stock. */
+export type LineKind = ProductKind | 'quote';
+
 export interface OrderLine {
   readonly sku: string;
   readonly name: string;
-  readonly kind: ProductKind;
+  readonly kind: LineKind;
   readonly quantity: number;
   readonly unitPriceCents: number;
   readonly lineTotalCents: number;
@@ -57,6 +60,13 @@ export interface HistoryEntry {
   readonly data?: Record<string, unknown>;
 }
 
+/** A technician's quote for an evaluation order, waiting for the customer. */
+export interface Quote {
+  readonly amountCents: number;
+  readonly description: string;
+  readonly quotedAt: string;
+}
+
 /** Where the encrypted card is held, if anywhere; `expiresAt` null means held until processed. */
 export interface HeldCard {
   readonly ref: string;
@@ -82,6 +92,7 @@ export interface Order {
   readonly notes: string | null;
   readonly supersedes: string | null;
   readonly supersededBy: string | null;
+  readonly quote: Quote | null;
   readonly history: readonly HistoryEntry[];
   readonly trackingToken: string;
   /** Stock reservation: `round` increments on every release so each reservation is applied once. */
@@ -144,6 +155,7 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
     flags: orderFlags(order),
     supersedes: order.supersedes,
     supersededBy: order.supersededBy,
+    quote: order.quote,
   };
 };
 

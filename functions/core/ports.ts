@@ -69,8 +69,8 @@ export interface CardVault {
   hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string>;
   /** The decrypted card, or null when purged or past its expiry. */
   read(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
-  /** Deletes the CVC and sets how long the card stays held. */
-  keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null): Promise<void>;
+  /** Deletes the CVC and sets how long the card stays held; false when the card is no longer there. */
+  keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null): Promise<boolean>;
   purge(orderId: string, ref: string): Promise<void>;
 }
 

@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type RouteDefinition, type RouteTarget, routesFor } from '../../lib/routes.js';
 import { AppError, type ErrorDetail } from '../core/errors.js';
-import { VersionConflict } from '../core/ports.js';
+import { requestFingerprint, runIdempotently, type IdempotencyStore } from '../core/idempotency.js';
+import { type Clock, VersionConflict } from '../core/ports.js';
 import { logger } from './logger.js';
 
 export const maxBodyBytes = 64 * 1024;
@@ -30,6 +31,8 @@ export interface ApiResult {
 
 export interface Operation<Schema extends z.ZodType = z.ZodType> {
   readonly body?: Schema;
+  /** Requires an `Idempotency-Key` and replays the first response for it (SPEC §5.1). */
+  readonly idempotent?: boolean;
   readonly query?: z.ZodType;
   handle(request: ApiRequest<z.infer<Schema>>): Promise<ApiResult>;
 }
@@ -68,11 +71,29 @@ const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>, 
   return parse(schema, parsed);
 };
 
+const responseHeaders = (requestId: string) => ({
+  'content-type': 'application/json; charset=utf-8',
+  'x-request-id': requestId,
+  'cache-control': 'no-store',
+});
+
 const toResponse = (requestId: string, result: ApiResult): APIGatewayProxyResult => ({
   statusCode: result.status,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'cache-control': 'no-store', ...result.headers },
+  headers: { ...responseHeaders(requestId), ...result.headers },
   body: JSON.stringify(result.body),
 });
+
+const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8 to 128 characters of A-Z, a-z, 0-9, _ and -');
+
+const requireIdempotencyKey = (headers: Readonly<Record<string, string>>) => {
+  const key = headers['idempotency-key'];
+  if (!key) throw new AppError('idempotency_key_required', 'Send an Idempotency-Key header with this request.');
+  const parsed = idempotencyKeySchema.safeParse(key);
+  if (!parsed.success) {
+    throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'headers.Idempotency-Key', message: parsed.error.issues[0]!.message }]);
+  }
+  return key;
+};
 
 export const errorResult = (error: unknown): ApiResult => {
   if (error instanceof AppError) return { status: error.status, body: errorBody(error.code, error.message, error.details) };
@@ -104,10 +125,17 @@ const parse = (schema: z.ZodType, value: unknown) => {
  * The shared Lambda proxy handler for one API: routes by `resource` + method through the
  * route table, parses and validates, runs the operation, and answers in the error envelope.
  */
-export const createApiHandler = (target: RouteTarget, operations: Readonly<Record<string, Operation>>) => {
+export interface ApiHandlerOptions {
+  /** Needed when an operation is idempotent. */
+  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock };
+}
+
+export const createApiHandler = (target: RouteTarget, operations: Readonly<Record<string, Operation>>, options: ApiHandlerOptions = {}) => {
   const routes = routesFor(target);
   const missing = routes.filter((r) => !operations[r.operation]).map((r) => r.operation);
   if (missing.length) throw new Error(`no operation for routes: ${missing.join(', ')}`);
+  const { idempotency } = options;
+  if (!idempotency && Object.values(operations).some((o) => o.idempotent)) throw new Error('idempotent operations need an idempotency store');
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(errorEnvelope())
@@ -123,16 +151,33 @@ export const createApiHandler = (target: RouteTarget, operations: Readonly<Recor
       const headers = lowerCaseHeaders(event.headers);
       const rawQuery = event.queryStringParameters ?? {};
       const requestId = requestIdOf(event);
-      const result = await definition.handle({
-        route,
-        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (definition.query ? parse(definition.query, rawQuery) : rawQuery) as Record<string, string>,
-        headers,
-        body: readBody(event, headers, definition.body),
-        rawBody: event.body,
-        requestId,
-        event,
-      });
-      return toResponse(requestId, result);
+      const run = () =>
+        definition.handle({
+          route,
+          pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+          query: (definition.query ? parse(definition.query, rawQuery) : rawQuery) as Record<string, string>,
+          headers,
+          body: readBody(event, headers, definition.body),
+          rawBody: event.body,
+          requestId,
+          event,
+        });
+      if (!definition.idempotent) return toResponse(requestId, await run());
+
+      const key = requireIdempotencyKey(headers);
+      const outcome = await runIdempotently(
+        idempotency!.store,
+        { key, fingerprint: requestFingerprint(route.operation, event.path, event.body), now: idempotency!.clock.now() },
+        async () => {
+          // Client errors are part of the first answer and are replayed too.
+          const result = await run().catch(errorResult);
+          return { status: result.status, body: JSON.stringify(result.body) };
+        },
+      );
+      return {
+        statusCode: outcome.status,
+        headers: { ...responseHeaders(requestId), ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}) },
+        body: outcome.body,
+      };
     });
 };

@@ -2,17 +2,19 @@ import type { KeyringNode } from '@aws-crypto/client-node';
 import { cardVaultTable, ordersTable } from '../../lib/tables.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
+import type { IdempotencyStore } from '../core/idempotency.js';
 import type { CheckoutWorkflow, Clock, Links } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
 import { randomIds } from '../adapters/ids.js';
 import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 
-export type Adapters = CheckoutDeps & StepDeps;
+export type Adapters = CheckoutDeps & StepDeps & { readonly idempotency: IdempotencyStore };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
@@ -48,6 +50,7 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     orders: new DynamoOrderRepository(client, orderTableName),
     catalog: new DynamoCatalog(client, orderTableName),
     settings: new DynamoSettingsStore(client, orderTableName),
+    idempotency: new DynamoIdempotencyStore(client, orderTableName),
     vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring),
     gateway: new SandboxGateway(),
     mailer: new SesMailer(),

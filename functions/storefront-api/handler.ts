@@ -1,61 +1,79 @@
-import { AppError } from '../core/errors.js';
-import { checkout, checkoutResponse, type CheckoutDeps } from '../core/checkout.js';
+import { checkout, checkoutResponse, type CheckoutDeps, retryPayment } from '../core/checkout.js';
+import { submitOffline } from '../core/offline.js';
 import { toOrderView } from '../core/order.js';
+import { acceptQuote, rejectQuote } from '../core/quotes.js';
+import type { ReceiptDeps } from '../core/receipts.js';
 import { findOrderForCustomer } from '../core/tracking.js';
-import { createApiHandler, operation } from '../http/api-handler.js';
-import { checkoutSchema, idempotencyKeySchema } from './schemas.js';
+import type { IdempotencyStore } from '../core/idempotency.js';
+import { type ApiRequest, createApiHandler, operation } from '../http/api-handler.js';
+import { openApiDocument } from '../openapi/document.js';
+import { storefrontContract } from './schemas.js';
 
-export type StorefrontDeps = CheckoutDeps;
+export type StorefrontDeps = CheckoutDeps & ReceiptDeps & { readonly idempotency: IdempotencyStore };
 
-const requireIdempotencyKey = (headers: Readonly<Record<string, string>>) => {
-  const key = headers['idempotency-key'];
-  if (!key) throw new AppError('idempotency_key_required', 'Send an Idempotency-Key header with this request.');
-  const parsed = idempotencyKeySchema.safeParse(key);
-  if (!parsed.success) {
-    throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'headers.Idempotency-Key', message: parsed.error.issues[0]!.message }]);
-  }
-  return key;
-};
+/** The tracking token travels in `X-Order-Token`, or as `?token=` for links in emails. */
+const orderToken = (request: ApiRequest) => request.headers['x-order-token'] ?? request.event.queryStringParameters?.token;
 
-const orderToken = (request: { headers: Readonly<Record<string, string>>; event: { queryStringParameters: Record<string, string | undefined> | null } }) =>
-  request.headers['x-order-token'] ?? request.event.queryStringParameters?.token;
+const customerView = (order: Parameters<typeof toOrderView>[0]) => ({ order: toOrderView(order, 'customer') });
 
 /** The public storefront API (SPEC §5.1): thin operations over the core use cases. */
-export const createStorefrontHandler = (deps: StorefrontDeps) =>
-  createApiHandler('storefront', {
-    getHealth: operation({ handle: async () => ({ status: 200, body: { status: 'ok' } }) }),
+export const createStorefrontHandler = (deps: StorefrontDeps) => {
+  const customerOrder = (request: ApiRequest) => findOrderForCustomer(deps.orders, request.pathParameters.id!, orderToken(request));
+  const contract = storefrontContract;
 
-    listProducts: operation({
-      handle: async () => {
-        const [products, settings] = await Promise.all([deps.catalog.list(), deps.settings.get()]);
-        return {
-          status: 200,
-          body: {
-            products: products.map((p) => ({
-              sku: p.sku,
-              name: p.name,
-              priceCents: p.priceCents,
-              currency: settings.currency,
-              kind: p.kind,
-              inStock: p.stock > 0,
-            })),
-          },
-        };
-      },
-    }),
+  return createApiHandler(
+    'storefront',
+    {
+      getHealth: operation({ handle: async () => ({ status: 200, body: { status: 'ok' } }) }),
 
-    checkout: operation({
-      body: checkoutSchema,
-      handle: async (request) => {
-        requireIdempotencyKey(request.headers);
-        return checkoutResponse(await checkout(deps, request.body));
-      },
-    }),
+      getOpenApi: operation({ handle: async () => ({ status: 200, body: openApiDocument() }) }),
 
-    getOrder: operation({
-      handle: async (request) => {
-        const order = await findOrderForCustomer(deps.orders, request.pathParameters.id!, orderToken(request));
-        return { status: 200, body: { order: toOrderView(order, 'customer') } };
-      },
-    }),
-  });
+      listProducts: operation({
+        handle: async () => {
+          const [products, settings] = await Promise.all([deps.catalog.list(), deps.settings.get()]);
+          return {
+            status: 200,
+            body: {
+              products: products.map((p) => ({
+                sku: p.sku,
+                name: p.name,
+                priceCents: p.priceCents,
+                currency: settings.currency,
+                kind: p.kind,
+                inStock: p.stock > 0,
+              })),
+            },
+          };
+        },
+      }),
+
+      checkout: operation({
+        ...contract.checkout,
+        handle: async (request) => checkoutResponse(await checkout(deps, request.body)),
+      }),
+
+      getOrder: operation({ handle: async (request) => ({ status: 200, body: customerView(await customerOrder(request)) }) }),
+
+      retryPayment: operation({
+        ...contract.retryPayment,
+        handle: async (request) =>
+          checkoutResponse(await retryPayment(deps, await customerOrder(request), { card: request.body.payment.card, onDecline: request.body.onDecline })),
+      }),
+
+      submitOffline: operation({
+        handle: async (request) => ({ status: 200, body: customerView(await submitOffline(deps, await customerOrder(request))) }),
+      }),
+
+      acceptQuote: operation({
+        ...contract.acceptQuote,
+        handle: async (request) =>
+          checkoutResponse(await acceptQuote(deps, await customerOrder(request), { payment: request.body.payment ?? null, onDecline: request.body.onDecline })),
+      }),
+
+      rejectQuote: operation({
+        handle: async (request) => ({ status: 200, body: customerView(await rejectQuote(deps, await customerOrder(request))) }),
+      }),
+    },
+    { idempotency: { store: deps.idempotency, clock: deps.clock } },
+  );
+};

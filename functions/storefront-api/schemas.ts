@@ -67,4 +67,24 @@ export const checkoutSchema = z
 
 export type CheckoutBody = z.infer<typeof checkoutSchema>;
 
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8 to 128 characters of A-Z, a-z, 0-9, _ and -');
+export const retryPaymentSchema = z.object({ payment: cardPaymentSchema, onDecline: onDeclineSchema }).strict();
+
+export const acceptQuoteSchema = z
+  .object({
+    payment: z.discriminatedUnion('method', [cardPaymentSchema, purchaseOrderPaymentSchema]).nullish(),
+    onDecline: onDeclineSchema,
+  })
+  .strict();
+
+/** What each storefront operation accepts; the handler and the OpenAPI document both read it. */
+export const storefrontContract = {
+  getHealth: {},
+  listProducts: {},
+  getOpenApi: {},
+  checkout: { body: checkoutSchema, idempotent: true },
+  getOrder: { orderToken: true },
+  retryPayment: { body: retryPaymentSchema, idempotent: true, orderToken: true },
+  submitOffline: { orderToken: true },
+  acceptQuote: { body: acceptQuoteSchema, orderToken: true },
+  rejectQuote: { orderToken: true },
+} as const;

@@ -105,3 +105,34 @@ export const mailsFor = async (email: string, subjectIncludes: string) =>
   (await sentMails()).filter((m) => m.destination.to.includes(email) && m.subject.includes(subjectIncludes));
 
 export const uniqueEmail = () => `buyer-${randomUUID().slice(0, 8)}@example.com`;
+
+/** The stored order, as the back office would see it (full history included). */
+export const storedOrder = async (id: string) => {
+  const { DynamoOrderRepository } = await import('../../functions/adapters/dynamo/orders-repository.js');
+  return (await new DynamoOrderRepository(client(), 'Orders-local').get(id))!;
+};
+
+/** Test setup that stands in for time passing: rewrites an order's card hold (and the vault item) as expired. */
+export const expireCardHold = async (orderId: string) => {
+  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  const order = await storedOrder(orderId);
+  const past = new Date(Date.now() - 1000);
+  await client().send(
+    new UpdateCommand({
+      TableName: 'Orders-local',
+      Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+      UpdateExpression: 'SET heldCard.expiresAt = :at',
+      ExpressionAttributeValues: { ':at': past.toISOString() },
+    }),
+  );
+  await client().send(
+    new UpdateCommand({
+      TableName: 'CardVault-local',
+      Key: { pk: `ORDER#${orderId}`, sk: `CARD#${order.heldCard!.ref}` },
+      UpdateExpression: 'SET expiresAt = :at',
+      ExpressionAttributeValues: { ':at': Math.floor(past.getTime() / 1000) },
+    }),
+  );
+};
+
+export const documentClient = client;

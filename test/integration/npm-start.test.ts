@@ -60,13 +60,13 @@ describe('npm start', () => {
     expect(first.output).toContain(`Mail viewer  http://127.0.0.1:${ports.sesPort}/`);
     expect(first.output).toContain('Demo catalog seeded.');
     const api = `http://127.0.0.1:${ports.port}`;
-    const placed = await fetch(`${api}/checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': newKey() },
-      body: JSON.stringify(checkoutBody()),
-    });
+    const key = newKey();
+    const body = JSON.stringify(checkoutBody());
+    const placeOrder = () => fetch(`${api}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', 'Idempotency-Key': key }, body });
+    const placed = await placeOrder();
     expect(placed.status).toBe(201);
-    const { order, trackingToken } = (await placed.json()) as { order: { id: string }; trackingToken: string };
+    const firstAnswer = await placed.text();
+    const { order, trackingToken } = JSON.parse(firstAnswer) as { order: { id: string }; trackingToken: string };
 
     expect(await stop(first.child)).toMatch(/^(exit 0|SIGINT)$/);
     expect(await portOpen(ports.dynamoDbPort)).toBe(false);
@@ -77,6 +77,10 @@ describe('npm start', () => {
     expect(second.output).not.toContain('Demo catalog seeded.');
     const tracked = await fetch(`${api}/orders/${order.id}`, { headers: { 'X-Order-Token': trackingToken } });
     expect(tracked.status).toBe(200);
+    // Idempotency lives in DynamoDB, not in the process: the restarted API still replays.
+    const replay = await placeOrder();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.text()).toBe(firstAnswer);
     expect(await stop(second.child)).toMatch(/^(exit 0|SIGINT)$/);
     expect(await portOpen(ports.dynamoDbPort)).toBe(false);
   });

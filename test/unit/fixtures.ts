@@ -31,6 +31,7 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
     { at: '2026-01-01T00:00:01.000Z', type: 'status', actor: 'system', message: 'Order placed', visibleToCustomer: true, data: { x: 1 } },
   ],
   trackingToken: 'token',
+  quote: null,
   stock: { reserved: true, round: 0 },
   heldCard: null,
   ...overrides,

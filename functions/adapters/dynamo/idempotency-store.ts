@@ -1,0 +1,53 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../core/idempotency.js';
+import { type DocumentClient, isConditionFailure } from './client.js';
+
+const keyOf = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Idempotency records in the orders table: a fingerprint, a state and the first response; TTL 24 h. */
+export class DynamoIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly client: DocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(key: string, fingerprint: string, now: Date, expiresAt: Date, staleBefore: Date): Promise<IdempotencyClaim> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keyOf(key), fingerprint, state: 'in_progress', claimedAt: now.toISOString(), expiresAt: epochSeconds(expiresAt) },
+          // Free when absent, expired (TTL lags) or abandoned mid-flight by a request that died.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :inProgress AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':now': epochSeconds(now), ':inProgress': 'in_progress', ':stale': staleBefore.toISOString() },
+        }),
+      );
+      return { kind: 'claimed' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }));
+    if (!Item) return this.claim(key, fingerprint, now, expiresAt, staleBefore);
+    return Item.state === 'completed'
+      ? { kind: 'completed', fingerprint: Item.fingerprint, response: Item.response as StoredResponse }
+      : { kind: 'in_progress', fingerprint: Item.fingerprint };
+  }
+
+  async complete(key: string, response: StoredResponse): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(key),
+        UpdateExpression: 'SET #state = :completed, #response = :response',
+        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+        ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
+      }),
+    );
+  }
+
+  async release(key: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(key) }));
+  }
+}

@@ -1,0 +1,53 @@
+import { AppError } from './errors.js';
+import { cardIsHeld, type Order } from './order.js';
+import type { CardVault, Catalog } from './ports.js';
+import { type ReceiptDeps, sendOrderReceipts } from './receipts.js';
+import { releaseOrderStock, reserveOrderStock } from './stock.js';
+import { nextStatus, transition } from './transitions.js';
+
+export interface OfflineDeps extends ReceiptDeps {
+  readonly catalog: Catalog;
+  readonly vault: CardVault;
+}
+
+const cardGone = () =>
+  new AppError('card_no_longer_held', 'The card is no longer held for this order; retry the payment with a card instead.');
+
+const outOfStock = () => new AppError('out_of_stock', 'Some items of this order are no longer in stock.');
+
+/**
+ * Submits a declined order offline while its card is still held (SPEC §4.2): stock is
+ * reserved again, the card is kept (without expiry) for a manual charge, receipts go out.
+ */
+export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Order> => {
+  const now = deps.clock.now();
+  if (!(await deps.settings.get()).allowOfflineResubmit) {
+    throw new AppError('invalid_transition', 'This store does not take orders offline.');
+  }
+  nextStatus(order, 'submitOffline');
+  if (!cardIsHeld(order, now)) throw cardGone();
+
+  const reservation = await reserveOrderStock(deps.catalog, order);
+  if (!reservation.ok) throw outOfStock();
+  const reserved = { ...order.stock, reserved: true };
+  const undoReservation = () => releaseOrderStock(deps.catalog, { ...order, stock: reserved });
+  if (!(await deps.vault.keepWithoutCvc(order.id, order.heldCard!.ref, null))) {
+    await undoReservation();
+    throw cardGone();
+  }
+  const next = transition(
+    order,
+    'submitOffline',
+    { stock: reserved, payment: { ...order.payment, status: 'OFFLINE' }, heldCard: { ...order.heldCard!, expiresAt: null } },
+    [{ type: 'status', actor: 'customer', message: 'Order submitted for offline payment processing', visibleToCustomer: true }],
+    now,
+  );
+  try {
+    await deps.orders.save(next);
+  } catch (error) {
+    await undoReservation();
+    throw error;
+  }
+  await sendOrderReceipts(deps, next);
+  return (await deps.orders.get(order.id)) ?? next;
+};

@@ -1,0 +1,85 @@
+import { assertPayable, type CheckoutDeps, type CheckoutPayment, type CheckoutResult, type OrderDraft, placeNewOrder } from './checkout.js';
+import { quoteEmail } from './emails.js';
+import type { Order } from './order.js';
+import type { ReceiptDeps } from './receipts.js';
+import { sendAndRecord } from './send-and-record.js';
+import { releaseOrderStock } from './stock.js';
+import { nextStatus, transition } from './transitions.js';
+
+/** A technician prices an evaluation order; the customer gets the quote by email (SPEC §4.2). */
+export const sendQuote = async (
+  deps: ReceiptDeps,
+  order: Order,
+  quote: { readonly amountCents: number; readonly description: string },
+  actor: string,
+): Promise<Order> => {
+  const now = deps.clock.now();
+  const next = transition(
+    order,
+    'quote',
+    { quote: { ...quote, quotedAt: now.toISOString() } },
+    [{ type: 'quote', actor, message: `Quote sent: ${quote.description}`, visibleToCustomer: true, data: { amountCents: quote.amountCents } }],
+    now,
+  );
+  await deps.orders.save(next);
+  const settings = await deps.settings.get();
+  await sendAndRecord(deps, order.id, 'quote', settings.fromEmail, quoteEmail(next, settings, deps.links.trackOrder(order.id, order.trackingToken)));
+  return (await deps.orders.get(order.id)) ?? next;
+};
+
+/**
+ * The customer accepts the quote: the zero-price order is cancelled as superseded and a new
+ * order for the quoted amount is checked out, the two linked both ways. The original is
+ * cancelled first, by a versioned write, so a double submit cannot create two orders.
+ */
+export const acceptQuote = async (
+  deps: CheckoutDeps & ReceiptDeps,
+  order: Order,
+  request: { readonly payment: CheckoutPayment | null; readonly onDecline: 'ask' | 'offline' },
+): Promise<CheckoutResult> => {
+  const now = deps.clock.now();
+  const newId = deps.ids.orderId();
+  const quote = order.quote;
+  const draft: OrderDraft = {
+    customer: order.customer,
+    billingAddress: order.billingAddress,
+    shippingAddress: order.shippingAddress,
+    items: [
+      {
+        sku: order.items[0]!.sku,
+        name: quote?.description ?? 'Quoted repair',
+        kind: 'quote',
+        quantity: 1,
+        unitPriceCents: quote?.amountCents ?? 0,
+        lineTotalCents: quote?.amountCents ?? 0,
+      },
+    ],
+    payment: request.payment,
+    onDecline: request.onDecline,
+    notes: order.notes,
+    supersedes: order.id,
+  };
+  nextStatus(order, 'acceptQuote');
+  await assertPayable(deps, draft, now);
+  const superseded = transition(
+    order,
+    'acceptQuote',
+    { supersededBy: newId, stock: await releaseOrderStock(deps.catalog, order) },
+    [{ type: 'quote_accepted', actor: 'customer', message: `Quote accepted; continued as order ${newId}`, visibleToCustomer: true }],
+    now,
+  );
+  await deps.orders.save(superseded);
+  return placeNewOrder(deps, draft, newId);
+};
+
+export const rejectQuote = async (deps: CheckoutDeps, order: Order): Promise<Order> => {
+  const next = transition(
+    order,
+    'rejectQuote',
+    { stock: await releaseOrderStock(deps.catalog, order) },
+    [{ type: 'quote_rejected', actor: 'customer', message: 'Quote declined by the customer', visibleToCustomer: true }],
+    deps.clock.now(),
+  );
+  await deps.orders.save(next);
+  return next;
+};

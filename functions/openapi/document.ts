@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { type RouteDefinition, routes } from '../../lib/routes.js';
+import { errorStatus } from '../core/errors.js';
+import { storefrontContract } from '../storefront-api/schemas.js';
+
+/** What an operation accepts, as declared beside its handler. */
+export interface OperationContract {
+  readonly body?: z.ZodType;
+  readonly idempotent?: boolean;
+  readonly orderToken?: boolean;
+}
+
+const contracts: Record<string, OperationContract> = { ...storefrontContract };
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
+
+const errorEnvelope = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: Object.keys(errorStatus) },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
+
+const parameters = (route: RouteDefinition, contract: OperationContract) => [
+  ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+  ...(contract.orderToken
+    ? [
+        { name: 'X-Order-Token', in: 'header', required: false, description: 'The trackingToken of the order', schema: { type: 'string' } },
+        { name: 'token', in: 'query', required: false, description: 'Alternative to X-Order-Token, for links', schema: { type: 'string' } },
+      ]
+    : []),
+  ...(contract.idempotent
+    ? [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' } }]
+    : []),
+];
+
+const operationObject = (route: RouteDefinition) => {
+  const contract = contracts[route.operation] ?? {};
+  return {
+    operationId: route.operation,
+    summary: route.summary,
+    tags: [route.target],
+    ...(route.auth === 'staff' ? { security: [{ bearer: [] }] } : {}),
+    parameters: parameters(route, contract),
+    ...(contract.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(contract.body) } } } } : {}),
+    responses: {
+      '2XX': { description: 'Success' },
+      default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    },
+  };
+};
+
+let cached: object | undefined;
+
+/** The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers validate with. */
+export const openApiDocument = (): object =>
+  (cached ??= {
+    openapi: '3.1.0',
+    info: { title: 'Order backend API', version: '1.0.0', description: 'Storefront and back-office API. Errors use one envelope.' },
+    paths: routes
+      .filter((route: RouteDefinition) => route.target !== 'local')
+      .reduce<Record<string, Record<string, unknown>>>((paths, route) => {
+        paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationObject(route) };
+        return paths;
+      }, {}),
+    components: {
+      schemas: { Error: errorEnvelope },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  });
