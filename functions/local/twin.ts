@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { tables } from '../../lib/tables.js';
 import { rawAesKeyring } from '../adapters/card-vault.js';
@@ -7,6 +8,7 @@ import { createCheckoutTaskHandlers } from '../checkout-tasks/handler.js';
 import { createAdapters } from '../runtime/adapters.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
 import { loadLocalCardKey } from './card-key.js';
+import { serveDashboard } from './dashboard.js';
 import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { seedDemoCatalog } from './seed.js';
 import { createApiServer } from './server.js';
@@ -63,7 +65,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
 
     // Handlers are bound once the port is known: links in emails carry the real address.
     const handlers: Parameters<typeof createApiServer>[0] = {};
-    const server = createApiServer(handlers);
+    const server = createApiServer(handlers, serveDashboard(fileURLToPath(new URL('../../dashboard', import.meta.url))));
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;

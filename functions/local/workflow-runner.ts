@@ -1,3 +1,4 @@
+import './promise-polyfill.js';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { synthesizeCheckoutAsl } from '../../lib/checkout-asl.js';
 import type { CheckoutRun, CheckoutRunResult, CheckoutWorkflow } from '../core/ports.js';
@@ -6,17 +7,6 @@ import { logger } from '../http/logger.js';
 
 type TaskHandlers = Record<string, (state: never) => Promise<unknown>>;
 
-// aws-local-stepfunctions uses Promise.withResolvers, which Node 20 lacks.
-if (!('withResolvers' in Promise)) {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (value: T) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 /**
  * Runs the checkout state machine exactly as CDK synthesizes it, with each Lambda task bound

@@ -1,21 +1,10 @@
+import '../../functions/local/promise-polyfill.js';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { aslFromTemplate, normalizeAsl, placeholderFunctionArn, synthesizeCheckoutAsl } from '../../lib/checkout-asl.js';
 import { checkoutSteps, gatewayUnavailableError } from '../../lib/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
-
-// aws-local-stepfunctions calls Promise.withResolvers, which Node 20 lacks.
-if (!('withResolvers' in Promise)) {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (value: T) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-      return { promise, resolve, reject };
-    },
-  });
-}
-const { StateMachine } = await import('aws-local-stepfunctions');
+import { StateMachine } from 'aws-local-stepfunctions';
 
 const twinAsl = synthesizeCheckoutAsl();
 const stackAsl = aslFromTemplate(Template.fromStack(buildApp({ bundling: false, nag: false }).stack).toJSON());

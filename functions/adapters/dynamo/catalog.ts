@@ -63,20 +63,7 @@ export class DynamoCatalog implements Catalog {
 
   async reserve(lines: readonly StockLine[], token: string): Promise<Reservation> {
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          ClientRequestToken: requestToken(token),
-          TransactItems: lines.map((line) => ({
-            Update: {
-              TableName: this.tableName,
-              Key: productKey(line.sku),
-              UpdateExpression: 'SET stock = stock - :quantity',
-              ConditionExpression: 'attribute_exists(pk) AND stock >= :quantity',
-              ExpressionAttributeValues: { ':quantity': line.quantity },
-            },
-          })),
-        }),
-      );
+      await this.adjustStock(lines, token, 'SET stock = stock - :quantity', 'attribute_exists(pk) AND stock >= :quantity');
       return { ok: true };
     } catch (error) {
       const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
@@ -88,6 +75,11 @@ export class DynamoCatalog implements Catalog {
   }
 
   async release(lines: readonly StockLine[], token: string): Promise<void> {
+    await this.adjustStock(lines, token, 'SET stock = stock + :quantity', 'attribute_exists(pk)');
+  }
+
+  /** All lines change in one transaction; the token makes a repeat within 10 minutes a no-op. */
+  private async adjustStock(lines: readonly StockLine[], token: string, update: string, condition: string) {
     await this.client.send(
       new TransactWriteCommand({
         ClientRequestToken: requestToken(token),
@@ -95,8 +87,8 @@ export class DynamoCatalog implements Catalog {
           Update: {
             TableName: this.tableName,
             Key: productKey(line.sku),
-            UpdateExpression: 'SET stock = stock + :quantity',
-            ConditionExpression: 'attribute_exists(pk)',
+            UpdateExpression: update,
+            ConditionExpression: condition,
             ExpressionAttributeValues: { ':quantity': line.quantity },
           },
         })),

@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import type { StaticHandler } from './server.js';
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * Serves the dashboard at `/dashboard/` the way CloudFront serves it from S3 in AWS, with a
+ * `config.json` telling it the API lives on the same origin and signs in locally.
+ */
+export const serveDashboard = (root: string): StaticHandler => (request, response) => {
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  if (request.method !== 'GET' || !(path === '/dashboard' || path.startsWith('/dashboard/'))) return false;
+  if (path === '/dashboard') {
+    response.writeHead(301, { location: '/dashboard/' }).end();
+    return true;
+  }
+  if (path === '/dashboard/config.json') {
+    response.writeHead(200, { 'content-type': contentTypes['.json']! }).end(JSON.stringify({ apiBase: '', auth: 'local' }));
+    return true;
+  }
+  const relative = normalize(decodeURIComponent(path.slice('/dashboard/'.length)) || 'index.html');
+  const file = join(root, relative);
+  if (!file.startsWith(root + sep) || !existsSync(file) || !contentTypes[extname(file)]) return false;
+  response
+    .writeHead(200, {
+      'content-type': contentTypes[extname(file)]!,
+      'cache-control': 'no-cache',
+      'content-security-policy': "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'",
+      'x-content-type-options': 'nosniff',
+    })
+    .end(readFileSync(file));
+  return true;
+};
