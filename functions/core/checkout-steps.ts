@@ -1,7 +1,8 @@
 import type { CheckoutStep } from '../../lib/checkout-steps.js';
 import { offlineOrderNotice, orderReceipt } from './emails.js';
+import { announceOrderPlaced } from './fulfillment.js';
 import type { Order } from './order.js';
-import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
+import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderEvents, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
 import { transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
@@ -18,6 +19,7 @@ export interface StepDeps {
   readonly mailer: Mailer;
   readonly links: Links;
   readonly clock: Clock;
+  readonly events: OrderEvents;
 }
 
 /** The execution state each step receives: ids and earlier step results, never card data. */
@@ -113,6 +115,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       });
       // An authorized card has done its job: nothing is held once the order is placed.
       if (state.cardRef) await deps.vault.purge(state.orderId, state.cardRef);
+      // OrderPlaced starts the fulfillment hand-off; published once, and never fails the order.
+      await announceOrderPlaced(deps, state.orderId);
       return { status: placed.status };
     },
 
