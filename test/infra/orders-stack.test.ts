@@ -133,8 +133,8 @@ describe('REST API', () => {
 });
 
 describe('functions', () => {
-  it('deploys the storefront and one function per checkout step', () => {
-    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps].sort());
+  it('deploys the storefront, one function per checkout step, the fulfillment push and the monitor', () => {
+    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor'].sort());
   });
 
   it('run on the newest Node runtime, on ARM, traced', () => {
@@ -173,8 +173,8 @@ describe('least privilege', () => {
     expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
   });
 
-  it('lets only sendReceipt send email', () => {
+  it('lets only sendReceipt and the monitor (offline digest) send email', () => {
     const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
-    expect(sending).toEqual(['sendReceipt']);
+    expect(sending.sort()).toEqual(['sendReceipt', 'stuckOrderMonitor']);
   });
 });
