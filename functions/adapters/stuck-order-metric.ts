@@ -1,7 +1,6 @@
+import { stuckOrdersMetricName } from '../../lib/stuck-orders-metric.js';
 import type { StuckOrderMetric } from '../core/ports.js';
 import { logger } from '../http/logger.js';
-
-export const stuckOrdersMetricName = 'StuckOrders';
 
 /**
  * AWS: the metric in CloudWatch embedded metric format. Lambda ships stdout to CloudWatch

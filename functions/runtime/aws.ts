@@ -4,6 +4,7 @@ import { SnsPager } from '../adapters/pager.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
 import { EmbeddedStuckOrderMetric } from '../adapters/stuck-order-metric.js';
 import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
+import { metricsNamespace } from '../../lib/stuck-orders-metric.js';
 import { type Adapters, createAdapters } from './adapters.js';
 
 let adapters: Adapters | undefined;
@@ -19,6 +20,6 @@ export const awsAdapters = (): Adapters =>
     workflow: () => new StepFunctionsCheckoutWorkflow(process.env.CHECKOUT_STATE_MACHINE_ARN ?? ''),
     events: new EventBridgeOrderEvents(process.env.ORDER_EVENTS_BUS ?? ''),
     pager: new SnsPager(process.env.PAGES_TOPIC_ARN ?? ''),
-    stuckMetric: new EmbeddedStuckOrderMetric(process.env.METRICS_NAMESPACE ?? 'OrderBackend', { Stack: process.env.METRICS_STACK ?? 'orders' }),
+    stuckMetric: new EmbeddedStuckOrderMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
     webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
   }));
