@@ -10,7 +10,12 @@ const options = {
   port: Number(env.PORT ?? 3000),
   dynamoDbPort: Number(env.DYNAMODB_PORT ?? 8000),
   sesPort: Number(env.SES_PORT ?? 8005),
+  monitorIntervalSeconds: Number(env.MONITOR_INTERVAL_SECONDS ?? 60),
 };
+if (!(options.monitorIntervalSeconds > 0)) {
+  console.error('MONITOR_INTERVAL_SECONDS must be a positive number of seconds');
+  process.exit(1);
+}
 
 const twin = await startTwin(options).catch((error: Error) => {
   console.error(`Could not start the local twin: ${error.message}`);
@@ -44,6 +49,8 @@ console.log(
     `  Dashboard    ${twin.dashboardUrl}`,
     `  Mail viewer  ${twin.mailViewerUrl}`,
     `  DynamoDB     ${twin.dynamoDbUrl}`,
+    `  Fulfillment  ${twin.fulfillmentWebhookUrl ? `signed POST to ${twin.fulfillmentWebhookUrl}` : 'no FULFILLMENT_WEBHOOK_URL: placed orders are accepted at once'}`,
+    `  Monitor      stuck orders checked every ${twin.monitorIntervalSeconds} s`,
     `  Data         ${options.memory ? 'in memory (nothing is kept)' : options.dataDir}`,
     twin.seeded ? '  Demo catalog seeded.' : '',
     'Press Ctrl-C to stop.',

@@ -7,6 +7,8 @@ import { OrdersApi } from './constructs/api.js';
 import { CardKey } from './constructs/card-key.js';
 import { CheckoutFunctions } from './constructs/checkout-functions.js';
 import { CheckoutWorkflow } from './constructs/checkout-workflow.js';
+import { Fulfillment } from './constructs/fulfillment.js';
+import { StuckOrderMonitor } from './constructs/monitor.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { Notifications } from './constructs/notifications.js';
 import { DataTables } from './constructs/tables.js';
@@ -18,6 +20,10 @@ export interface OrdersStackProps extends StackProps {
   readonly verifyMailDomain?: boolean;
   /** Public storefront URL used for order links in emails (`STORE_URL`). */
   readonly storeUrl?: string;
+  /** CSR addresses subscribed to the stuck-order pages topic. */
+  readonly csrEmails?: readonly string[];
+  /** The merchant's fulfillment webhook; without it placed orders are accepted at once. */
+  readonly fulfillmentWebhookUrl?: string;
 }
 
 export class OrdersStack extends Stack {
@@ -27,6 +33,8 @@ export class OrdersStack extends Stack {
   readonly checkout: CheckoutWorkflow;
   readonly storefront: NodeFunction;
   readonly api: OrdersApi;
+  readonly monitor: StuckOrderMonitor;
+  readonly fulfillment: Fulfillment;
 
   constructor(scope: Construct, id: string, props: OrdersStackProps) {
     super(scope, id, props);
@@ -68,10 +76,26 @@ export class OrdersStack extends Stack {
 
     this.api = new OrdersApi(this, 'Api', { storefront: this.storefront });
 
+    this.monitor = new StuckOrderMonitor(this, 'StuckOrderMonitor', {
+      tables: this.tables,
+      environment,
+      mailIdentity: mail.identity,
+      csrEmails: props.csrEmails ?? [],
+    });
+    this.fulfillment = new Fulfillment(this, 'Fulfillment', {
+      tables: this.tables,
+      environment,
+      webhookUrl: props.fulfillmentWebhookUrl,
+      alarmTopic: this.monitor.pages,
+    });
+    this.fulfillment.grantPublish(this.checkoutFunctions.steps.placeOrder);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'OrdersTableName', { value: this.tables.orders.tableName });
     new CfnOutput(this, 'CardVaultTableName', { value: this.tables.cardVault.tableName });
     new CfnOutput(this, 'CheckoutStateMachineArn', { value: this.checkout.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PagesTopicArn', { value: this.monitor.pages.topicArn });
+    new CfnOutput(this, 'FulfillmentWebhookSecretArn', { value: this.fulfillment.webhookSecret.secretArn });
   }
 
   /** Wildcards CDK puts in the state machine's role; each is acknowledged on its own. */
@@ -91,6 +115,10 @@ export class OrdersStack extends Stack {
   }
 }
 
+/** A list from context: `-c csrEmails=a@x.com,b@x.com` on the CLI, or an array in cdk.json. */
+const listContext = (value: unknown): string[] =>
+  (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : []).map((item) => item.trim()).filter(Boolean);
+
 export interface BuildAppOptions {
   /** false skips esbuild (assertion tests); assets then point at the unbundled project. */
   readonly bundling?: boolean;
@@ -102,7 +130,8 @@ export interface BuildAppOptions {
 
 /**
  * The CDK app with the OrdersStack; used by bin/app.ts and by tests, which need no CLI.
- * Context: `fromEmail` (default orders@example.com), `storeUrl`, `verifyMailDomain`.
+ * Context: `fromEmail` (default orders@example.com), `storeUrl`, `verifyMailDomain`,
+ * `csrEmails` (comma-separated), `fulfillmentWebhookUrl`.
  */
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: OrdersStack } {
   const app = new App({
@@ -118,6 +147,8 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Orde
     fromEmail: context('fromEmail') ?? 'orders@example.com',
     storeUrl: context('storeUrl'),
     verifyMailDomain: context('verifyMailDomain') === 'true',
+    csrEmails: listContext(app.node.tryGetContext('csrEmails')),
+    fulfillmentWebhookUrl: context('fulfillmentWebhookUrl'),
   });
   return { app, stack };
 }

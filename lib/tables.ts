@@ -27,6 +27,9 @@ export interface TableDefinition {
 /**
  * Orders, products, settings and idempotency records share one table (single-table design).
  * Only order items carry `status`, `customerEmail` and `entity`, so the indexes are sparse.
+ * `placedAt` (when the order entered ORDER_PLACED) is set only while an order is in
+ * ORDER_PLACED, so `byPlacedAt` holds exactly the orders waiting for their fulfillment
+ * hand-off: the stuck-order monitor reads those and nothing else.
  */
 export const ordersTable = {
   id: 'Orders',
@@ -38,6 +41,7 @@ export const ordersTable = {
     { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     { indexName: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     { indexName: 'byCreated', partitionKey: { name: 'entity', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+    { indexName: 'byPlacedAt', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'placedAt', type: 'S' } },
   ],
 } as const satisfies TableDefinition;
 

@@ -1,6 +1,7 @@
 import type { CheckoutStep } from '../../lib/checkout-steps.js';
+import { announceOrderPlaced } from './fulfillment.js';
 import type { Order } from './order.js';
-import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
+import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderEvents, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
 import { sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { transition } from './transitions.js';
@@ -19,6 +20,7 @@ export interface StepDeps {
   readonly mailer: Mailer;
   readonly links: Links;
   readonly clock: Clock;
+  readonly events: OrderEvents;
 }
 
 /** The execution state each step receives: ids and earlier step results, never card data. */
@@ -104,6 +106,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       });
       // An authorized card has done its job: nothing is held once the order is placed.
       if (state.cardRef) await deps.vault.purge(state.orderId, state.cardRef);
+      // OrderPlaced starts the fulfillment hand-off; published once, and never fails the order.
+      await announceOrderPlaced(deps, state.orderId);
       return { status: placed.status };
     },
 

@@ -38,6 +38,8 @@ export type CheckoutResult =
 
 const outcomes: Partial<Record<Order['status'], CheckoutOutcome>> = {
   ORDER_PLACED: 'placed',
+  // The fulfillment hand-off runs on its own and may take the order before checkout answers.
+  IN_PROCESS: 'placed',
   OFFLINE_PENDING: 'offline',
   AWAITING_PAYMENT: 'awaiting_payment',
   AWAITING_EVALUATION: 'awaiting_evaluation',

@@ -9,7 +9,7 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Renders paragraphs as text and as minimal HTML; card details never go beyond brand + last 4. */
-const compose = (to: readonly string[], subject: string, paragraphs: readonly string[], link?: { label: string; url: string }): Email => {
+export const compose = (to: readonly string[], subject: string, paragraphs: readonly string[], link?: { label: string; url: string }): Email => {
   const textParts = link ? [...paragraphs, `${link.label}: ${link.url}`] : paragraphs;
   const htmlParts = paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
   if (link) htmlParts.push(`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`);

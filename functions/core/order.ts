@@ -74,6 +74,19 @@ export interface HeldCard {
   readonly expiresAt: string | null;
 }
 
+/** The fulfillment hand-off so far (SPEC §9); absent until the first attempt. */
+export interface FulfillmentState {
+  /** Hand-off attempts made, over every push run. */
+  readonly attempts: number;
+  readonly lastAttemptAt: string | null;
+  /** The last attempt's failure (status code or network error); null once handed off. */
+  readonly lastError: string | null;
+  /** When fulfillment took the order (webhook 2xx, no webhook configured, or entered by hand). */
+  readonly handedOffAt: string | null;
+  /** The fulfillment system's reference of an order a CSR entered by hand. */
+  readonly externalRef: string | null;
+}
+
 /** The stored order. Only `toOrderView` decides what leaves the system. */
 export interface Order {
   readonly id: string;
@@ -98,6 +111,9 @@ export interface Order {
   /** Stock reservation: `round` increments on every release so each reservation is applied once. */
   readonly stock: { readonly reserved: boolean; readonly round: number };
   readonly heldCard: HeldCard | null;
+  /** When the order entered its current status; every status-changing transition sets it. */
+  readonly statusSince?: string;
+  readonly fulfillment?: FulfillmentState;
 }
 
 export const orderFlags = (order: Order) => ({

@@ -133,3 +133,52 @@ export interface Links {
   trackOrder(orderId: string, token: string): string;
   dashboardOrder(orderId: string): string;
 }
+
+/** Orders in ORDER_PLACED by the time they entered it, through a sparse index: never a table scan. */
+export interface PlacedOrderIndex {
+  /** Orders that entered ORDER_PLACED at or before `placedUpTo` (ISO), oldest first. */
+  listPlacedUpTo(query: { readonly placedUpTo: string; readonly limit: number; readonly cursor?: string | null }): Promise<OrderPage>;
+}
+
+/** Announced when an order is ready for fulfillment (ORDER_PLACED or AWAITING_PAYMENT). */
+export interface OrderPlacedEvent {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  readonly at: string;
+}
+
+/** Order events: EventBridge in AWS, an in-process dispatcher in the twin. */
+export interface OrderEvents {
+  orderPlaced(event: OrderPlacedEvent): Promise<void>;
+}
+
+/** What one delivery to the fulfillment webhook came to. */
+export type WebhookDelivery =
+  | { readonly kind: 'accepted'; readonly status: number }
+  | { readonly kind: 'rejected'; readonly status: number; readonly error: string }
+  | { readonly kind: 'unreachable'; readonly error: string }
+  /** No webhook URL is configured: the hand-off is accepted at once. */
+  | { readonly kind: 'not_configured' };
+
+/** The merchant's fulfillment webhook; the adapter signs the body it is given, byte for byte. */
+export interface FulfillmentWebhook {
+  deliver(request: { readonly orderId: string; readonly body: string }): Promise<WebhookDelivery>;
+}
+
+/** Pages the CSRs: SNS in AWS, an email through the local SES in the twin. Throws if not handed over. */
+export interface Pager {
+  page(from: string, message: Email): Promise<void>;
+}
+
+/** The `StuckOrders` metric (CloudWatch in AWS, a log line in the twin). */
+export interface StuckOrderMetric {
+  record(count: number, at: Date): Promise<void>;
+}
+
+/** Remembers notices sent once per period (the daily offline digest). */
+export interface NoticeLedger {
+  has(key: string): Promise<boolean>;
+  /** True for the one caller that records `key` first. */
+  claim(key: string, expiresAt: Date): Promise<boolean>;
+  release(key: string): Promise<void>;
+}

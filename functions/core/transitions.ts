@@ -74,6 +74,8 @@ export const transition = (
     ...order,
     ...changes,
     status,
+    // The stuck-order monitor counts from here, not from creation (SPEC §9).
+    ...(status !== order.status ? { statusSince: at } : {}),
     version: order.version + 1,
     updatedAt: at,
     history: [...order.history, ...entries.map((entry) => ({ at, ...entry }))],

@@ -4,12 +4,20 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { tables } from '../../lib/tables.js';
 import { rawAesKeyring } from '../adapters/card-vault.js';
+import { MailPager } from '../adapters/pager.js';
+import { SesMailer } from '../adapters/ses-mailer.js';
+import { LoggedStuckOrderMetric } from '../adapters/stuck-order-metric.js';
+import { secretFromEnv } from '../adapters/webhook-secret.js';
 import { createCheckoutTaskHandlers } from '../checkout-tasks/handler.js';
+import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
 import { createAdapters } from '../runtime/adapters.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
+import { createStuckOrderMonitorHandler } from '../stuck-order-monitor/handler.js';
 import { loadLocalCardKey } from './card-key.js';
 import { serveDashboard } from './dashboard.js';
 import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
+import { InProcessEventDispatcher } from './event-dispatcher.js';
+import { startMonitorTimer } from './monitor-timer.js';
 import { seedDemoCatalog } from './seed.js';
 import { createApiServer } from './server.js';
 import { ensureTable } from './tables.js';
@@ -23,6 +31,8 @@ export interface TwinOptions {
   readonly port: number;
   readonly dynamoDbPort: number;
   readonly sesPort: number;
+  /** How often the stuck-order monitor runs (`MONITOR_INTERVAL_SECONDS`, default 60). */
+  readonly monitorIntervalSeconds?: number;
 }
 
 export interface Twin {
@@ -31,6 +41,9 @@ export interface Twin {
   readonly dynamoDbUrl: string;
   readonly mailViewerUrl: string;
   readonly seeded: boolean;
+  /** Where placed orders are pushed, or null when they are accepted at once. */
+  readonly fulfillmentWebhookUrl: string | null;
+  readonly monitorIntervalSeconds: number;
   /** Called when a child emulator dies, so the twin never runs half-alive. */
   onEmulatorExit(listener: (code: number | null) => void): void;
   stop(): Promise<void>;
@@ -74,14 +87,27 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const client = new DynamoDBClient({ endpoint: dynamoDb.url });
     for (const table of tables) await ensureTable(client, table, localTableName(table.id));
 
+    const webhookUrl = process.env.FULFILLMENT_WEBHOOK_URL || null;
+    if (webhookUrl && !process.env.FULFILLMENT_WEBHOOK_SECRET) throw new Error('FULFILLMENT_WEBHOOK_URL is set but FULFILLMENT_WEBHOOK_SECRET is not');
+    const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
     const adapters = createAdapters({
       keyring: rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir)),
       workflow: () => new LocalCheckoutWorkflow(tasks),
+      events,
+      pager: new MailPager(new SesMailer()),
+      stuckMetric: new LoggedStuckOrderMetric(),
+      webhookSecret: secretFromEnv('FULFILLMENT_WEBHOOK_SECRET'),
     });
     const tasks = createCheckoutTaskHandlers(adapters);
     void adapters.workflow; // synthesize the state machine now, not on the first checkout
     const seeded = await seedDemoCatalog(adapters.catalog);
     handlers.storefront = createStorefrontHandler(adapters);
+
+    // The OrderPlaced rule and the monitor schedule, bound to the same handlers as in AWS.
+    events.onOrderPlaced(createFulfillmentPushHandler(adapters));
+    const monitorIntervalSeconds = options.monitorIntervalSeconds ?? 60;
+    const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
+    running.push({ url: '', stop: async () => (await monitor.stop(), await events.stop()) });
 
     return {
       apiUrl,
@@ -89,6 +115,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       dynamoDbUrl: dynamoDb.url,
       mailViewerUrl: `${ses.url}/`,
       seeded,
+      fulfillmentWebhookUrl: webhookUrl,
+      monitorIntervalSeconds,
       onEmulatorExit: (listener) => dynamoDb.child.once('exit', (code) => listener(code)),
       stop: stopAll,
     };

@@ -2,25 +2,36 @@ import type { KeyringNode } from '@aws-crypto/client-node';
 import { cardVaultTable, ordersTable } from '../../lib/tables.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
+import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
-import type { CheckoutWorkflow, Clock, Links } from '../core/ports.js';
+import type { MonitorDeps } from '../core/monitor.js';
+import type { CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, Pager, StuckOrderMetric } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
+import { DynamoNoticeLedger } from '../adapters/dynamo/notice-ledger.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
+import { DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
+import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
 import { randomIds } from '../adapters/ids.js';
 import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
+import type { SecretSource } from '../adapters/webhook-secret.js';
 
-export type Adapters = CheckoutDeps & StepDeps & { readonly idempotency: IdempotencyStore };
+export type Adapters = CheckoutDeps & StepDeps & FulfillmentDeps & MonitorDeps & { readonly idempotency: IdempotencyStore };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
   /** Resolved lazily: the local workflow runner needs the step handlers built from these adapters. */
   readonly workflow: () => CheckoutWorkflow;
   readonly clock?: Clock;
+  readonly events: OrderEvents;
+  readonly pager: Pager;
+  readonly stuckMetric: StuckOrderMetric;
+  /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
+  readonly webhookSecret: SecretSource;
 }
 
 const requiredEnv = (name: string): string => {
@@ -38,6 +49,24 @@ export const linksFromEnv = (): Links => {
   };
 };
 
+const numberEnv = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`environment variable ${name} must be a non-negative number`);
+  return value;
+};
+
+/** `FULFILLMENT_WEBHOOK_URL` unset: the hand-off is accepted at once (SPEC §9). */
+const webhookFromEnv = (secret: SecretSource): FulfillmentWebhook => {
+  const url = process.env.FULFILLMENT_WEBHOOK_URL;
+  return url ? new HttpFulfillmentWebhook(url, secret, numberEnv('FULFILLMENT_TIMEOUT_MS', 5000)) : unconfiguredWebhook;
+};
+
+const fulfillmentPolicyFromEnv = (): FulfillmentPolicy => ({
+  maxAttempts: Math.max(1, numberEnv('FULFILLMENT_ATTEMPTS', 3)),
+  backoffMs: exponentialBackoff(numberEnv('FULFILLMENT_BACKOFF_MS', 1000)),
+  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
+
 /**
  * The adapters both runtimes share. Table names, endpoints and links come from the
  * environment; what differs per runtime (key, workflow) comes from its composition root.
@@ -45,6 +74,7 @@ export const linksFromEnv = (): Links => {
 export const createAdapters = (choices: RuntimeChoices): Adapters => {
   const client = createDocumentClient();
   const orderTableName = requiredEnv(ordersTable.envVar);
+  const clock = choices.clock ?? { now: () => new Date() };
   let workflow: CheckoutWorkflow | undefined;
   return {
     orders: new DynamoOrderRepository(client, orderTableName),
@@ -55,8 +85,15 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     gateway: new SandboxGateway(),
     mailer: new SesMailer(),
     links: linksFromEnv(),
-    clock: choices.clock ?? { now: () => new Date() },
+    clock,
     ids: randomIds,
+    events: choices.events,
+    webhook: webhookFromEnv(choices.webhookSecret),
+    fulfillmentPolicy: fulfillmentPolicyFromEnv(),
+    placedOrders: new DynamoPlacedOrderIndex(client, orderTableName),
+    pager: choices.pager,
+    stuckMetric: choices.stuckMetric,
+    ledger: new DynamoNoticeLedger(client, orderTableName, () => clock.now()),
     get workflow() {
       return (workflow ??= choices.workflow());
     },

@@ -1,12 +1,25 @@
 import { kmsKeyring } from '../adapters/card-vault.js';
+import { EventBridgeOrderEvents } from '../adapters/order-events.js';
+import { SnsPager } from '../adapters/pager.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
+import { EmbeddedStuckOrderMetric } from '../adapters/stuck-order-metric.js';
+import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
+import { metricsNamespace } from '../../lib/stuck-orders-metric.js';
 import { type Adapters, createAdapters } from './adapters.js';
 
 let adapters: Adapters | undefined;
 
-/** The AWS composition root: KMS for card keys, Step Functions for the checkout workflow. */
+/**
+ * The AWS composition root: KMS for card keys, Step Functions for the checkout workflow,
+ * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics, and the
+ * webhook secret from Secrets Manager. Each function is given only the settings it uses.
+ */
 export const awsAdapters = (): Adapters =>
   (adapters ??= createAdapters({
     keyring: kmsKeyring(process.env.CARD_KEY_ARN ?? ''),
     workflow: () => new StepFunctionsCheckoutWorkflow(process.env.CHECKOUT_STATE_MACHINE_ARN ?? ''),
+    events: new EventBridgeOrderEvents(process.env.ORDER_EVENTS_BUS ?? ''),
+    pager: new SnsPager(process.env.PAGES_TOPIC_ARN ?? ''),
+    stuckMetric: new EmbeddedStuckOrderMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
+    webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
   }));

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ParamsAndSecretsLayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -19,6 +19,8 @@ export interface NodeFunctionProps {
   readonly description: string;
   readonly environment: Record<string, string>;
   readonly timeout: Duration;
+  /** The AWS Parameters and Secrets extension, for functions that read a secret at run time. */
+  readonly paramsAndSecrets?: ParamsAndSecretsLayerVersion;
 }
 
 /**
@@ -46,6 +48,7 @@ export class NodeFunction extends NodejsFunction {
       role,
       logGroup,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      paramsAndSecrets: props.paramsAndSecrets,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',

@@ -45,9 +45,9 @@ describe('tables', () => {
     expect(resources[tableLogicalId(cardVaultTable.id)]!.Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
-  it('gives the orders table the byStatus, byEmail and byCreated indexes', () => {
+  it('gives the orders table the byStatus, byEmail, byCreated and byPlacedAt indexes', () => {
     const indexes = resources[tableLogicalId(ordersTable.id)]!.Properties.GlobalSecondaryIndexes;
-    expect(indexes.map((index: any) => index.IndexName).sort()).toEqual(['byCreated', 'byEmail', 'byStatus']);
+    expect(indexes.map((index: any) => index.IndexName).sort()).toEqual(['byCreated', 'byEmail', 'byPlacedAt', 'byStatus']);
     for (const definition of ordersTable.globalSecondaryIndexes) {
       expect(indexes).toContainEqual(
         expect.objectContaining({
@@ -133,8 +133,8 @@ describe('REST API', () => {
 });
 
 describe('functions', () => {
-  it('deploys the storefront and one function per checkout step', () => {
-    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps].sort());
+  it('deploys the storefront, one function per checkout step, the fulfillment push and the monitor', () => {
+    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor'].sort());
   });
 
   it('run on the newest Node runtime, on ARM, traced', () => {
@@ -173,8 +173,8 @@ describe('least privilege', () => {
     expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
   });
 
-  it('lets only sendReceipt and the storefront (offline submissions) send email', () => {
+  it('lets only sendReceipt, the storefront (offline submissions) and the monitor (offline digest) send email', () => {
     const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
-    expect(sending.sort()).toEqual(['handler', 'sendReceipt']);
+    expect(sending.sort()).toEqual(['handler', 'sendReceipt', 'stuckOrderMonitor']);
   });
 });

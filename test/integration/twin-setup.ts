@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
+import { DynamoSettingsStore } from '../../functions/adapters/dynamo/settings-store.js';
+import { startFulfillmentReceiver } from './fulfillment-receiver.js';
 
 export interface TwinInfo {
   apiUrl: string;
@@ -12,11 +16,36 @@ export interface TwinInfo {
   logFile: string;
 }
 
+export interface ReceiverInfo {
+  /** Base URL: `/webhook` receives, `/control/...` scripts and inspects. */
+  url: string;
+  webhookUrl: string;
+  secret: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     twin: TwinInfo;
+    receiver: ReceiverInfo;
   }
 }
+
+/**
+ * How the tests' twin hands off and monitors: every order is pushed to the receiver, failed
+ * pushes are retried quickly, and the monitor runs every second with orders counting as stuck
+ * after a few seconds (the `stuckAfterSeconds` setting, written before any test runs; orders of
+ * every test file that stay in ORDER_PLACED that long are paged, which no other test observes).
+ */
+export const twinTiming = {
+  monitorIntervalSeconds: 1,
+  stuckAfterSeconds: 3,
+  attemptsPerPush: 3,
+  backoffMs: 20,
+  /** Re-invocations of a failed push by the twin's event dispatcher (as Lambda's async invoke). */
+  pushRetries: 2,
+  eventRetryDelayMs: 50,
+  webhookTimeoutMs: 1000,
+} as const;
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -36,6 +65,8 @@ export default async function setup(project: TestProject) {
   const logFile = join(dir, 'twin.log');
   const log = createWriteStream(logFile);
   const [port, dynamoDbPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+  const secret = randomBytes(24).toString('base64url');
+  const receiver = await startFulfillmentReceiver(secret);
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
     env: {
       ...process.env,
@@ -46,6 +77,13 @@ export default async function setup(project: TestProject) {
       DATA_DIR: join(dir, 'data'),
       LOG_EXECUTION_DATA: 'true',
       WORKFLOW_RETRY_INTERVAL_MS: '5',
+      FULFILLMENT_WEBHOOK_URL: receiver.webhookUrl,
+      FULFILLMENT_WEBHOOK_SECRET: secret,
+      FULFILLMENT_ATTEMPTS: String(twinTiming.attemptsPerPush),
+      FULFILLMENT_BACKOFF_MS: String(twinTiming.backoffMs),
+      FULFILLMENT_TIMEOUT_MS: String(twinTiming.webhookTimeoutMs),
+      EVENT_RETRY_DELAY_MS: String(twinTiming.eventRetryDelayMs),
+      MONITOR_INTERVAL_SECONDS: String(twinTiming.monitorIntervalSeconds),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,14 +99,25 @@ export default async function setup(project: TestProject) {
     child.once('exit', (code) => reject(new Error(`twin exited with ${code} before it was ready:\n${output}`)));
     setTimeout(() => reject(new Error(`twin not ready after 60 s:\n${output}`)), 60_000).unref();
   });
-  await ready;
+  await ready.catch(async (error: unknown) => {
+    await receiver.stop();
+    throw error;
+  });
   const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)![1]!.replace(/\/$/, '');
-  project.provide('twin', { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile });
+  const twin = { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile };
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  const settings = new DynamoSettingsStore(createDocumentClient(twin.dynamoDbUrl), 'Orders-local');
+  await settings.put({ ...(await settings.get()), stuckAfterSeconds: twinTiming.stuckAfterSeconds });
+  project.provide('twin', twin);
+  project.provide('receiver', { url: receiver.url, webhookUrl: receiver.webhookUrl, secret });
 
   return async () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
+    await receiver.stop();
     log.end();
     rmSync(dir, { recursive: true, force: true });
   };

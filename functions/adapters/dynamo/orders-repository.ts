@@ -1,16 +1,27 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../core/order.js';
 import { AppError } from '../../core/errors.js';
+import { enteredStatusAt } from '../../core/fulfillment.js';
 import { type OrderPage, type OrderQuery, type OrderRepository, VersionConflict } from '../../core/ports.js';
 import { type DocumentClient, isConditionFailure } from './client.js';
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 
-/** The item carries the index keys besides the order: `status`/`createdAt` come with it. */
-const toItem = (order: Order) => ({ ...orderKey(order.id), entity: 'order', customerEmail: order.customer.email.toLowerCase(), ...order });
+/**
+ * The item carries the index keys besides the order: `status`/`createdAt` come with it, and
+ * `placedAt` only while the order is in ORDER_PLACED (the sparse `byPlacedAt` index). Every
+ * write puts the whole item, so the key disappears when the order moves on.
+ */
+export const toItem = (order: Order) => ({
+  ...orderKey(order.id),
+  entity: 'order',
+  customerEmail: order.customer.email.toLowerCase(),
+  ...(order.status === 'ORDER_PLACED' ? { placedAt: enteredStatusAt(order) } : {}),
+  ...order,
+});
 
 export const fromItem = (item: Record<string, unknown>): Order => {
-  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, ...order } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, placedAt: _placedAt, ...order } = item;
   return order as unknown as Order;
 };
 
@@ -74,10 +85,7 @@ export class DynamoOrderRepository implements OrderRepository {
       ExclusiveStartKey: decodeCursor(query.cursor),
     };
     const page = await this.client.send(new QueryCommand(input));
-    return {
-      orders: (page.Items ?? []).map(fromItem),
-      nextCursor: page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : null,
-    };
+    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
 }
 
@@ -93,7 +101,10 @@ const rangeCondition = (query: OrderQuery): { expression: string; values: Record
 /** BETWEEN is inclusive; the greatest timestamp string below `before` keeps the upper bound exclusive. */
 const beforeInclusive = (before: string) => new Date(Date.parse(before) - 1).toISOString();
 
-const decodeCursor = (cursor: string | null | undefined): Record<string, unknown> | undefined => {
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+
+export const decodeCursor = (cursor: string | null | undefined): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1,0 +1,31 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderPage, PlacedOrderIndex } from '../../core/ports.js';
+import type { DocumentClient } from './client.js';
+import { decodeCursor, encodeCursor, fromItem } from './orders-repository.js';
+
+/**
+ * Orders in ORDER_PLACED through the sparse `byPlacedAt` index (lib/tables.ts): a query reads
+ * only orders waiting for their hand-off, however large the table grows.
+ */
+export class DynamoPlacedOrderIndex implements PlacedOrderIndex {
+  constructor(
+    private readonly client: DocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listPlacedUpTo(query: { placedUpTo: string; limit: number; cursor?: string | null }): Promise<OrderPage> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byPlacedAt',
+        KeyConditionExpression: '#status = :placed AND placedAt <= :upTo',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':placed': 'ORDER_PLACED', ':upTo': query.placedUpTo },
+        ScanIndexForward: true,
+        Limit: query.limit,
+        ExclusiveStartKey: decodeCursor(query.cursor),
+      }),
+    );
+    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  }
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { orderEventSource, orderPlacedDetailType } from '../../lib/order-events.js';
+import type { OrderEvents, OrderPlacedEvent } from '../core/ports.js';
+import { logger } from '../http/logger.js';
+
+type Handler = (event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent>) => Promise<unknown>;
+
+export interface DispatcherOptions {
+  /** Re-invocations after a failed one, as Lambda's asynchronous invocation makes (at most 2). */
+  readonly retries: number;
+  /** Delay before each re-invocation (Lambda waits about 1 and then 2 minutes). */
+  readonly retryDelayMs: number;
+}
+
+/**
+ * The twin's EventBridge: `OrderPlaced` is delivered after the publisher returns, as the same
+ * EventBridge event the rule hands to Lambda, to the same handler. A handler that throws is
+ * invoked again after a delay; when the retries are spent the event is dead-lettered (logged).
+ */
+export class InProcessEventDispatcher implements OrderEvents {
+  private handler: Handler | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Binds the `OrderPlaced` rule's target. */
+  onOrderPlaced(handler: Handler): void {
+    this.handler = handler;
+  }
+
+  async orderPlaced(detail: OrderPlacedEvent): Promise<void> {
+    if (this.stopped) throw new Error('the event dispatcher is stopped');
+    const event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent> = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': orderPlacedDetailType,
+      source: orderEventSource,
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      resources: [],
+      detail,
+    };
+    this.schedule(event, 0, 0);
+  }
+
+  private schedule(event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent>, invocation: number, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const run = this.invoke(event, invocation).finally(() => this.running.delete(run));
+      this.running.add(run);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private async invoke(event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent>, invocation: number): Promise<void> {
+    if (!this.handler) {
+      logger.error('event without a target', { detailType: event['detail-type'], orderId: event.detail.orderId });
+      return;
+    }
+    try {
+      await this.handler(event);
+    } catch (error) {
+      const failure = { detailType: event['detail-type'], orderId: event.detail.orderId, invocation, error: error instanceof Error ? error.name : String(error) };
+      if (invocation < this.options.retries && !this.stopped) {
+        logger.warn('event target failed; retrying', failure);
+        this.schedule(event, invocation + 1, this.options.retryDelayMs);
+      } else {
+        logger.error('event dead-lettered', failure);
+      }
+    }
+  }
+
+  /** Drops pending re-invocations and waits for running ones. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,115 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { type Function as LambdaFn, ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { orderEventSource, orderPlacedDetailType } from '../order-events.js';
+import { NodeFunction } from './node-function.js';
+import type { DataTables } from './tables.js';
+
+/** The extension through which a function reads the webhook secret (no Secrets Manager client bundled). */
+export const secretsExtension = () => ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, { cacheSize: 10 });
+
+export interface FulfillmentProps {
+  readonly tables: DataTables;
+  readonly environment: Record<string, string>;
+  /** The merchant's webhook (context `fulfillmentWebhookUrl`); without it every hand-off is accepted at once. */
+  readonly webhookUrl?: string;
+  /** Where the dead-letter alarm goes (the CSR pages topic). */
+  readonly alarmTopic: ITopic;
+}
+
+/**
+ * The fulfillment hand-off (SPEC §9): `OrderPlaced` on the stack's event bus triggers the
+ * push function, which signs the order JSON with the secret and POSTs it to the webhook.
+ * A push that keeps failing is retried by the event source (EventBridge for delivery, Lambda's
+ * asynchronous invocation for function errors) and then lands in a dead-letter queue, whose
+ * alarm pages the CSRs; the stuck-order monitor pages about the order itself.
+ */
+export class Fulfillment extends Construct {
+  readonly bus: EventBus;
+  readonly webhookSecret: Secret;
+  readonly push: NodeFunction;
+  readonly deadLetters: Queue;
+  readonly deadLettersAlarm: Alarm;
+  private readonly tables: DataTables;
+  private readonly webhookUrl: string | undefined;
+
+  constructor(scope: Construct, id: string, props: FulfillmentProps) {
+    super(scope, id);
+    this.tables = props.tables;
+    this.webhookUrl = props.webhookUrl;
+    this.bus = new EventBus(this, 'Bus', { description: 'Order events (OrderPlaced starts the fulfillment hand-off)' });
+
+    this.webhookSecret = new Secret(this, 'WebhookSecret', {
+      description: 'HMAC-SHA256 key signing fulfillment webhook bodies (X-Signature); configure the same value in the receiver',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'A key shared with the merchant receiver: rotating it alone would break signatures, so it is rotated by hand together with the receiver.',
+    });
+
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the fulfillment push (rule target and asynchronous invocation failures).',
+    });
+
+    this.push = new NodeFunction(this, 'Push', {
+      entry: 'functions/fulfillment-push/index.ts',
+      handler: 'fulfillmentPush',
+      description: 'Pushes placed orders to the fulfillment webhook (HMAC-signed), with retries',
+      environment: props.environment,
+      // Three attempts with a 5 s timeout and backoff fit well inside.
+      timeout: Duration.seconds(60),
+      paramsAndSecrets: secretsExtension(),
+    });
+    this.grantPush(this.push);
+    this.push.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2), onFailure: new SqsDestination(this.deadLetters) });
+
+    new Rule(this, 'OrderPlaced', {
+      description: 'OrderPlaced → fulfillment push',
+      eventBus: this.bus,
+      eventPattern: { source: [orderEventSource], detailType: [orderPlacedDetailType] },
+      targets: [new LambdaFunction(this.push, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: this.deadLetters })],
+    });
+
+    this.deadLettersAlarm = new Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription: 'A fulfillment push gave up after its retries: see the dead-letter queue and the stuck-order pages.',
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLettersAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+
+  /** Lets a function publish `OrderPlaced` (the placeOrder step; the admin API after approving an order). */
+  grantPublish(fn: LambdaFn): void {
+    this.bus.grantPutEventsTo(fn);
+    fn.addEnvironment('ORDER_EVENTS_BUS', this.bus.eventBusName);
+  }
+
+  /**
+   * Lets a function push to the webhook: the orders table, the secret and where to find both.
+   * For the admin API's `fulfillment-retry` too, whose function needs `secretsExtension()`.
+   */
+  grantPush(fn: LambdaFn): void {
+    this.tables.grantOrdersReadWrite(fn);
+    this.webhookSecret.grantRead(fn);
+    fn.addEnvironment('FULFILLMENT_WEBHOOK_SECRET_ARN', this.webhookSecret.secretArn);
+    if (this.webhookUrl) fn.addEnvironment('FULFILLMENT_WEBHOOK_URL', this.webhookUrl);
+  }
+}

@@ -1,0 +1,3 @@
+/** The `StuckOrders` metric: published by the monitor function, alarmed on by the stack. */
+export const metricsNamespace = 'OrderBackend';
+export const stuckOrdersMetricName = 'StuckOrders';
