@@ -9,6 +9,7 @@ import { CheckoutFunctions } from './constructs/checkout-functions.js';
 import { CheckoutWorkflow } from './constructs/checkout-workflow.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { Notifications } from './constructs/notifications.js';
+import { StaffAuth } from './constructs/staff-auth.js';
 import { DataTables } from './constructs/tables.js';
 
 export interface OrdersStackProps extends StackProps {
@@ -26,6 +27,9 @@ export class OrdersStack extends Stack {
   readonly checkoutFunctions: CheckoutFunctions;
   readonly checkout: CheckoutWorkflow;
   readonly storefront: NodeFunction;
+  readonly staffAuth: StaffAuth;
+  readonly adminApi: NodeFunction;
+  readonly cardReveal: NodeFunction;
   readonly api: OrdersApi;
 
   constructor(scope: Construct, id: string, props: OrdersStackProps) {
@@ -64,12 +68,48 @@ export class OrdersStack extends Stack {
     this.cardKey.key.grant(this.storefront, 'kms:Encrypt', 'kms:GenerateDataKey');
     this.checkout.stateMachine.grantStartSyncExecution(this.storefront);
 
-    this.api = new OrdersApi(this, 'Api', { storefront: this.storefront });
+    this.staffAuth = new StaffAuth(this, 'StaffAuth');
+    const staffEnvironment = { ...environment, ...this.staffAuth.tokenEnvironment };
+
+    this.adminApi = new NodeFunction(this, 'AdminApi', {
+      entry: 'functions/admin-api/index.ts',
+      handler: 'adminApi',
+      description: 'Back-office routes: orders, actions, reports, settings, products, audit trail',
+      environment: { ...staffEnvironment, CHECKOUT_STATE_MACHINE_ARN: this.checkout.stateMachine.stateMachineArn },
+      timeout: Duration.seconds(29),
+    });
+    this.tables.grantOrdersReadWrite(this.adminApi);
+    // Approval and cancellation delete held cards; nothing here encrypts or decrypts one.
+    this.tables.cardVault.grantWriteData(this.adminApi);
+    mail.identity.grantSendEmail(this.adminApi);
+    // Recorded (already paid) orders go through the checkout workflow like any other.
+    this.checkout.stateMachine.grantStartSyncExecution(this.adminApi);
+
+    this.cardReveal = new NodeFunction(this, 'CardReveal', {
+      entry: 'functions/admin-api/index.ts',
+      handler: 'revealCard',
+      description: 'Reveals a held card to an admin for a manual charge; audited',
+      environment: staffEnvironment,
+      timeout: Duration.seconds(10),
+    });
+    this.tables.grantOrdersReadWrite(this.cardReveal);
+    this.tables.cardVault.grantReadData(this.cardReveal);
+    // With authorizePayment, the only function that may decrypt card data (SPEC §7.6).
+    this.cardKey.key.grantDecrypt(this.cardReveal);
+
+    this.api = new OrdersApi(this, 'Api', {
+      storefront: this.storefront,
+      admin: this.adminApi,
+      cardReveal: this.cardReveal,
+      authorizer: this.staffAuth.authorizer,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'OrdersTableName', { value: this.tables.orders.tableName });
     new CfnOutput(this, 'CardVaultTableName', { value: this.tables.cardVault.tableName });
     new CfnOutput(this, 'CheckoutStateMachineArn', { value: this.checkout.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.staffAuth.userPool.userPoolId });
+    new CfnOutput(this, 'DashboardClientId', { value: this.staffAuth.dashboardClient.userPoolClientId });
   }
 
   /** Wildcards CDK puts in the state machine's role; each is acknowledged on its own. */
@@ -112,7 +152,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Orde
     return value === undefined || value === '' ? undefined : String(value);
   };
   const stack = new OrdersStack(app, 'OrdersStack', {
-    description: 'Order backend: storefront API, checkout workflow, order and card-vault tables',
+    description: 'Order backend: storefront and back-office APIs, staff sign-in, checkout workflow, order and card-vault tables',
     fromEmail: context('fromEmail') ?? 'orders@example.com',
     storeUrl: context('storeUrl'),
     verifyMailDomain: context('verifyMailDomain') === 'true',

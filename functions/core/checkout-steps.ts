@@ -2,7 +2,7 @@ import type { CheckoutStep } from '../../lib/checkout-steps.js';
 import { offlineOrderNotice, orderReceipt } from './emails.js';
 import type { Order } from './order.js';
 import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
-import { transition } from './transitions.js';
+import { type OrderAction, transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
 /**
@@ -40,6 +40,14 @@ export const releaseStock = async (deps: Pick<StepDeps, 'catalog'>, order: Order
 };
 
 const system = 'system';
+
+/** How an order whose payment is settled (or not needed) is placed, by payment method. */
+const placements = {
+  card: 'authorizationApproved',
+  purchase_order: 'placePurchaseOrder',
+  recorded: 'recordPaidOrder',
+  none: 'placeEvaluation',
+} as const satisfies Record<Order['payment']['method'], OrderAction>;
 
 export const createCheckoutSteps = (deps: StepDeps) => {
   const now = () => deps.clock.now();
@@ -102,11 +110,11 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       const placed = await updateOrder(deps.orders, state.orderId, (order) => {
         if (order.status !== 'INCOMPLETE') return null;
         const method = order.payment.method;
-        const action = method === 'card' ? 'authorizationApproved' : method === 'purchase_order' ? 'placePurchaseOrder' : 'placeEvaluation';
+        const payment = method === 'recorded' ? { ...order.payment, status: 'APPROVED_MANUAL' as const } : order.payment;
         return transition(
           order,
-          action,
-          { heldCard: null },
+          placements[method],
+          { heldCard: null, payment },
           [{ type: 'status', actor: system, message: 'Order placed', visibleToCustomer: true }],
           now(),
         );

@@ -7,7 +7,9 @@ import { transition } from './transitions.js';
 
 export type CheckoutPayment =
   | { readonly method: 'card'; readonly card: CardDetails }
-  | { readonly method: 'purchase_order'; readonly poNumber: string };
+  | { readonly method: 'purchase_order'; readonly poNumber: string }
+  /** Staff only: an order already paid elsewhere (virtual terminal), placed as "Approved (M)". */
+  | { readonly method: 'recorded'; readonly authorizationCode: string };
 
 export interface CheckoutRequest {
   readonly customer: { readonly email: string; readonly name: string; readonly phone?: string | null };
@@ -109,7 +111,15 @@ const runWorkflow = async (deps: CheckoutDeps, order: Order, cardRef: string | n
   };
 };
 
-export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> => {
+/** Who submitted the order, as the first history entry names them. */
+export interface CheckoutOrigin {
+  readonly actor: string;
+  readonly message: string;
+}
+
+const customerOrigin: CheckoutOrigin = { actor: 'customer', message: 'Order submitted' };
+
+export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest, origin: CheckoutOrigin = customerOrigin): Promise<CheckoutResult> => {
   const now = deps.clock.now();
   const settings = await deps.settings.get();
   const items = await priceLines(deps.catalog, request.items);
@@ -145,7 +155,7 @@ export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Pr
       method: usedPayment?.method ?? 'none',
       status: 'NONE',
       card: usedPayment?.method === 'card' ? summarizeCard(usedPayment.card) : null,
-      authorizationCode: null,
+      authorizationCode: usedPayment?.method === 'recorded' ? usedPayment.authorizationCode : null,
       declineReason: null,
       poNumber: usedPayment?.method === 'purchase_order' ? usedPayment.poNumber : null,
       invoiceNumber: null,
@@ -155,7 +165,7 @@ export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Pr
     notes: request.notes ?? null,
     supersedes: null,
     supersededBy: null,
-    history: [{ at, type: 'created', actor: 'customer', message: 'Order submitted', visibleToCustomer: false }],
+    history: [{ at, type: 'created', actor: origin.actor, message: origin.message, visibleToCustomer: false }],
     trackingToken: deps.ids.token(),
     stock: { reserved: false, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: null } : null,
@@ -187,7 +197,7 @@ export const retryPayment = async (
     [{ type: 'payment_retry', actor: 'customer', message: `Payment attempt ${attempt} started`, visibleToCustomer: false }],
     now,
   );
-  await deps.orders.save(next);
+  await deps.orders.save(next, order);
   if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
   return runWorkflow(deps, next, cardRef, request.onDecline, false);
 };

@@ -64,6 +64,13 @@ export interface HeldCard {
   readonly expiresAt: string | null;
 }
 
+/** A technician's price for an evaluation order, sent to the customer for approval. */
+export interface Quote {
+  readonly amountCents: number;
+  readonly description: string;
+  readonly quotedAt: string;
+}
+
 /** The stored order. Only `toOrderView` decides what leaves the system. */
 export interface Order {
   readonly id: string;
@@ -87,6 +94,8 @@ export interface Order {
   /** Stock reservation: `round` increments on every release so each reservation is applied once. */
   readonly stock: { readonly reserved: boolean; readonly round: number };
   readonly heldCard: HeldCard | null;
+  /** Set by the quote action on an evaluation order; absent on orders never quoted. */
+  readonly quote?: Quote | null;
 }
 
 export const orderFlags = (order: Order) => ({

@@ -3,9 +3,13 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tables } from '../../lib/tables.js';
 import { rawAesKeyring } from '../adapters/card-vault.js';
+import { createCardRevealHandler } from '../admin-api/card-reveal.js';
+import { createAdminHandler } from '../admin-api/handler.js';
 import { createCheckoutTaskHandlers } from '../checkout-tasks/handler.js';
+import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
+import { createLocalAuthHandler, createLocalIssuer, type LocalLogin } from './auth.js';
 import { loadLocalCardKey } from './card-key.js';
 import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { seedDemoCatalog } from './seed.js';
@@ -29,6 +33,8 @@ export interface Twin {
   readonly dynamoDbUrl: string;
   readonly mailViewerUrl: string;
   readonly seeded: boolean;
+  /** The local staff users and where their passwords come from. */
+  readonly logins: readonly LocalLogin[];
   /** Called when a child emulator dies, so the twin never runs half-alive. */
   onEmulatorExit(listener: (code: number | null) => void): void;
   stop(): Promise<void>;
@@ -81,12 +87,20 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const seeded = await seedDemoCatalog(adapters.catalog);
     handlers.storefront = createStorefrontHandler(adapters);
 
+    // Staff sign in at the local issuer; the staff APIs verify its tokens like Cognito's.
+    const issuer = await createLocalIssuer({ dataDir: options.memory ? null : options.dataDir, issuer: `${apiUrl}/auth` });
+    const staffDeps = { ...adapters, authenticate: createStaffAuthenticator(issuer.rules) };
+    handlers.admin = createAdminHandler(staffDeps);
+    handlers.cardReveal = createCardRevealHandler(staffDeps);
+    handlers.local = createLocalAuthHandler(issuer, adapters);
+
     return {
       apiUrl,
       dashboardUrl: `${apiUrl}/dashboard/`,
       dynamoDbUrl: dynamoDb.url,
       mailViewerUrl: `${ses.url}/`,
       seeded,
+      logins: issuer.logins,
       onEmulatorExit: (listener) => dynamoDb.child.once('exit', (code) => listener(code)),
       stop: stopAll,
     };

@@ -2,17 +2,19 @@ import type { KeyringNode } from '@aws-crypto/client-node';
 import { cardVaultTable, ordersTable } from '../../lib/tables.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
-import type { CheckoutWorkflow, Clock, Links } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, Links, OrderTotalsReader } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
+import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
 import { randomIds } from '../adapters/ids.js';
 import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 
-export type Adapters = CheckoutDeps & StepDeps;
+export type Adapters = CheckoutDeps & StepDeps & { readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
@@ -30,8 +32,10 @@ const requiredEnv = (name: string): string => {
 export const linksFromEnv = (): Links => {
   const storeUrl = (process.env.STORE_URL ?? '').replace(/\/$/, '');
   const dashboardUrl = (process.env.DASHBOARD_URL ?? `${storeUrl}/dashboard`).replace(/\/$/, '');
+  const trackOrder = (orderId: string, token: string) => `${storeUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`;
   return {
-    trackOrder: (orderId, token) => `${storeUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`,
+    trackOrder,
+    quoteDecision: (orderId, token, decision) => `${trackOrder(orderId, token)}&quote=${decision}`,
     dashboardOrder: (orderId) => `${dashboardUrl}/#/orders/${encodeURIComponent(orderId)}`,
   };
 };
@@ -48,6 +52,8 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     orders: new DynamoOrderRepository(client, orderTableName),
     catalog: new DynamoCatalog(client, orderTableName),
     settings: new DynamoSettingsStore(client, orderTableName),
+    totals: new DynamoOrderTotals(client, orderTableName),
+    audit: new DynamoAuditTrail(client, orderTableName),
     vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring),
     gateway: new SandboxGateway(),
     mailer: new SesMailer(),

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ export interface TwinInfo {
   mailViewerUrl: string;
   dynamoDbUrl: string;
   logFile: string;
+  /** Passwords of the local staff users, given to the twin through its environment. */
+  staffPasswords: { admin: string; csr: string };
 }
 
 declare module 'vitest' {
@@ -36,6 +39,7 @@ export default async function setup(project: TestProject) {
   const logFile = join(dir, 'twin.log');
   const log = createWriteStream(logFile);
   const [port, dynamoDbPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+  const staffPasswords = { admin: `admin-${randomUUID()}`, csr: `csr-${randomUUID()}` };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
     env: {
       ...process.env,
@@ -46,6 +50,8 @@ export default async function setup(project: TestProject) {
       DATA_DIR: join(dir, 'data'),
       LOG_EXECUTION_DATA: 'true',
       WORKFLOW_RETRY_INTERVAL_MS: '5',
+      LOCAL_ADMIN_PASSWORD: staffPasswords.admin,
+      LOCAL_CSR_PASSWORD: staffPasswords.csr,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -63,7 +69,7 @@ export default async function setup(project: TestProject) {
   });
   await ready;
   const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)![1]!.replace(/\/$/, '');
-  project.provide('twin', { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile });
+  project.provide('twin', { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile, staffPasswords });
 
   return async () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
