@@ -3,8 +3,14 @@ import type { Order } from '../../functions/core/order.js';
 import { type Email, type OrderRepository, type SettlementResult, type StockLine, VersionConflict } from '../../functions/core/ports.js';
 import { defaultSettings } from '../../functions/core/settings.js';
 
-/** In-memory ports for the back-office use cases; `conflictOnNextSave` makes one save lose a race. */
-export const fakeActionDeps = (initial: Order, options: { capture?: SettlementResult; void?: SettlementResult } = {}) => {
+type GatewayAnswer = SettlementResult | Error;
+const answer = async (given: GatewayAnswer | undefined, fallback: SettlementResult) => {
+  if (given instanceof Error) throw given;
+  return given ?? fallback;
+};
+
+/** In-memory ports for the back-office use cases; `loseNextRace` makes one save meet a concurrent write. */
+export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswer; void?: GatewayAnswer } = {}) => {
   const stored = new Map([[initial.id, initial]]);
   const calls = {
     saves: 0,
@@ -50,8 +56,8 @@ export const fakeActionDeps = (initial: Order, options: { capture?: SettlementRe
     },
     gateway: {
       authorize: async () => ({ approved: true, authorizationCode: 'SBX1' }),
-      capture: async () => (calls.captures++, options.capture ?? { ok: true, reference: 'CAP1' }),
-      void: async () => (calls.voids++, options.void ?? { ok: true, reference: 'VOID1' }),
+      capture: async () => (calls.captures++, answer(options.capture, { ok: true, reference: 'CAP1' })),
+      void: async () => (calls.voids++, answer(options.void, { ok: true, reference: 'VOID1' })),
     },
     mailer: { send: async (_from, email) => void calls.mails.push(email) },
     settings: { get: async () => defaultSettings, put: async () => undefined, update: async () => defaultSettings },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { approveOrder, addNote, cancelOrder, shipOrder } from '../../functions/core/admin/order-actions.js';
 import { AppError } from '../../functions/core/errors.js';
+import { GatewayUnavailable } from '../../functions/core/ports.js';
 import { orderActions } from '../../functions/admin-api/order-actions.js';
 import { fakeActionDeps } from './admin-fakes.js';
 import { anOrder } from './fixtures.js';
@@ -54,6 +55,12 @@ describe('ship', () => {
     expect(calls.mails).toEqual([]);
   });
 
+  it('ships nothing while the gateway is unavailable', async () => {
+    const { deps, current } = fakeActionDeps(anOrder({ status: 'IN_PROCESS' }), { capture: new GatewayUnavailable('processing_error') });
+    expect(await codeOf(shipOrder(deps, staff('ord_TEST'), { carrier: 'UPS', trackingNumber: '1Z', notifyCustomer: true }))).toBe('conflict');
+    expect(current().status).toBe('IN_PROCESS');
+  });
+
   it('captures an authorized card once, with an idempotency key per order', async () => {
     const { deps, calls } = fakeActionDeps(anOrder({ status: 'IN_PROCESS' }));
     const shipped = await shipOrder(deps, staff('ord_TEST'), { carrier: 'UPS', trackingNumber: '1Z', notifyCustomer: false });
@@ -72,11 +79,15 @@ describe('cancel', () => {
     expect(current().history.map((e) => e.type)).toEqual(['created', 'status', 'note', 'status', 'stock_released', 'payment_voided']);
   });
 
-  it('cancels anyway when the gateway will not void, and says so in the timeline', async () => {
-    const { deps, current } = fakeActionDeps(anOrder({ status: 'ORDER_PLACED' }), { void: { ok: false, reason: 'already_settled' } });
+  it.each([
+    ['refuses', { ok: false as const, reason: 'already_settled' }, 'already_settled'],
+    ['is unavailable', new GatewayUnavailable('processing_error'), 'gateway_unavailable'],
+  ])('cancels anyway when the gateway %s to void, and says so in the timeline', async (_, voidAnswer, reason) => {
+    const { deps, calls, current } = fakeActionDeps(anOrder({ status: 'ORDER_PLACED' }), { void: voidAnswer });
     await cancelOrder(deps, staff('ord_TEST'), { reason: 'Duplicate', notifyCustomer: true });
     expect(current()).toMatchObject({ status: 'CANCELLED', payment: { status: 'AUTHORIZED' } });
-    expect(current().history.find((e) => e.type === 'payment_void_failed')).toMatchObject({ data: { reason: 'already_settled' } });
+    expect(current().history.find((e) => e.type === 'payment_void_failed')).toMatchObject({ data: { reason } });
+    expect(calls.mails.map((m) => m.subject)).toEqual(['Demo Store: order ord_TEST canceled']);
   });
 });
 

@@ -55,7 +55,7 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   async discard(id: string): Promise<void> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const current = await this.get(id);
       if (!current) return;
       try {
@@ -67,7 +67,7 @@ export class DynamoOrderRepository implements OrderRepository {
         );
         return;
       } catch (error) {
-        if (!(error instanceof VersionConflict)) throw error;
+        if (!(error instanceof VersionConflict) || attempt >= 5) throw error;
       }
     }
   }

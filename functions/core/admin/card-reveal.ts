@@ -1,6 +1,7 @@
 import { AppError, notFound } from '../errors.js';
 import { cardIsHeld, type Order } from '../order.js';
 import type { CardVault, Clock, OrderRepository } from '../ports.js';
+import { transition } from '../transitions.js';
 import { updateOrder } from '../update-order.js';
 
 export interface CardRevealDeps {
@@ -38,18 +39,10 @@ export const revealCard = async (
   const card = await deps.vault.read(order.id, ref, deps.clock.now());
   if (!card) throw noCardOnFile();
   await updateOrder(deps.orders, order.id, (current) => {
-    // Approved or canceled meanwhile: the card is no longer the business of anyone.
+    // Approved or canceled meanwhile: the card is no longer anyone's business.
     if (revealableRef(current, deps.clock.now()) !== ref) throw noCardOnFile();
-    const at = deps.clock.now().toISOString();
-    return {
-      ...current,
-      version: current.version + 1,
-      updatedAt: at,
-      history: [
-        ...current.history,
-        { at, type: 'card_revealed', actor: request.actor, message: `Card revealed to ${request.actor}: ${request.reason}`, visibleToCustomer: false, data: { reason: request.reason } },
-      ],
-    };
+    const entry = { type: 'card_revealed', actor: request.actor, message: `Card revealed to ${request.actor}: ${request.reason}`, visibleToCustomer: false, data: { reason: request.reason } };
+    return transition(current, 'note', {}, [entry], deps.clock.now());
   });
   return { number: card.number, expMonth: card.expMonth, expYear: card.expYear, holderName: card.holderName };
 };

@@ -2,9 +2,22 @@ import { releaseStock, sendAndRecord } from '../checkout-steps.js';
 import { AppError, notFound } from '../errors.js';
 import { formatMoney } from '../format.js';
 import type { HistoryEntry, Order } from '../order.js';
-import type { CardVault, Catalog, Clock, Email, Links, Mailer, OrderRepository, PaymentGateway, SettingsStore } from '../ports.js';
+import {
+  type CardVault,
+  type Catalog,
+  type Clock,
+  type Email,
+  GatewayUnavailable,
+  type Links,
+  type Mailer,
+  type OrderRepository,
+  type PaymentGateway,
+  type SettlementRequest,
+  type SettlementResult,
+  type SettingsStore,
+} from '../ports.js';
 import type { Settings } from '../settings.js';
-import { nextStatus, transition } from '../transitions.js';
+import { nextStatus, type OrderChanges, transition } from '../transitions.js';
 import { updateOrder } from '../update-order.js';
 import { cancellationNotice, customerNote, paymentReceipt, quoteOffer, shippingNotice } from './emails.js';
 
@@ -45,19 +58,14 @@ const applyAction = (deps: OrderActionDeps, action: StaffAction, decide: (order:
     return decide(current);
   });
 
-/** Appends entries produced by a follow-up (no status change), unless `entriesFor` finds nothing to do. */
-const followUp = (deps: OrderActionDeps, orderId: string, entriesFor: (order: Order) => Promise<{ changes: Partial<Order>; entries: Entry[] } | null>) =>
+/**
+ * Records a follow-up that keeps the status (the process table's `note` row: any status to
+ * itself), unless `decide` finds nothing left to do.
+ */
+const followUp = (deps: OrderActionDeps, orderId: string, decide: (order: Order) => Promise<{ changes: OrderChanges; entries: Entry[] } | null>) =>
   updateOrder(deps.orders, orderId, async (order) => {
-    const result = await entriesFor(order);
-    if (!result) return null;
-    const at = deps.clock.now().toISOString();
-    return {
-      ...order,
-      ...result.changes,
-      version: order.version + 1,
-      updatedAt: at,
-      history: [...order.history, ...result.entries.map((entry) => ({ at, ...entry }))],
-    };
+    const result = await decide(order);
+    return result && transition(order, 'note', result.changes, result.entries, deps.clock.now());
   });
 
 const email = async (deps: OrderActionDeps, order: Order, kind: string, compose: (settings: Settings, trackUrl: string) => Email) => {
@@ -77,6 +85,24 @@ const purgeHeldCard = async (deps: OrderActionDeps, order: Order, actor: string)
   if (!order.heldCard) return [];
   await deps.vault.purge(order.id, order.heldCard.ref);
   return [{ type: 'card_purged', actor, message: 'Held card data deleted', visibleToCustomer: false }];
+};
+
+/** A capture or void of the order's authorization; the key makes a repeated call (a re-decision) safe. */
+const settlementOf = (order: Order, kind: 'capture' | 'void'): SettlementRequest => ({
+  idempotencyKey: `${order.id}.${kind}`,
+  authorizationCode: order.payment.authorizationCode ?? '',
+  amountCents: order.totals.totalCents,
+  currency: order.currency,
+});
+
+/** A gateway that stays unavailable is an answer too: the caller decides what it means. */
+const settle = async (request: Promise<SettlementResult>): Promise<SettlementResult> => {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof GatewayUnavailable) return { ok: false, reason: 'gateway_unavailable' };
+    throw error;
+  }
 };
 
 /** OFFLINE_PENDING → ORDER_PLACED after the card was charged by hand in the virtual terminal: "Approved (M)". */
@@ -122,13 +148,8 @@ export const shipOrder = async (
     const entries: Entry[] = [];
     let payment = order.payment;
     if (payment.status === 'AUTHORIZED') {
-      const capture = await deps.gateway.capture({
-        idempotencyKey: `${order.id}.capture`,
-        authorizationCode: payment.authorizationCode ?? '',
-        amountCents: order.totals.totalCents,
-        currency: order.currency,
-      });
-      if (!capture.ok) throw new AppError('conflict', `The gateway refused to capture the payment (${capture.reason}); the order was not shipped.`);
+      const capture = await settle(deps.gateway.capture(settlementOf(order, 'capture')));
+      if (!capture.ok) throw new AppError('conflict', `The payment could not be captured (${capture.reason}); the order was not shipped.`);
       payment = { ...payment, status: 'CAPTURED' };
       entries.push({
         type: 'payment_captured',
@@ -213,12 +234,7 @@ export const cancelOrder = async (
   });
   await followUp(deps, cancelled.id, async (order) => {
     if (order.payment.status !== 'AUTHORIZED') return null;
-    const voided = await deps.gateway.void({
-      idempotencyKey: `${order.id}.void`,
-      authorizationCode: order.payment.authorizationCode ?? '',
-      amountCents: order.totals.totalCents,
-      currency: order.currency,
-    });
+    const voided = await settle(deps.gateway.void(settlementOf(order, 'void')));
     return voided.ok
       ? {
           changes: { payment: { ...order.payment, status: 'VOIDED' } },
