@@ -4,6 +4,7 @@
  * DynamoDB Local in memory, runs the monitor use case with the real DynamoDB adapters, and
  * prints the median run times and their ratio (target ≤ 1.5). Exits non-zero above target.
  */
+import { createLinks } from '../functions/runtime/adapters.js';
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServer } from 'node:net';
@@ -115,7 +116,7 @@ const depsFor = (client: DocumentClient, tableName: string, counters: { pages: n
   mailer: { send: async () => void counters.mails++ },
   stuckMetric: new EmbeddedStuckOrderMetric('OrderBackend', { Stack: 'bench' }, () => undefined),
   ledger: new DynamoNoticeLedger(client, tableName),
-  links: { trackOrder: (id) => `http://127.0.0.1/orders/${id}`, dashboardOrder: (id) => `http://127.0.0.1/dashboard/#/orders/${id}` },
+  links: createLinks('http://127.0.0.1'),
   clock: { now: () => new Date() },
 });
 

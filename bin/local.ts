@@ -41,6 +41,14 @@ twin.onEmulatorExit((code) => {
   void shutdown(1);
 });
 
+/** Generated passwords are shown this once; afterwards only their hashes exist. */
+const loginLines = twin.logins.map((login, index) => {
+  const label = index === 0 ? '  Logins       ' : '               ';
+  if (login.generatedPassword) return `${label}${login.username} / ${login.generatedPassword}   (generated now and shown only once)`;
+  if (login.source === 'environment') return `${label}${login.username} (password from LOCAL_${login.username.toUpperCase()}_PASSWORD)`;
+  return `${label}${login.username} (password shown when first generated; delete staff-users.json in the data directory for new ones)`;
+});
+
 console.log(
   [
     '',
@@ -52,6 +60,8 @@ console.log(
     `  Fulfillment  ${twin.fulfillmentWebhookUrl ? `signed POST to ${twin.fulfillmentWebhookUrl}` : 'no FULFILLMENT_WEBHOOK_URL: placed orders are accepted at once'}`,
     `  Monitor      stuck orders checked every ${twin.monitorIntervalSeconds} s`,
     `  Data         ${options.memory ? 'in memory (nothing is kept)' : options.dataDir}`,
+    ...loginLines,
+    `               sign in with POST ${twin.apiUrl}/auth/login`,
     twin.seeded ? '  Demo catalog seeded.' : '',
     'Press Ctrl-C to stop.',
     '',

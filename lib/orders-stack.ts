@@ -11,6 +11,7 @@ import { Fulfillment } from './constructs/fulfillment.js';
 import { StuckOrderMonitor } from './constructs/monitor.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { Notifications } from './constructs/notifications.js';
+import { StaffAuth } from './constructs/staff-auth.js';
 import { DataTables } from './constructs/tables.js';
 
 export interface OrdersStackProps extends StackProps {
@@ -32,6 +33,9 @@ export class OrdersStack extends Stack {
   readonly checkoutFunctions: CheckoutFunctions;
   readonly checkout: CheckoutWorkflow;
   readonly storefront: NodeFunction;
+  readonly staffAuth: StaffAuth;
+  readonly adminApi: NodeFunction;
+  readonly cardReveal: NodeFunction;
   readonly api: OrdersApi;
   readonly monitor: StuckOrderMonitor;
   readonly fulfillment: Fulfillment;
@@ -74,7 +78,41 @@ export class OrdersStack extends Stack {
     // Submitting a declined order offline sends its receipts from the API itself.
     mail.identity.grantSendEmail(this.storefront);
 
-    this.api = new OrdersApi(this, 'Api', { storefront: this.storefront });
+    this.staffAuth = new StaffAuth(this, 'StaffAuth');
+    const staffEnvironment = { ...environment, ...this.staffAuth.tokenEnvironment };
+
+    this.adminApi = new NodeFunction(this, 'AdminApi', {
+      entry: 'functions/admin-api/index.ts',
+      handler: 'adminApi',
+      description: 'Back-office routes: orders, actions, reports, settings, products, audit trail',
+      environment: { ...staffEnvironment, CHECKOUT_STATE_MACHINE_ARN: this.checkout.stateMachine.stateMachineArn },
+      timeout: Duration.seconds(29),
+    });
+    this.tables.grantOrdersReadWrite(this.adminApi);
+    // Approval and cancellation delete held cards; nothing here encrypts or decrypts one.
+    this.tables.cardVault.grantWriteData(this.adminApi);
+    mail.identity.grantSendEmail(this.adminApi);
+    // Recorded (already paid) orders go through the checkout workflow like any other.
+    this.checkout.stateMachine.grantStartSyncExecution(this.adminApi);
+
+    this.cardReveal = new NodeFunction(this, 'CardReveal', {
+      entry: 'functions/admin-api/index.ts',
+      handler: 'revealCard',
+      description: 'Reveals a held card to an admin for a manual charge; audited',
+      environment: staffEnvironment,
+      timeout: Duration.seconds(10),
+    });
+    this.tables.grantOrdersReadWrite(this.cardReveal);
+    this.tables.cardVault.grantReadData(this.cardReveal);
+    // With authorizePayment, the only function that may decrypt card data (SPEC §7.6).
+    this.cardKey.key.grantDecrypt(this.cardReveal);
+
+    this.api = new OrdersApi(this, 'Api', {
+      storefront: this.storefront,
+      admin: this.adminApi,
+      cardReveal: this.cardReveal,
+      authorizer: this.staffAuth.authorizer,
+    });
 
     this.monitor = new StuckOrderMonitor(this, 'StuckOrderMonitor', {
       tables: this.tables,
@@ -96,6 +134,8 @@ export class OrdersStack extends Stack {
     new CfnOutput(this, 'CheckoutStateMachineArn', { value: this.checkout.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PagesTopicArn', { value: this.monitor.pages.topicArn });
     new CfnOutput(this, 'FulfillmentWebhookSecretArn', { value: this.fulfillment.webhookSecret.secretArn });
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.staffAuth.userPool.userPoolId });
+    new CfnOutput(this, 'DashboardClientId', { value: this.staffAuth.dashboardClient.userPoolClientId });
   }
 
   /** Wildcards CDK puts in the state machine's role; each is acknowledged on its own. */
@@ -143,7 +183,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Orde
     return value === undefined || value === '' ? undefined : String(value);
   };
   const stack = new OrdersStack(app, 'OrdersStack', {
-    description: 'Order backend: storefront API, checkout workflow, order and card-vault tables',
+    description: 'Order backend: storefront and back-office APIs, staff sign-in, checkout workflow, order and card-vault tables',
     fromEmail: context('fromEmail') ?? 'orders@example.com',
     storeUrl: context('storeUrl'),
     verifyMailDomain: context('verifyMailDomain') === 'true',

@@ -4,8 +4,11 @@
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
-/** Which Lambda serves the route; `local` routes exist only in the twin. */
-export type RouteTarget = 'storefront' | 'admin' | 'local';
+/**
+ * Which Lambda serves the route; `local` routes exist only in the twin. Card reveal has a
+ * function of its own: the only staff function allowed to decrypt card data.
+ */
+export type RouteTarget = 'storefront' | 'admin' | 'cardReveal' | 'local';
 
 export interface RouteDefinition {
   readonly operation: string;
@@ -13,8 +16,11 @@ export interface RouteDefinition {
   /** API Gateway resource path, `{name}` marks a path parameter. */
   readonly path: string;
   readonly target: RouteTarget;
-  /** Staff routes need a Cognito (or local) JWT; the handler verifies it again. */
-  readonly auth: 'public' | 'staff';
+  /**
+   * `staff` (groups admin or csr) and `admin` (group admin) routes need a Cognito (or local)
+   * JWT; API Gateway checks it and the handler verifies it again, then checks the group.
+   */
+  readonly auth: 'public' | 'staff' | 'admin';
   readonly summary: string;
 }
 
@@ -28,6 +34,17 @@ export const routes = [
   { operation: 'acceptQuote', method: 'POST', path: '/orders/{id}/quote/accept', target: 'storefront', auth: 'public', summary: 'Accept a repair quote and pay' },
   { operation: 'rejectQuote', method: 'POST', path: '/orders/{id}/quote/reject', target: 'storefront', auth: 'public', summary: 'Decline a repair quote' },
   { operation: 'getOpenApi', method: 'GET', path: '/openapi.json', target: 'storefront', auth: 'public', summary: 'This API as an OpenAPI 3.1 document' },
+  { operation: 'listOrders', method: 'GET', path: '/admin/orders', target: 'admin', auth: 'staff', summary: 'Find orders by status or email, newest first' },
+  { operation: 'recordOrder', method: 'POST', path: '/admin/orders', target: 'admin', auth: 'admin', summary: 'Record an order already paid elsewhere' },
+  { operation: 'getStaffOrder', method: 'GET', path: '/admin/orders/{id}', target: 'admin', auth: 'staff', summary: 'An order with its full timeline' },
+  { operation: 'applyOrderAction', method: 'POST', path: '/admin/orders/{id}/{action}', target: 'admin', auth: 'staff', summary: 'Approve, ship, complete, invoice, mark paid, cancel, note or quote an order' },
+  { operation: 'revealCard', method: 'POST', path: '/admin/orders/{id}/card/reveal', target: 'cardReveal', auth: 'admin', summary: 'Reveal a held card for a manual charge (audited)' },
+  { operation: 'getReportSummary', method: 'GET', path: '/admin/reports/summary', target: 'admin', auth: 'staff', summary: 'Order counts and totals by status' },
+  { operation: 'getSettings', method: 'GET', path: '/admin/settings', target: 'admin', auth: 'staff', summary: 'Store settings' },
+  { operation: 'updateSettings', method: 'PUT', path: '/admin/settings', target: 'admin', auth: 'admin', summary: 'Change store settings (partial update)' },
+  { operation: 'putProduct', method: 'PUT', path: '/admin/products/{sku}', target: 'admin', auth: 'admin', summary: 'Create or change a product (partial update)' },
+  { operation: 'listAuditEvents', method: 'GET', path: '/admin/audit', target: 'admin', auth: 'admin', summary: 'Staff sign-ins and actions of one day' },
+  { operation: 'login', method: 'POST', path: '/auth/login', target: 'local', auth: 'public', summary: 'Local twin only: sign in as a staff user' },
 ] as const satisfies readonly RouteDefinition[];
 
 export type Operation = (typeof routes)[number]['operation'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { normalizeCardNumber } from '../core/card.js';
-import { type AuthorizationResult, GatewayUnavailable, type PaymentGateway } from '../core/ports.js';
+import { type AuthorizationResult, GatewayUnavailable, type PaymentGateway, type SettlementRequest, type SettlementResult } from '../core/ports.js';
 
 /** The well-known test cards (SPEC §6); any other valid number is approved. */
 const declines: Record<string, string> = {
@@ -14,6 +14,14 @@ const alwaysFailing = '4000000000000119';
 const rememberedKeys = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sandboxCode = () => randomBytes(4).toString('hex').toUpperCase();
+/** Authorization codes this gateway hands out; captures and voids of anything else are refused. */
+const sandboxAuthorization = /^SBX[0-9A-F]{8}$/;
+
+const remember = <T>(answers: Map<string, T>, key: string, answer: T) => {
+  if (answers.size >= rememberedKeys) answers.delete(answers.keys().next().value!);
+  answers.set(key, answer);
+};
 
 /**
  * The built-in sandbox gateway. Like a real gateway it answers a repeated idempotency key
@@ -21,6 +29,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class SandboxGateway implements PaymentGateway {
   private readonly answered = new Map<string, AuthorizationResult>();
+  private readonly settled = new Map<string, SettlementResult>();
 
   constructor(private readonly latencyMs = Number(process.env.SANDBOX_GATEWAY_LATENCY_MS ?? 0)) {}
 
@@ -33,9 +42,27 @@ export class SandboxGateway implements PaymentGateway {
     const reason = declines[number];
     const result: AuthorizationResult = reason
       ? { approved: false, declineReason: reason }
-      : { approved: true, authorizationCode: `SBX${randomBytes(4).toString('hex').toUpperCase()}` };
-    if (this.answered.size >= rememberedKeys) this.answered.delete(this.answered.keys().next().value!);
-    this.answered.set(request.idempotencyKey, result);
+      : { approved: true, authorizationCode: `SBX${sandboxCode()}` };
+    remember(this.answered, request.idempotencyKey, result);
+    return result;
+  }
+
+  capture(request: SettlementRequest): Promise<SettlementResult> {
+    return this.settle('CAP', request);
+  }
+
+  void(request: SettlementRequest): Promise<SettlementResult> {
+    return this.settle('VOID', request);
+  }
+
+  private async settle(kind: 'CAP' | 'VOID', request: SettlementRequest): Promise<SettlementResult> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const previous = this.settled.get(request.idempotencyKey);
+    if (previous) return previous;
+    const result: SettlementResult = sandboxAuthorization.test(request.authorizationCode)
+      ? { ok: true, reference: `SBX${kind}${sandboxCode()}` }
+      : { ok: false, reason: 'unknown_authorization' };
+    remember(this.settled, request.idempotencyKey, result);
     return result;
   }
 }

@@ -4,7 +4,7 @@ import type { Order } from './order.js';
 import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderEvents, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
 import { sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
-import { transition } from './transitions.js';
+import { type OrderAction, transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
 /**
@@ -33,6 +33,14 @@ export interface CheckoutState {
 }
 
 const system = 'system';
+
+/** How an order whose payment is settled (or not needed) is placed, by payment method. */
+const placements = {
+  card: 'authorizationApproved',
+  purchase_order: 'placePurchaseOrder',
+  recorded: 'recordPaidOrder',
+  none: 'placeEvaluation',
+} as const satisfies Record<Order['payment']['method'], OrderAction>;
 
 export const createCheckoutSteps = (deps: StepDeps) => {
   const now = () => deps.clock.now();
@@ -95,11 +103,11 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       const placed = await updateOrder(deps.orders, state.orderId, (order) => {
         if (order.status !== 'INCOMPLETE') return null;
         const method = order.payment.method;
-        const action = method === 'card' ? 'authorizationApproved' : method === 'purchase_order' ? 'placePurchaseOrder' : 'placeEvaluation';
+        const payment = method === 'recorded' ? { ...order.payment, status: 'APPROVED_MANUAL' as const } : order.payment;
         return transition(
           order,
-          action,
-          { heldCard: null },
+          placements[method],
+          { heldCard: null, payment },
           [{ type: 'status', actor: system, message: 'Order placed', visibleToCustomer: true }],
           now(),
         );

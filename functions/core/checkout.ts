@@ -7,7 +7,9 @@ import { transition } from './transitions.js';
 
 export type CheckoutPayment =
   | { readonly method: 'card'; readonly card: CardDetails }
-  | { readonly method: 'purchase_order'; readonly poNumber: string };
+  | { readonly method: 'purchase_order'; readonly poNumber: string }
+  /** Staff only: an order already paid elsewhere (virtual terminal), placed as "Approved (M)". */
+  | { readonly method: 'recorded'; readonly authorizationCode: string };
 
 export interface CheckoutRequest {
   readonly customer: { readonly email: string; readonly name: string; readonly phone?: string | null };
@@ -111,6 +113,14 @@ const runWorkflow = async (deps: CheckoutDeps, order: Order, cardRef: string | n
   };
 };
 
+/** Who submitted the order, as the first history entry names them. */
+export interface CheckoutOrigin {
+  readonly actor: string;
+  readonly message: string;
+}
+
+const customerOrigin: CheckoutOrigin = { actor: 'customer', message: 'Order submitted' };
+
 /** A new order before it exists: everything the customer chose, already priced. */
 export interface OrderDraft {
   readonly customer: CheckoutRequest['customer'];
@@ -121,6 +131,7 @@ export interface OrderDraft {
   readonly onDecline: 'ask' | 'offline';
   readonly notes: string | null;
   readonly supersedes: string | null;
+  readonly origin: CheckoutOrigin;
 }
 
 const holdWindowEnd = async (deps: CheckoutDeps, now: Date) => new Date(now.getTime() + (await deps.settings.get()).offlineHoldMinutes * 60_000);
@@ -167,7 +178,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
       method: payment?.method ?? 'none',
       status: 'NONE',
       card: payment?.method === 'card' ? summarizeCard(payment.card) : null,
-      authorizationCode: null,
+      authorizationCode: payment?.method === 'recorded' ? payment.authorizationCode : null,
       declineReason: null,
       poNumber: payment?.method === 'purchase_order' ? payment.poNumber : null,
       invoiceNumber: null,
@@ -178,7 +189,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     supersedes: draft.supersedes,
     supersededBy: null,
     quote: null,
-    history: [{ at, type: 'created', actor: 'customer', message: 'Order submitted', visibleToCustomer: false }],
+    history: [{ at, type: 'created', actor: draft.origin.actor, message: draft.origin.message, visibleToCustomer: false }],
     trackingToken: deps.ids.token(),
     stock: { reserved: false, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: null } : null,
@@ -187,7 +198,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
   return runWorkflow(deps, order, cardRef, draft.onDecline, true);
 };
 
-export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> =>
+export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest, origin: CheckoutOrigin = customerOrigin): Promise<CheckoutResult> =>
   placeNewOrder(deps, {
     customer: request.customer,
     billingAddress: request.billingAddress,
@@ -197,6 +208,7 @@ export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest): Pr
     onDecline: request.onDecline,
     notes: request.notes ?? null,
     supersedes: null,
+    origin,
   });
 
 /** Retries a card on an INCOMPLETE order through the same workflow (SPEC §4.2). */
@@ -221,7 +233,7 @@ export const retryPayment = async (
     [{ type: 'payment_retry', actor: 'customer', message: `Payment attempt ${attempt} started`, visibleToCustomer: false }],
     now,
   );
-  await deps.orders.save(next);
+  await deps.orders.save(next, order);
   if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
   return runWorkflow(deps, next, cardRef, request.onDecline, false);
 };

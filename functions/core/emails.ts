@@ -8,15 +8,20 @@ import { statusLabels } from './status.js';
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+export interface EmailLink {
+  readonly label: string;
+  readonly url: string;
+}
+
 /** Renders paragraphs as text and as minimal HTML; card details never go beyond brand + last 4. */
-export const compose = (to: readonly string[], subject: string, paragraphs: readonly string[], link?: { label: string; url: string }): Email => {
-  const textParts = link ? [...paragraphs, `${link.label}: ${link.url}`] : paragraphs;
+export const compose = (to: readonly string[], subject: string, paragraphs: readonly string[], links: readonly EmailLink[] = []): Email => {
+  const textParts = [...paragraphs, ...links.map((link) => `${link.label}: ${link.url}`)];
   const htmlParts = paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
-  if (link) htmlParts.push(`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`);
+  htmlParts.push(...links.map((link) => `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`));
   return { to, subject, text: textParts.join('\n\n'), html: `<!doctype html><html><body>${htmlParts.join('')}</body></html>` };
 };
 
-const orderSummary = (order: Order): string => {
+export const orderSummary = (order: Order): string => {
   const lines = order.items.map((i) => `${i.quantity} × ${i.name} (${i.sku}) — ${formatMoney(i.lineTotalCents, order.currency)}`);
   const t = order.totals;
   lines.push(
@@ -26,10 +31,11 @@ const orderSummary = (order: Order): string => {
   return lines.join('\n');
 };
 
-const paymentLine = (order: Order): string | null => {
+export const paymentLine = (order: Order): string | null => {
   const { payment } = order;
   if (payment.method === 'card' && payment.card) return `Card: ${brandLabels[payment.card.brand]} ending in ${payment.card.last4}`;
   if (payment.method === 'purchase_order') return `Purchase order: ${payment.poNumber}`;
+  if (payment.method === 'recorded') return 'Payment: received with thanks';
   return null;
 };
 
@@ -45,7 +51,7 @@ export const orderReceipt = (order: Order, settings: Settings, trackUrl: string)
   paragraphs.push(orderSummary(order));
   const payment = paymentLine(order);
   if (payment) paragraphs.push(payment);
-  return compose([order.customer.email], `${settings.storeName}: order ${order.id} received`, paragraphs, { label: 'Track your order', url: trackUrl });
+  return compose([order.customer.email], `${settings.storeName}: order ${order.id} received`, paragraphs, [{ label: 'Track your order', url: trackUrl }]);
 };
 
 /** Tells the staff list an offline order waits for a manual charge; no card digits beyond last 4. */
@@ -58,17 +64,5 @@ export const offlineOrderNotice = (order: Order, settings: Settings, dashboardUr
       `The card was declined (${order.payment.declineReason ?? 'unknown reason'}) and is held encrypted for a manual charge in the virtual terminal.`,
       paymentLine(order) ?? '',
     ].filter(Boolean),
-    { label: 'Open in the dashboard', url: dashboardUrl },
-  );
-
-export const quoteEmail = (order: Order, settings: Settings, trackUrl: string): Email =>
-  compose(
-    [order.customer.email],
-    `${settings.storeName}: your quote for order ${order.id}`,
-    [
-      `Hello ${order.customer.name}, our technician has evaluated your item.`,
-      `${order.quote?.description ?? 'Quoted repair'}: ${formatMoney(order.quote?.amountCents ?? 0, order.currency)}`,
-      'Open your order to accept the quote (with payment) or to decline it.',
-    ],
-    { label: 'Review the quote', url: `${trackUrl}#quote` },
+    [{ label: 'Open in the dashboard', url: dashboardUrl }],
   );

@@ -23,7 +23,7 @@ export const stuckOrderPage = (order: Order, minutesStuck: number, settings: Set
       `Customer: ${customerLine(order)}\nTotal: ${total(order)}\nHand-off attempts: ${attempts}\nLast hand-off error: ${lastError}`,
       'Retry the hand-off from the dashboard once fulfillment is reachable, or enter the order in fulfillment by hand and record its reference.',
     ],
-    { label: 'Open in the dashboard', url: dashboardUrl },
+    [{ label: 'Open in the dashboard', url: dashboardUrl }],
   );
 };
 

@@ -43,7 +43,7 @@ export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Or
     now,
   );
   try {
-    await deps.orders.save(next);
+    await deps.orders.save(next, order);
   } catch (error) {
     await undoReservation();
     throw error;

@@ -171,7 +171,7 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
     flags: orderFlags(order),
     supersedes: order.supersedes,
     supersededBy: order.supersededBy,
-    quote: order.quote,
+    quote: order.quote ?? null,
   };
 };
 

@@ -22,6 +22,8 @@ export interface Catalog {
   list(): Promise<Product[]>;
   get(skus: readonly string[]): Promise<Map<string, Product>>;
   put(product: Product): Promise<void>;
+  /** Sets only the given fields of an existing product (stock changed by checkouts meanwhile is kept); null if there is none. */
+  update(sku: string, changes: Partial<Omit<Product, 'sku'>>): Promise<Product | null>;
   /** Decrements every line or none; `token` makes a repeated call with the same token a no-op. */
   reserve(lines: readonly StockLine[], token: string): Promise<Reservation>;
   release(lines: readonly StockLine[], token: string): Promise<void>;
@@ -43,15 +45,44 @@ export interface OrderPage {
   readonly nextCursor: string | null;
 }
 
+export type OrderCountQuery = Omit<OrderQuery, 'limit' | 'cursor'>;
+
+/**
+ * Orders, with per-day totals by status kept in step: every write that creates, removes or
+ * moves an order between statuses updates its day's totals in the same transaction.
+ */
 export interface OrderRepository {
   create(order: Order): Promise<void>;
   get(id: string): Promise<Order | null>;
-  /** Writes `next` only if the stored version is `next.version - 1`; otherwise throws `VersionConflict`. */
-  save(next: Order): Promise<void>;
+  /**
+   * Writes `next` only if the stored order is still `previous` (same version); otherwise throws
+   * `VersionConflict`. `previous` is what the daily totals move away from.
+   */
+  save(next: Order, previous: Order): Promise<void>;
   /** Removes an order that never became one (out of stock at checkout). */
   discard(id: string): Promise<void>;
   /** Newest first, through an index (by status, by email, or all): never a table scan. */
   list(query: OrderQuery): Promise<OrderPage>;
+  /** How many orders an index query matches, without reading them. */
+  count(query: OrderCountQuery): Promise<number>;
+}
+
+/** Order count and total of one status on one day (UTC, by creation date). */
+export interface StatusTotals {
+  readonly count: number;
+  readonly totalCents: number;
+}
+
+export interface DailyTotals {
+  /** `YYYY-MM-DD`, the UTC creation day of the orders counted. */
+  readonly day: string;
+  readonly byStatus: Partial<Record<OrderStatus, StatusTotals>>;
+}
+
+/** Reads the per-day totals the order repository maintains. */
+export interface OrderTotalsReader {
+  /** Days in `[fromDay, toDay]` (either end open when omitted), oldest first. */
+  daily(range: { readonly fromDay?: string; readonly toDay?: string }): Promise<DailyTotals[]>;
 }
 
 export class VersionConflict extends Error {
@@ -61,6 +92,8 @@ export class VersionConflict extends Error {
 export interface SettingsStore {
   get(): Promise<Settings>;
   put(settings: Settings): Promise<void>;
+  /** Sets only the given fields (a concurrent change to other fields is kept) and returns the result. */
+  update(changes: Partial<Settings>): Promise<Settings>;
 }
 
 /** Field-level encrypted card storage, bound to the order by encryption context. */
@@ -83,6 +116,16 @@ export class GatewayUnavailable extends Error {
   override readonly name = 'GatewayUnavailable';
 }
 
+/** The gateway's answer to a capture or void of an earlier authorization. */
+export type SettlementResult = { readonly ok: true; readonly reference: string } | { readonly ok: false; readonly reason: string };
+
+export interface SettlementRequest {
+  readonly idempotencyKey: string;
+  readonly authorizationCode: string;
+  readonly amountCents: number;
+  readonly currency: string;
+}
+
 export interface PaymentGateway {
   authorize(request: {
     readonly idempotencyKey: string;
@@ -90,6 +133,10 @@ export interface PaymentGateway {
     readonly currency: string;
     readonly card: CardDetails;
   }): Promise<AuthorizationResult>;
+  /** Collects an authorized amount (on shipping). Throws `GatewayUnavailable` on transient failures. */
+  capture(request: SettlementRequest): Promise<SettlementResult>;
+  /** Releases an authorization that will not be collected (on cancellation). */
+  void(request: SettlementRequest): Promise<SettlementResult>;
 }
 
 export interface Email {
@@ -131,6 +178,8 @@ export interface IdGenerator {
 /** Links in emails: the customer's tracking page and the staff dashboard. */
 export interface Links {
   trackOrder(orderId: string, token: string): string;
+  /** The tracking page, opened on the customer's answer to a quote. */
+  quoteDecision(orderId: string, token: string, decision: 'accept' | 'reject'): string;
   dashboardOrder(orderId: string): string;
 }
 
@@ -181,4 +230,32 @@ export interface NoticeLedger {
   /** True for the one caller that records `key` first. */
   claim(key: string, expiresAt: Date): Promise<boolean>;
   release(key: string): Promise<void>;
+}
+
+/**
+ * One staff event outside any order's own timeline: sign-ins, and the outcome of every staff
+ * request that changes something or was refused. Never holds card data or request bodies.
+ */
+export interface AuditEvent {
+  readonly at: string;
+  /** The staff user name, or `anonymous` when no valid identity was presented. */
+  readonly actor: string;
+  readonly action: string;
+  /** `succeeded`, or the error code the request was answered with. */
+  readonly outcome: string;
+  readonly orderId?: string;
+  readonly requestId?: string;
+  readonly data?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface AuditEventPage {
+  readonly events: AuditEvent[];
+  readonly nextCursor: string | null;
+}
+
+/** Append-only: events can be recorded and read, never changed or removed. */
+export interface AuditTrail {
+  record(event: AuditEvent): Promise<void>;
+  /** The events of one UTC day, newest first. */
+  list(query: { readonly day: string; readonly limit: number; readonly cursor?: string | null }): Promise<AuditEventPage>;
 }

@@ -1,31 +1,8 @@
 import { assertPayable, type CheckoutDeps, type CheckoutPayment, type CheckoutResult, type OrderDraft, placeNewOrder } from './checkout.js';
-import { quoteEmail } from './emails.js';
 import type { Order } from './order.js';
 import type { ReceiptDeps } from './receipts.js';
-import { sendAndRecord } from './send-and-record.js';
 import { releaseOrderStock } from './stock.js';
 import { nextStatus, transition } from './transitions.js';
-
-/** A technician prices an evaluation order; the customer gets the quote by email (SPEC §4.2). */
-export const sendQuote = async (
-  deps: ReceiptDeps,
-  order: Order,
-  quote: { readonly amountCents: number; readonly description: string },
-  actor: string,
-): Promise<Order> => {
-  const now = deps.clock.now();
-  const next = transition(
-    order,
-    'quote',
-    { quote: { ...quote, quotedAt: now.toISOString() } },
-    [{ type: 'quote', actor, message: `Quote sent: ${quote.description}`, visibleToCustomer: true, data: { amountCents: quote.amountCents } }],
-    now,
-  );
-  await deps.orders.save(next);
-  const settings = await deps.settings.get();
-  await sendAndRecord(deps, order.id, 'quote', settings.fromEmail, quoteEmail(next, settings, deps.links.trackOrder(order.id, order.trackingToken)));
-  return (await deps.orders.get(order.id)) ?? next;
-};
 
 /**
  * The customer accepts the quote: the zero-price order is cancelled as superseded and a new
@@ -58,6 +35,7 @@ export const acceptQuote = async (
     onDecline: request.onDecline,
     notes: order.notes,
     supersedes: order.id,
+    origin: { actor: 'customer', message: `Quote for order ${order.id} accepted` },
   };
   nextStatus(order, 'acceptQuote');
   await assertPayable(deps, draft, now);
@@ -68,7 +46,7 @@ export const acceptQuote = async (
     [{ type: 'quote_accepted', actor: 'customer', message: `Quote accepted; continued as order ${newId}`, visibleToCustomer: true }],
     now,
   );
-  await deps.orders.save(superseded);
+  await deps.orders.save(superseded, order);
   return placeNewOrder(deps, draft, newId);
 };
 
@@ -80,6 +58,6 @@ export const rejectQuote = async (deps: CheckoutDeps, order: Order): Promise<Ord
     [{ type: 'quote_rejected', actor: 'customer', message: 'Quote declined by the customer', visibleToCustomer: true }],
     deps.clock.now(),
   );
-  await deps.orders.save(next);
+  await deps.orders.save(next, order);
   return next;
 };

@@ -20,7 +20,7 @@ export const updateOrder = async (
     const next = await change(current);
     if (!next) return current;
     try {
-      await orders.save(next);
+      await orders.save(next, current);
       return next;
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= maxAttempts) throw error;

@@ -8,11 +8,15 @@ import { MailPager } from '../adapters/pager.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { LoggedStuckOrderMetric } from '../adapters/stuck-order-metric.js';
 import { secretFromEnv } from '../adapters/webhook-secret.js';
+import { createCardRevealHandler } from '../admin-api/card-reveal.js';
+import { createAdminHandler } from '../admin-api/handler.js';
 import { createCheckoutTaskHandlers } from '../checkout-tasks/handler.js';
 import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
+import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
 import { createStuckOrderMonitorHandler } from '../stuck-order-monitor/handler.js';
+import { createLocalAuthHandler, createLocalIssuer, type LocalLogin } from './auth.js';
 import { loadLocalCardKey } from './card-key.js';
 import { serveDashboard } from './dashboard.js';
 import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
@@ -44,6 +48,8 @@ export interface Twin {
   /** Where placed orders are pushed, or null when they are accepted at once. */
   readonly fulfillmentWebhookUrl: string | null;
   readonly monitorIntervalSeconds: number;
+  /** The local staff users and where their passwords come from. */
+  readonly logins: readonly LocalLogin[];
   /** Called when a child emulator dies, so the twin never runs half-alive. */
   onEmulatorExit(listener: (code: number | null) => void): void;
   stop(): Promise<void>;
@@ -109,6 +115,13 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
     running.push({ url: '', stop: async () => (await monitor.stop(), await events.stop()) });
 
+    // Staff sign in at the local issuer; the staff APIs verify its tokens like Cognito's.
+    const issuer = await createLocalIssuer({ dataDir: options.memory ? null : options.dataDir, issuer: `${apiUrl}/auth` });
+    const staffDeps = { ...adapters, authenticate: createStaffAuthenticator(issuer.rules) };
+    handlers.admin = createAdminHandler(staffDeps);
+    handlers.cardReveal = createCardRevealHandler(staffDeps);
+    handlers.local = createLocalAuthHandler(issuer, adapters);
+
     return {
       apiUrl,
       dashboardUrl: `${apiUrl}/dashboard/`,
@@ -117,6 +130,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       seeded,
       fulfillmentWebhookUrl: webhookUrl,
       monitorIntervalSeconds,
+      logins: issuer.logins,
       onEmulatorExit: (listener) => dynamoDb.child.once('exit', (code) => listener(code)),
       stop: stopAll,
     };

@@ -5,12 +5,14 @@ import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, Pager, StuckOrderMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, StuckOrderMetric } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
+import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { DynamoNoticeLedger } from '../adapters/dynamo/notice-ledger.js';
+import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
 import { DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
@@ -20,7 +22,10 @@ import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import type { SecretSource } from '../adapters/webhook-secret.js';
 
-export type Adapters = CheckoutDeps & StepDeps & FulfillmentDeps & MonitorDeps & { readonly idempotency: IdempotencyStore };
+export type Adapters = CheckoutDeps &
+  StepDeps &
+  FulfillmentDeps &
+  MonitorDeps & { readonly idempotency: IdempotencyStore; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
@@ -40,14 +45,19 @@ const requiredEnv = (name: string): string => {
   return value;
 };
 
-export const linksFromEnv = (): Links => {
-  const storeUrl = (process.env.STORE_URL ?? '').replace(/\/$/, '');
-  const dashboardUrl = (process.env.DASHBOARD_URL ?? `${storeUrl}/dashboard`).replace(/\/$/, '');
+/** Links to the customer's tracking view (on the public API) and to the staff dashboard. */
+export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace(/\/$/, '')}/dashboard`): Links => {
+  storeUrl = storeUrl.replace(/\/$/, '');
+  dashboardUrl = dashboardUrl.replace(/\/$/, '');
+  const trackOrder = (orderId: string, token: string) => `${storeUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`;
   return {
-    trackOrder: (orderId, token) => `${storeUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`,
+    trackOrder,
+    quoteDecision: (orderId, token, decision) => `${trackOrder(orderId, token)}&quote=${decision}`,
     dashboardOrder: (orderId) => `${dashboardUrl}/#/orders/${encodeURIComponent(orderId)}`,
   };
 };
+
+export const linksFromEnv = (): Links => createLinks(process.env.STORE_URL ?? '', process.env.DASHBOARD_URL);
 
 const numberEnv = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -81,6 +91,8 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     catalog: new DynamoCatalog(client, orderTableName),
     settings: new DynamoSettingsStore(client, orderTableName),
     idempotency: new DynamoIdempotencyStore(client, orderTableName),
+    totals: new DynamoOrderTotals(client, orderTableName),
+    audit: new DynamoAuditTrail(client, orderTableName),
     vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring),
     gateway: new SandboxGateway(),
     mailer: new SesMailer(),

@@ -5,6 +5,7 @@ import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow
 import { EmbeddedStuckOrderMetric } from '../adapters/stuck-order-metric.js';
 import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
 import { metricsNamespace } from '../../lib/stuck-orders-metric.js';
+import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
 import { type Adapters, createAdapters } from './adapters.js';
 
 let adapters: Adapters | undefined;
@@ -23,3 +24,10 @@ export const awsAdapters = (): Adapters =>
     stuckMetric: new EmbeddedStuckOrderMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
     webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
   }));
+
+/** Staff tokens are the Cognito user pool's ID tokens for the dashboard client, checked against the pool's JWKS. */
+export const awsStaffAuthenticator = (): StaffAuthenticator => {
+  const { STAFF_TOKEN_ISSUER: issuer, STAFF_TOKEN_AUDIENCE: audience } = process.env;
+  if (!issuer || !audience) throw new Error('environment variables STAFF_TOKEN_ISSUER and STAFF_TOKEN_AUDIENCE must be set');
+  return createStaffAuthenticator({ issuer, audience, keys: cognitoKeys(issuer) });
+};

@@ -20,6 +20,8 @@ export interface OrdersApiProps {
   readonly storefront: IFunction;
   /** Serves the admin routes; until it exists they are not deployed. */
   readonly admin?: IFunction;
+  /** Serves card reveal, the one staff route allowed to decrypt cards. */
+  readonly cardReveal?: IFunction;
   /** Guards `staff` routes (Cognito user pool); required once a staff route is deployed. */
   readonly authorizer?: IAuthorizer;
 }
@@ -96,7 +98,8 @@ export class OrdersApi extends Construct {
       validateRequestBody: true,
     });
 
-    const targets: Partial<Record<RouteTarget, IFunction>> = { storefront: props.storefront, admin: props.admin };
+    // `local` routes (the twin's sign-in) have no function here: they do not exist in AWS.
+    const targets: Partial<Record<RouteTarget, IFunction>> = { storefront: props.storefront, admin: props.admin, cardReveal: props.cardReveal };
     const integrations = new Map<IFunction, LambdaIntegration>();
     for (const route of routes as readonly RouteDefinition[]) {
       const fn = targets[route.target];

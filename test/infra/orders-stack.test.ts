@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { checkoutSteps } from '../../lib/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
-import { routes, routesFor } from '../../lib/routes.js';
+import { type RouteDefinition, type RouteTarget, routes, routesFor } from '../../lib/routes.js';
 import { cardVaultTable, ordersTable, tables } from '../../lib/tables.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -26,6 +26,17 @@ const actionsOf = (handler: string): string[] => {
   return ofType('AWS::IAM::Policy')
     .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()));
+};
+
+/** The actions a function's role may take on the card key (other keys, e.g. the pages topic's, do not count). */
+const cardKeyActionsOf = (handler: string): string[] => {
+  const roleId = functions.get(handler)!.Properties.Role['Fn::GetAtt'][0];
+  const cardKeyArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.cardKey.key), 'Arn'] });
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement: any) => [statement.Resource].flat().some((resource: unknown) => JSON.stringify(resource) === cardKeyArn))
+    .flatMap((statement: any) => [statement.Action].flat());
 };
 
 describe('checkout workflow', () => {
@@ -95,18 +106,38 @@ describe('REST API', () => {
   const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => ({
     route: `${method.Properties.HttpMethod} ${pathOf(method.Properties.ResourceId)}`,
     integration: method.Properties.Integration,
+    authorizationType: method.Properties.AuthorizationType,
+    authorizerId: method.Properties.AuthorizerId,
   }));
+  const methodOf = (route: RouteDefinition) => methods.find((method) => method.route === `${route.method} ${route.path}`)!;
+  /** The handler export serving each target in AWS; `local` routes have none. */
+  const handlerOf: Record<Exclude<RouteTarget, 'local'>, string> = { storefront: 'handler', admin: 'adminApi', cardReveal: 'revealCard' };
+  const deployed = (routes as readonly RouteDefinition[]).filter((route) => route.target !== 'local');
 
-  it('has a method for every storefront route and nothing else', () => {
-    const expected = routesFor('storefront').map((route) => `${route.method} ${route.path}`);
-    expect(methods.map((method) => method.route).sort()).toEqual(expected.sort());
-    expect(routes.some((route) => route.target === 'storefront')).toBe(true);
+  it('has a method for every route but the twin-only ones, and nothing else', () => {
+    expect(methods.map((method) => method.route).sort()).toEqual(deployed.map((route) => `${route.method} ${route.path}`).sort());
+    expect(routesFor('local').map((route) => route.path)).toEqual(['/auth/login']);
+    expect(routesFor('admin').length).toBeGreaterThan(0);
   });
 
-  it('proxies every method to the storefront function', () => {
-    for (const method of methods) {
+  it("proxies every method to its target's function", () => {
+    for (const route of deployed) {
+      const method = methodOf(route);
       expect(method.integration.Type).toBe('AWS_PROXY');
-      expect(JSON.stringify(method.integration.Uri)).toContain(functions.get('handler')!.id);
+      expect(JSON.stringify(method.integration.Uri)).toContain(functions.get(handlerOf[route.target as keyof typeof handlerOf])!.id);
+    }
+  });
+
+  it('guards every staff route with the Cognito authorizer and leaves the storefront open', () => {
+    const authorizers = ofType('AWS::ApiGateway::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties).toMatchObject({ Type: 'COGNITO_USER_POOLS', IdentitySource: 'method.request.header.Authorization' });
+    expect(authorizer.Properties.ProviderARNs).toEqual([{ 'Fn::GetAtt': [logicalId(stack.staffAuth.userPool), 'Arn'] }]);
+    for (const route of deployed) {
+      const method = methodOf(route);
+      if (route.auth === 'public') expect(method.authorizationType).toBe('NONE');
+      else expect(method).toMatchObject({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: { Ref: authorizerId } });
     }
   });
 
@@ -132,9 +163,49 @@ describe('REST API', () => {
   });
 });
 
+describe('staff sign-in', () => {
+  const [, pool] = ofType('AWS::Cognito::UserPool')[0]!;
+
+  it('is a Cognito user pool without self sign-up, MFA (TOTP) required, on the plus plan with threat protection', () => {
+    expect(pool.Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('demands strong passwords (PCI DSS v4 8.3.6, 8.3.7)', () => {
+    expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 14,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      PasswordHistorySize: 4,
+    });
+  });
+
+  it('has the groups admin and csr', () => {
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, group]) => group.Properties.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'csr']);
+  });
+
+  it('gives the staff functions the issuer and the dashboard client to verify tokens with', () => {
+    for (const handler of ['adminApi', 'revealCard']) {
+      expect(functions.get(handler)!.Properties.Environment.Variables).toMatchObject({
+        STAFF_TOKEN_ISSUER: { 'Fn::GetAtt': [logicalId(stack.staffAuth.userPool), 'ProviderURL'] },
+        STAFF_TOKEN_AUDIENCE: { Ref: logicalId(stack.staffAuth.dashboardClient) },
+      });
+    }
+  });
+});
+
 describe('functions', () => {
-  it('deploys the storefront, one function per checkout step, the fulfillment push and the monitor', () => {
-    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor'].sort());
+  it('deploys the storefront, one function per checkout step, the fulfillment push, the monitor, the admin API and card reveal', () => {
+    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor', 'adminApi', 'revealCard'].sort());
   });
 
   it('run on the newest Node runtime, on ARM, traced', () => {
@@ -173,8 +244,19 @@ describe('least privilege', () => {
     expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
   });
 
-  it('lets only sendReceipt, the storefront (offline submissions) and the monitor (offline digest) send email', () => {
+  it('lets only card reveal and authorizePayment decrypt cards, in the whole stack', () => {
+    const decrypting = [...functions.keys()].filter((handler) => cardKeyActionsOf(handler).includes('kms:Decrypt'));
+    expect(decrypting.sort()).toEqual(['authorizePayment', 'revealCard']);
+  });
+
+  it('gives the admin API no key rights at all: it deletes held cards, never reads them', () => {
+    const actions = actionsOf('adminApi');
+    expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'ses:SendEmail', 'states:StartSyncExecution']));
+  });
+
+  it('lets only sendReceipt, the storefront (offline submissions), the admin API and the monitor (digest) send email', () => {
     const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
-    expect(sending.sort()).toEqual(['handler', 'sendReceipt', 'stuckOrderMonitor']);
+    expect(sending.sort()).toEqual(['adminApi', 'handler', 'sendReceipt', 'stuckOrderMonitor']);
   });
 });

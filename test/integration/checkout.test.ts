@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { api, cardPayment, checkoutBody, createProduct, mailsFor, postCheckout, scanTable, stockOf, testCards, uniqueEmail } from './helpers.js';
+import { api, cardPayment, checkoutBody, createProduct, mailsFor, postCheckout, stockOf, testCards, uniqueEmail, vaultItemsOf } from './helpers.js';
 
 const orderFor = async (email: string, overrides: Record<string, unknown>) => {
   const product = await createProduct({ stock: 10, priceCents: 2500 });
   const response = await postCheckout(checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: product.sku, quantity: 2 }], ...overrides }));
   return { product, response };
 };
-
-const vaultItemsOf = async (orderId: string) =>
-  ((await scanTable('CardVault-local')) as { pk: { S: string } }[]).filter((item) => item.pk.S === `ORDER#${orderId}`);
 
 describe('storefront basics', () => {
   it('answers health with a request id', async () => {

@@ -1,3 +1,4 @@
+import { createLinks } from '../../functions/runtime/adapters.js';
 import { inject } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
 import { DynamoNoticeLedger } from '../../functions/adapters/dynamo/notice-ledger.js';
@@ -75,10 +76,7 @@ export const monitorDeps = (): MonitorDeps => {
     mailer,
     stuckMetric: new EmbeddedStuckOrderMetric('OrderBackend', { Stack: 'test' }, (line) => metricLines.push(line)),
     ledger: new DynamoNoticeLedger(client, 'Orders-local'),
-    links: {
-      trackOrder: (id, token) => `${twin().apiUrl}/orders/${id}?token=${token}`,
-      dashboardOrder: (id) => `${twin().apiUrl}/dashboard/#/orders/${id}`,
-    },
+    links: createLinks(twin().apiUrl),
     clock,
   };
 };

@@ -75,6 +75,10 @@ export const createProduct = async (overrides: Partial<Product> = {}): Promise<P
 
 export const stockOf = async (sku: string) => (await new DynamoCatalog(client(), 'Orders-local').get([sku])).get(sku)!.stock;
 
+/** The card vault items of one order, raw. */
+export const vaultItemsOf = async (orderId: string) =>
+  ((await scanTable('CardVault-local')) as { pk: { S: string } }[]).filter((item) => item.pk.S === `ORDER#${orderId}`);
+
 /** Every item of a table, raw, as DynamoDB holds it. */
 export const scanTable = async (tableName: string) => {
   const dynamo = new DynamoDBClient({ endpoint: twin().dynamoDbUrl });

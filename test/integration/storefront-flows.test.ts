@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
-import { DynamoOrderRepository } from '../../functions/adapters/dynamo/orders-repository.js';
-import { DynamoSettingsStore } from '../../functions/adapters/dynamo/settings-store.js';
-import { SesMailer } from '../../functions/adapters/ses-mailer.js';
-import { sendQuote } from '../../functions/core/quotes.js';
+import { act } from './admin-helpers.js';
 import {
   api,
   cardPayment,
@@ -16,7 +12,6 @@ import {
   stockOf,
   storedOrder,
   testCards,
-  twin,
   uniqueEmail,
 } from './helpers.js';
 
@@ -145,27 +140,15 @@ describe('purchase orders and evaluations', () => {
 });
 
 describe('repair quotes', () => {
-  /** The admin side of quoting comes with the back office; the core use case puts the order there. */
+  /** An evaluation order a technician has quoted through the back office. */
   const quotedOrder = async (amountCents = 12_500) => {
     const email = uniqueEmail();
     const evaluation = await createProduct({ kind: 'evaluation', priceCents: 0, stock: 50, name: 'Repair evaluation' });
     const placed = await postCheckout(checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined }));
-    const client = createDocumentClient(twin().dynamoDbUrl);
-    const orders = new DynamoOrderRepository(client, 'Orders-local');
-    const order = (await orders.get(placed.body.order.id))!;
-    await sendQuote(
-      {
-        orders,
-        settings: new DynamoSettingsStore(client, 'Orders-local'),
-        mailer: new SesMailer(twin().mailViewerUrl),
-        links: { trackOrder: (id, token) => `${twin().apiUrl}/orders/${id}?token=${token}`, dashboardOrder: (id) => id },
-        clock: { now: () => new Date() },
-      },
-      order,
-      { amountCents, description: 'Replace the hinge' },
-      'tech',
-    );
-    return { email, evaluation, id: order.id, token: placed.body.trackingToken as string };
+    const id = placed.body.order.id as string;
+    const quoted = await act('csr', id, 'quote', { amountCents, description: 'Replace the hinge' });
+    expect(quoted.status).toBe(200);
+    return { email, evaluation, id, token: placed.body.trackingToken as string };
   };
 
   it('shows the quote to the customer and emails it', async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ export interface TwinInfo {
   mailViewerUrl: string;
   dynamoDbUrl: string;
   logFile: string;
+  /** Passwords of the local staff users, given to the twin through its environment. */
+  staffPasswords: { admin: string; csr: string };
 }
 
 export interface ReceiverInfo {
@@ -67,6 +69,7 @@ export default async function setup(project: TestProject) {
   const [port, dynamoDbPort, sesPort] = [await freePort(), await freePort(), await freePort()];
   const secret = randomBytes(24).toString('base64url');
   const receiver = await startFulfillmentReceiver(secret);
+  const staffPasswords = { admin: `admin-${randomUUID()}`, csr: `csr-${randomUUID()}` };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
     env: {
       ...process.env,
@@ -84,6 +87,8 @@ export default async function setup(project: TestProject) {
       FULFILLMENT_TIMEOUT_MS: String(twinTiming.webhookTimeoutMs),
       EVENT_RETRY_DELAY_MS: String(twinTiming.eventRetryDelayMs),
       MONITOR_INTERVAL_SECONDS: String(twinTiming.monitorIntervalSeconds),
+      LOCAL_ADMIN_PASSWORD: staffPasswords.admin,
+      LOCAL_CSR_PASSWORD: staffPasswords.csr,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,7 +109,7 @@ export default async function setup(project: TestProject) {
     throw error;
   });
   const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)![1]!.replace(/\/$/, '');
-  const twin = { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile };
+  const twin = { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile, staffPasswords };
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';

@@ -1,3 +1,4 @@
+import { createLinks } from '../../functions/runtime/adapters.js';
 import type { FulfillmentDeps, FulfillmentPolicy } from '../../functions/core/fulfillment.js';
 import { enteredStatusAt } from '../../functions/core/fulfillment.js';
 import type { MonitorDeps } from '../../functions/core/monitor.js';
@@ -52,6 +53,10 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
 
   async discard(id: string) {
     this.stored.delete(id);
+  }
+
+  async count(): Promise<number> {
+    return this.stored.size;
   }
 
   async list(query: OrderQuery): Promise<OrderPage> {
@@ -164,6 +169,10 @@ export class MemorySettings implements SettingsStore {
   async put(settings: Settings) {
     this.value = settings;
   }
+  async update(changes: Partial<Settings>) {
+    this.value = { ...this.value, ...changes };
+    return this.get();
+  }
 }
 
 export const instantPolicy = (maxAttempts = 3): FulfillmentPolicy & { waits: number[] } => {
@@ -195,7 +204,7 @@ export const monitorDeps = (settings: Partial<Settings> = {}) => {
     mailer,
     stuckMetric,
     ledger,
-    links: { trackOrder: (id, token) => `https://shop.test/orders/${id}?token=${token}`, dashboardOrder: (id) => `https://shop.test/dashboard/#/orders/${id}` },
+    links: createLinks('https://shop.test'),
     clock,
   };
   return { deps, clock, orders, pager, mailer, stuckMetric, ledger };

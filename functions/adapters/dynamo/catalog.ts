@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Catalog, Product, Reservation, StockLine } from '../../core/ports.js';
-import type { DocumentClient } from './client.js';
+import { type DocumentClient, isConditionFailure } from './client.js';
 
 const catalogPartition = 'CATALOG';
 const productKey = (sku: string) => ({ pk: catalogPartition, sk: `PRODUCT#${sku}` });
@@ -59,6 +59,28 @@ export class DynamoCatalog implements Catalog {
 
   async put(product: Product): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...productKey(product.sku), ...product } }));
+  }
+
+  async update(sku: string, changes: Partial<Omit<Product, 'sku'>>): Promise<Product | null> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (!fields.length) return (await this.get([sku])).get(sku) ?? null;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: productKey(sku),
+          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toProduct(Attributes!);
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw error;
+    }
   }
 
   async reserve(lines: readonly StockLine[], token: string): Promise<Reservation> {

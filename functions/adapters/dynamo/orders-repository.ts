@@ -1,9 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DeleteCommandInput, GetCommand, PutCommand, type PutCommandInput, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { totalsAdjustments } from '../../core/admin/reports.js';
 import type { Order } from '../../core/order.js';
 import { AppError } from '../../core/errors.js';
 import { enteredStatusAt } from '../../core/fulfillment.js';
-import { type OrderPage, type OrderQuery, type OrderRepository, VersionConflict } from '../../core/ports.js';
+import { type OrderCountQuery, type OrderPage, type OrderQuery, type OrderRepository, VersionConflict } from '../../core/ports.js';
 import { type DocumentClient, isConditionFailure } from './client.js';
+import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 
@@ -25,6 +27,13 @@ export const fromItem = (item: Record<string, unknown>): Order => {
   return order as unknown as Order;
 };
 
+type OrderWrite = { Put: PutCommandInput } | { Delete: DeleteCommandInput };
+
+/**
+ * Orders in the single table. Every write that creates, removes or moves an order between
+ * statuses updates the daily totals (order-totals.ts) in the same transaction, so the
+ * reports stay exact without ever reading the orders.
+ */
 export class DynamoOrderRepository implements OrderRepository {
   constructor(
     private readonly client: DocumentClient,
@@ -32,7 +41,7 @@ export class DynamoOrderRepository implements OrderRepository {
   ) {}
 
   async create(order: Order): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.write(order.id, { Put: { TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } }, null, order);
   }
 
   async get(id: string): Promise<Order | null> {
@@ -40,27 +49,77 @@ export class DynamoOrderRepository implements OrderRepository {
     return Item ? fromItem(Item) : null;
   }
 
-  async save(next: Order): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
+  async save(next: Order, previous: Order): Promise<void> {
+    await this.write(
+      next.id,
+      {
+        Put: {
           TableName: this.tableName,
           Item: toItem(next),
           ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': next.version - 1 },
-        }),
-      );
+          ExpressionAttributeValues: { ':expected': previous.version },
+        },
+      },
+      previous,
+      next,
+    );
+  }
+
+  async discard(id: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(id);
+      if (!current) return;
+      try {
+        await this.write(
+          id,
+          { Delete: { TableName: this.tableName, Key: orderKey(id), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': current.version } } },
+          current,
+          null,
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof VersionConflict) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  async list(query: OrderQuery): Promise<OrderPage> {
+    const page = await this.client.send(
+      new QueryCommand({ ...this.indexQuery(query), Limit: query.limit, ExclusiveStartKey: decodeCursor(query.cursor) }),
+    );
+    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  }
+
+  async count(query: OrderCountQuery): Promise<number> {
+    let count = 0;
+    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.client.send(new QueryCommand({ ...this.indexQuery(query), Select: 'COUNT', ExclusiveStartKey }));
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
+  }
+
+  /**
+   * The order write alone when the totals do not move (most writes: history, emails, stock
+   * flags), else the order write and the totals in one transaction.
+   */
+  private async write(id: string, item: OrderWrite, previous: Order | null, next: Order | null): Promise<void> {
+    const totals = totalsUpdates(this.tableName, totalsAdjustments(previous, next));
+    try {
+      if (totals.length) await transactWrite(this.client, { TransactItems: [item, ...totals] });
+      else if ('Put' in item) await this.client.send(new PutCommand(item.Put));
+      else await this.client.send(new DeleteCommand(item.Delete));
     } catch (error) {
-      if (isConditionFailure(error)) throw new VersionConflict(`order ${next.id} changed concurrently`);
+      if (isConditionFailure(error) || cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
+        throw previous ? new VersionConflict(`order ${id} changed concurrently`) : new AppError('conflict', `Order ${id} already exists.`);
+      }
       throw error;
     }
   }
 
-  async discard(id: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: orderKey(id) }));
-  }
-
-  async list(query: OrderQuery): Promise<OrderPage> {
+  private indexQuery(query: OrderCountQuery): QueryCommandInput {
     const [indexName, keyName, keyValue] = query.status
       ? ['byStatus', 'status', query.status]
       : query.email
@@ -73,7 +132,7 @@ export class DynamoOrderRepository implements OrderRepository {
       filter = 'customerEmail = :email';
       values[':email'] = query.email.toLowerCase();
     }
-    const input: QueryCommandInput = {
+    return {
       TableName: this.tableName,
       IndexName: indexName,
       KeyConditionExpression: `#key = :key${range.expression}`,
@@ -81,15 +140,11 @@ export class DynamoOrderRepository implements OrderRepository {
       ExpressionAttributeValues: values,
       ...(filter ? { FilterExpression: filter } : {}),
       ScanIndexForward: false,
-      Limit: query.limit,
-      ExclusiveStartKey: decodeCursor(query.cursor),
     };
-    const page = await this.client.send(new QueryCommand(input));
-    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
 }
 
-const rangeCondition = (query: OrderQuery): { expression: string; values: Record<string, string> } => {
+const rangeCondition = (query: OrderCountQuery): { expression: string; values: Record<string, string> } => {
   if (query.createdFrom && query.createdBefore) {
     return { expression: ' AND createdAt BETWEEN :from AND :before', values: { ':from': query.createdFrom, ':before': beforeInclusive(query.createdBefore) } };
   }

@@ -1,9 +1,15 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SettingsStore } from '../../core/ports.js';
 import { defaultSettings, type Settings } from '../../core/settings.js';
 import type { DocumentClient } from './client.js';
 
 const settingsKey = { pk: 'SETTINGS', sk: 'SETTINGS' };
+
+/** Stored fields over the defaults: a store never configured runs on the defaults. */
+const withDefaults = (item: Record<string, unknown> | undefined): Settings => {
+  const { pk: _pk, sk: _sk, ...stored } = item ?? {};
+  return { ...defaultSettings, ...stored } as Settings;
+};
 
 export class DynamoSettingsStore implements SettingsStore {
   constructor(
@@ -13,8 +19,23 @@ export class DynamoSettingsStore implements SettingsStore {
 
   async get(): Promise<Settings> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: settingsKey }));
-    const { pk: _pk, sk: _sk, ...stored } = Item ?? {};
-    return { ...defaultSettings, ...stored } as Settings;
+    return withDefaults(Item);
+  }
+
+  async update(changes: Partial<Settings>): Promise<Settings> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (!fields.length) return this.get();
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: settingsKey,
+        UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return withDefaults(Attributes);
   }
 
   async put(settings: Settings): Promise<void> {

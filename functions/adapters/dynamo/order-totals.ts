@@ -1,0 +1,107 @@
+import { QueryCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TotalsAdjustment } from '../../core/admin/reports.js';
+import type { DailyTotals, OrderTotalsReader, StatusTotals } from '../../core/ports.js';
+import { type OrderStatus, orderStatuses } from '../../core/status.js';
+import type { DocumentClient } from './client.js';
+
+/**
+ * Per-day order totals, one item per UTC creation day in the orders table:
+ * `count_<STATUS>` and `cents_<STATUS>` numbers. They carry no `status`/`entity` attribute,
+ * so the sparse order indexes never see them.
+ */
+const totalsPartition = 'TOTALS';
+const dayKey = (day: string) => ({ pk: totalsPartition, sk: `DAY#${day}` });
+
+/** The transaction items that apply `adjustments` (at most one per day, attributes added atomically). */
+export const totalsUpdates = (tableName: string, adjustments: readonly TotalsAdjustment[]): NonNullable<TransactWriteCommandInput['TransactItems']> => {
+  const byDay = new Map<string, TotalsAdjustment[]>();
+  for (const adjustment of adjustments) byDay.set(adjustment.day, [...(byDay.get(adjustment.day) ?? []), adjustment]);
+  return [...byDay].map(([day, changes]) => {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const terms = changes.flatMap((change, i) => {
+      names[`#c${i}`] = `count_${change.status}`;
+      names[`#t${i}`] = `cents_${change.status}`;
+      values[`:c${i}`] = change.count;
+      values[`:t${i}`] = change.totalCents;
+      return [`#c${i} :c${i}`, `#t${i} :t${i}`];
+    });
+    return {
+      Update: {
+        TableName: tableName,
+        Key: dayKey(day),
+        UpdateExpression: `ADD ${terms.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  });
+};
+
+const maxConflictRetries = 8;
+
+/**
+ * A transaction that may meet another one on the same day's totals item: DynamoDB cancels
+ * one of them with `TransactionConflict`, which is retried here after a short jittered wait.
+ * Condition failures are left to the caller.
+ */
+export const transactWrite = async (client: DocumentClient, input: TransactWriteCommandInput): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= maxConflictRetries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+  }
+};
+
+export const cancellationCodes = (error: unknown): (string | undefined)[] =>
+  (error as Error).name === 'TransactionCanceledException'
+    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
+    : [];
+
+const isTransactionConflict = (error: unknown) =>
+  (error as Error).name === 'TransactionConflictException' || cancellationCodes(error).includes('TransactionConflict');
+
+const toDailyTotals = (item: Record<string, unknown>): DailyTotals => {
+  const byStatus: Partial<Record<OrderStatus, StatusTotals>> = {};
+  for (const status of orderStatuses) {
+    const count = item[`count_${status}`];
+    const totalCents = item[`cents_${status}`];
+    if (typeof count === 'number' || typeof totalCents === 'number') {
+      byStatus[status] = { count: Number(count ?? 0), totalCents: Number(totalCents ?? 0) };
+    }
+  }
+  return { day: String(item.sk).slice('DAY#'.length), byStatus };
+};
+
+export class DynamoOrderTotals implements OrderTotalsReader {
+  constructor(
+    private readonly client: DocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async daily(range: { readonly fromDay?: string; readonly toDay?: string }): Promise<DailyTotals[]> {
+    const from = `DAY#${range.fromDay ?? ''}`;
+    // '~' sorts after every digit, so `DAY#<to>~` bounds the range inclusively.
+    const to = `DAY#${range.toDay ?? '9999-12-31'}~`;
+    const days: DailyTotals[] = [];
+    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': totalsPartition, ':from': from, ':to': to },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      days.push(...(page.Items ?? []).map(toDailyTotals));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return days;
+  }
+}

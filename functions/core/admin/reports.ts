@@ -1,0 +1,101 @@
+import { AppError } from '../errors.js';
+import type { Order } from '../order.js';
+import type { Clock, DailyTotals, OrderRepository, OrderTotalsReader, SettingsStore, StatusTotals } from '../ports.js';
+import { type OrderStatus, orderStatuses } from '../status.js';
+
+/** Orders are counted under the UTC day they were created, which never changes. */
+export const creationDay = (order: Pick<Order, 'createdAt'>): string => order.createdAt.slice(0, 10);
+
+export interface TotalsAdjustment {
+  readonly day: string;
+  readonly status: OrderStatus;
+  readonly count: number;
+  readonly totalCents: number;
+}
+
+/**
+ * What a write changes in the daily totals: the order leaves `previous`'s bucket and enters
+ * `next`'s (either absent when an order is created or removed). Writes that keep the status
+ * and total (most of them: history entries, emails, stock flags) change nothing.
+ */
+export const totalsAdjustments = (previous: Order | null, next: Order | null): TotalsAdjustment[] => {
+  const moves = [
+    ...(previous ? [{ day: creationDay(previous), status: previous.status, count: -1, totalCents: -previous.totals.totalCents }] : []),
+    ...(next ? [{ day: creationDay(next), status: next.status, count: 1, totalCents: next.totals.totalCents }] : []),
+  ];
+  const merged = new Map<string, TotalsAdjustment>();
+  for (const move of moves) {
+    const key = `${move.day}|${move.status}`;
+    const earlier = merged.get(key);
+    merged.set(key, earlier ? { ...move, count: earlier.count + move.count, totalCents: earlier.totalCents + move.totalCents } : move);
+  }
+  return [...merged.values()].filter((a) => a.count !== 0 || a.totalCents !== 0);
+};
+
+/** Statuses whose orders are not sales: never paid, or called off. */
+export const excludedFromRevenue: readonly OrderStatus[] = ['CANCELLED', 'INCOMPLETE'];
+
+export interface ReportSummary {
+  /** Orders that count as sales (every status but CANCELLED and INCOMPLETE). */
+  readonly orderCount: number;
+  readonly revenueCents: number;
+  readonly byStatus: Record<OrderStatus, StatusTotals>;
+  readonly offlinePendingCount: number;
+  readonly stuckCount: number;
+}
+
+export const summarize = (days: readonly DailyTotals[], stuckCount: number): ReportSummary => {
+  const byStatus = Object.fromEntries(orderStatuses.map((s) => [s, { count: 0, totalCents: 0 }])) as Record<OrderStatus, { count: number; totalCents: number }>;
+  for (const day of days) {
+    for (const status of orderStatuses) {
+      const totals = day.byStatus[status];
+      if (!totals) continue;
+      byStatus[status].count += totals.count;
+      byStatus[status].totalCents += totals.totalCents;
+    }
+  }
+  const sales = orderStatuses.filter((s) => !excludedFromRevenue.includes(s));
+  return {
+    orderCount: sales.reduce((sum, s) => sum + byStatus[s].count, 0),
+    revenueCents: sales.reduce((sum, s) => sum + byStatus[s].totalCents, 0),
+    byStatus,
+    offlinePendingCount: byStatus.OFFLINE_PENDING.count,
+    stuckCount,
+  };
+};
+
+export interface ReportDeps {
+  readonly orders: OrderRepository;
+  readonly totals: OrderTotalsReader;
+  readonly settings: SettingsStore;
+  readonly clock: Clock;
+}
+
+/** Inclusive range of UTC creation days; either end may be open. */
+export interface DayRange {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+const dayStart = (day: string) => `${day}T00:00:00.000Z`;
+const nextDayStart = (day: string) => new Date(Date.parse(dayStart(day)) + 86_400_000).toISOString();
+
+/**
+ * The summary of orders created in the range, from the daily totals (one small item per day,
+ * never the orders themselves). Stuck orders are counted through the status index: ORDER_PLACED
+ * orders created before now − `stuckAfterSeconds`.
+ */
+export const reportSummary = async (deps: ReportDeps, range: DayRange): Promise<ReportSummary> => {
+  if (range.from && range.to && range.from > range.to) {
+    throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'from', message: 'must not be after to' }]);
+  }
+  const settings = await deps.settings.get();
+  const stuckBefore = new Date(deps.clock.now().getTime() - settings.stuckAfterSeconds * 1000).toISOString();
+  const createdBefore = range.to && nextDayStart(range.to) < stuckBefore ? nextDayStart(range.to) : stuckBefore;
+  const createdFrom = range.from ? dayStart(range.from) : undefined;
+  const [days, stuckCount] = await Promise.all([
+    deps.totals.daily({ fromDay: range.from, toDay: range.to }),
+    createdFrom && createdFrom >= createdBefore ? 0 : deps.orders.count({ status: 'ORDER_PLACED', createdFrom, createdBefore }),
+  ]);
+  return summarize(days, stuckCount);
+};
