@@ -100,6 +100,10 @@ const describeError = (error) => {
 
 // ---- views ----
 
+/** Each navigation gets a number; a view whose data arrives after a newer navigation does not render. */
+let navigation = 0;
+const stale = (seq) => seq !== navigation;
+
 const loginView = () => {
   main.innerHTML = `
     <form class="card login" id="login">
@@ -115,15 +119,15 @@ const loginView = () => {
     try {
       const { token } = await api('POST', '/auth/login', { username: form.get('username'), password: form.get('password') });
       session.save(token);
-      location.hash = '#/orders';
-      route();
+      if (location.hash === '#/orders') route();
+      else location.hash = '#/orders';
     } catch (error) {
       document.getElementById('login-error').textContent = describeError(error);
     }
   });
 };
 
-const ordersView = async (params) => {
+const ordersView = async (params, seq) => {
   const status = params.get('status') ?? '';
   const email = params.get('email') ?? '';
   main.innerHTML = `
@@ -159,6 +163,7 @@ const ordersView = async (params) => {
   const load = async () => {
     const query = new URLSearchParams({ limit: '25', ...(status ? { status } : {}), ...(email ? { email } : {}), ...(cursor ? { cursor } : {}) });
     const page = await api('GET', `/admin/orders?${query}`);
+    if (stale(seq)) return;
     document.getElementById('orders').insertAdjacentHTML(
       'beforeend',
       page.orders
@@ -199,8 +204,13 @@ const formBody = (form, action) => {
   return body;
 };
 
-const orderView = async (id) => {
+const revealedCardHtml = (card) =>
+  `<p class="revealed">${escapeHtml(card.number)} · ${card.expMonth}/${card.expYear} · ${escapeHtml(card.holderName)}</p><p>Charge it in the virtual terminal, then approve with the authorization code. This view clears in 60 seconds.</p>`;
+
+/** The order page; `revealed` is a card an admin just revealed, shown until it times out. */
+const orderView = async (id, seq = navigation, revealed = null) => {
   const { order } = await api('GET', `/admin/orders/${encodeURIComponent(id)}`);
+  if (stale(seq)) return;
   const card = order.payment.card;
   const canReveal = isAdmin() && (order.status === 'OFFLINE_PENDING' || order.status === 'INCOMPLETE');
   main.innerHTML = `
@@ -224,7 +234,7 @@ const orderView = async (id) => {
       </tbody></table>
       <p>Subtotal ${money(order.totals.subtotalCents, order.currency)} · Shipping ${money(order.totals.shippingCents, order.currency)} · Tax ${money(order.totals.taxCents, order.currency)} · <strong>Total ${money(order.totals.totalCents, order.currency)}</strong></p>
     </section>
-    ${canReveal ? `<section><h3>Card on file</h3><form id="reveal"><input name="reason" placeholder="Reason for revealing" aria-label="Reason for revealing" required /> <button class="primary" type="submit">Reveal card</button></form><div id="revealed"></div></section>` : ''}
+    ${canReveal ? `<section><h3>Card on file</h3><form id="reveal"><input name="reason" placeholder="Reason for revealing" aria-label="Reason for revealing" required /> <button class="primary" type="submit">Reveal card</button></form><div id="revealed">${revealed ? revealedCardHtml(revealed) : ''}</div></section>` : ''}
     <section class="actions"><h3>Actions</h3>${[...actionsByStatus[order.status], 'notes'].map(actionForm).join('')}<p class="error" id="action-error"></p></section>
     <section><h3>Timeline</h3><ol class="timeline">
       ${order.history.map((e) => `<li class="${e.visibleToCustomer ? '' : 'internal'}">${when(e.at)} · <strong>${escapeHtml(e.type)}</strong> · ${escapeHtml(e.actor)} — ${escapeHtml(e.message)}${e.visibleToCustomer ? ' (customer sees this)' : ''}</li>`).join('')}
@@ -239,7 +249,13 @@ const orderView = async (id) => {
         toast(`${actionForms[action].label}: done`);
         await orderView(order.id);
       } catch (error) {
-        document.getElementById('action-error').textContent = describeError(error);
+        if (error.status === 412) {
+          // Someone (or the system) changed the order meanwhile: show it as it is now.
+          await orderView(order.id);
+          document.getElementById('action-error').textContent = 'The order changed while you were looking at it; check it and submit again.';
+        } else {
+          document.getElementById('action-error').textContent = describeError(error);
+        }
       }
     }),
   );
@@ -248,17 +264,21 @@ const orderView = async (id) => {
     const reason = new FormData(event.target).get('reason');
     try {
       const { card: full } = await api('POST', `/admin/orders/${encodeURIComponent(order.id)}/card/reveal`, { reason });
-      const target = document.getElementById('revealed');
-      target.innerHTML = `<p class="revealed">${escapeHtml(full.number)} · ${full.expMonth}/${full.expYear} · ${escapeHtml(full.holderName)}</p><p>Charge it in the virtual terminal, then approve with the authorization code. This view clears in 60 seconds.</p>`;
-      setTimeout(() => (target.innerHTML = ''), 60_000);
+      // The reveal is on the timeline now (a new version): show the order as it is, with the card.
+      await orderView(order.id, navigation, full);
+      setTimeout(() => {
+        const target = document.getElementById('revealed');
+        if (target) target.innerHTML = '';
+      }, 60_000);
     } catch (error) {
       document.getElementById('revealed').textContent = describeError(error);
     }
   });
 };
 
-const reportsView = async () => {
+const reportsView = async (seq) => {
   const report = await api('GET', '/admin/reports/summary');
+  if (stale(seq)) return;
   main.innerHTML = `
     <section><h2>Summary</h2>
       <p>Orders: <strong>${report.orderCount}</strong> · Revenue: <strong>${money(report.revenueCents)}</strong> · Pending offline: <strong>${report.offlinePendingCount}</strong> · Stuck: <strong>${report.stuckCount}</strong></p>
@@ -268,8 +288,9 @@ const reportsView = async () => {
     </section>`;
 };
 
-const settingsView = async () => {
+const settingsView = async (seq) => {
   const settings = await api('GET', '/admin/settings');
+  if (stale(seq)) return;
   main.innerHTML = `<form class="card" id="settings"><h2>Settings</h2>
     ${Object.entries(settings)
       .map(([key, value]) =>
@@ -300,6 +321,7 @@ const settingsView = async () => {
 // ---- routing ----
 
 const route = async () => {
+  const seq = ++navigation;
   const nav = document.getElementById('nav');
   if (!session.token) {
     nav.hidden = true;
@@ -311,12 +333,12 @@ const route = async () => {
   const [path, query] = (location.hash.slice(1) || '/orders').split('?');
   const params = new URLSearchParams(query);
   try {
-    if (path.startsWith('/orders/')) await orderView(decodeURIComponent(path.slice('/orders/'.length)));
-    else if (path === '/reports') await reportsView();
-    else if (path === '/settings') await settingsView();
-    else await ordersView(params);
+    if (path.startsWith('/orders/')) await orderView(decodeURIComponent(path.slice('/orders/'.length)), seq);
+    else if (path === '/reports') await reportsView(seq);
+    else if (path === '/settings') await settingsView(seq);
+    else await ordersView(params, seq);
   } catch (error) {
-    main.innerHTML = `<p class="error">${escapeHtml(describeError(error))}</p>`;
+    if (!stale(seq)) main.innerHTML = `<p class="error">${escapeHtml(describeError(error))}</p>`;
   }
 };
 

@@ -7,7 +7,7 @@ import { OrdersApi } from './constructs/api.js';
 import { CardKey } from './constructs/card-key.js';
 import { CheckoutFunctions } from './constructs/checkout-functions.js';
 import { CheckoutWorkflow } from './constructs/checkout-workflow.js';
-import { Fulfillment } from './constructs/fulfillment.js';
+import { Fulfillment, secretsExtension } from './constructs/fulfillment.js';
 import { StuckOrderMonitor } from './constructs/monitor.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { Notifications } from './constructs/notifications.js';
@@ -87,6 +87,8 @@ export class OrdersStack extends Stack {
       description: 'Back-office routes: orders, actions, reports, settings, products, audit trail',
       environment: { ...staffEnvironment, CHECKOUT_STATE_MACHINE_ARN: this.checkout.stateMachine.stateMachineArn },
       timeout: Duration.seconds(29),
+      // `fulfillment-retry` pushes to the webhook, whose secret comes through the extension.
+      paramsAndSecrets: secretsExtension(),
     });
     this.tables.grantOrdersReadWrite(this.adminApi);
     // Approval and cancellation delete held cards; nothing here encrypts or decrypts one.
@@ -127,6 +129,10 @@ export class OrdersStack extends Stack {
       alarmTopic: this.monitor.pages,
     });
     this.fulfillment.grantPublish(this.checkoutFunctions.steps.placeOrder);
+    // The admin API approves orders (announcing them), retries hand-offs and runs the monitor on demand.
+    this.fulfillment.grantPublish(this.adminApi);
+    this.fulfillment.grantPush(this.adminApi);
+    this.monitor.grantRun(this.adminApi, { tables: this.tables, mailIdentity: mail.identity });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'OrdersTableName', { value: this.tables.orders.tableName });

@@ -43,6 +43,7 @@ export const routes = [
   { operation: 'getSettings', method: 'GET', path: '/admin/settings', target: 'admin', auth: 'staff', summary: 'Store settings' },
   { operation: 'updateSettings', method: 'PUT', path: '/admin/settings', target: 'admin', auth: 'admin', summary: 'Change store settings (partial update)' },
   { operation: 'putProduct', method: 'PUT', path: '/admin/products/{sku}', target: 'admin', auth: 'admin', summary: 'Create or change a product (partial update)' },
+  { operation: 'runMonitor', method: 'POST', path: '/admin/monitor/run', target: 'admin', auth: 'staff', summary: 'Run the stuck-order check now and page CSRs' },
   { operation: 'listAuditEvents', method: 'GET', path: '/admin/audit', target: 'admin', auth: 'admin', summary: 'Staff sign-ins and actions of one day' },
   { operation: 'login', method: 'POST', path: '/auth/login', target: 'local', auth: 'public', summary: 'Local twin only: sign in as a staff user' },
 ] as const satisfies readonly RouteDefinition[];

@@ -4,6 +4,8 @@ import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import { recordPaidOrder } from '../core/admin/record-order.js';
 import { type ReportDeps, reportSummary } from '../core/admin/reports.js';
 import type { CheckoutDeps } from '../core/checkout.js';
+import type { FulfillmentDeps } from '../core/fulfillment.js';
+import { type MonitorDeps, runStuckOrderMonitor } from '../core/monitor.js';
 import { AppError, notFound } from '../core/errors.js';
 import { type Order, toOrderSummary, toOrderView } from '../core/order.js';
 import type { AuditTrail } from '../core/ports.js';
@@ -27,7 +29,7 @@ export interface StaffApiDeps {
   readonly authenticate: StaffAuthenticator;
 }
 
-export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & StaffApiDeps;
+export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & FulfillmentDeps & MonitorDeps & StaffApiDeps;
 
 /** Parses input the route-level schema let through (path parameters, headers, action bodies). */
 const parseInput = <Schema extends z.ZodType>(schema: Schema, value: unknown, pathPrefix?: string): z.infer<Schema> => {
@@ -107,6 +109,10 @@ export const createAdminHandler = (deps: AdminDeps) =>
           const sku = parseInput(skuSchema, request.pathParameters.sku, 'sku');
           return { status: 200, body: { product: await saveProduct(deps.catalog, sku, request.body) } };
         },
+      }),
+
+      runMonitor: operation({
+        handle: async () => ({ status: 200, body: await runStuckOrderMonitor(deps, deps.clock.now()) }),
       }),
 
       listAuditEvents: operation({

@@ -10,6 +10,7 @@ import {
   shipOrder,
   type StaffAction,
 } from '../core/admin/order-actions.js';
+import { enterFulfillmentManually, type FulfillmentDeps, retryFulfillment } from '../core/fulfillment.js';
 import type { Order } from '../core/order.js';
 import { actionBodies } from './schemas.js';
 
@@ -22,6 +23,8 @@ export interface OrderActionDefinition<Deps, Schema extends z.ZodType = z.ZodTyp
   run(deps: Deps, action: StaffAction, input: z.infer<Schema>): Promise<Order>;
 }
 
+const versionOption = (staff: StaffAction) => (staff.expectedVersion === null ? {} : { expectedVersion: staff.expectedVersion });
+
 const action = <Deps, Schema extends z.ZodType>(definition: OrderActionDefinition<Deps, Schema>) => definition;
 
 export const orderActions = {
@@ -33,6 +36,14 @@ export const orderActions = {
   cancel: action({ body: actionBodies.cancel, run: cancelOrder }),
   notes: action({ body: actionBodies.note, run: addNote }),
   quote: action({ body: actionBodies.quote, run: quoteOrder }),
+  'fulfillment-retry': action({
+    body: actionBodies.fulfillmentRetry,
+    run: (deps: FulfillmentDeps, staff) => retryFulfillment(deps, staff.orderId, staff.actor, versionOption(staff)),
+  }),
+  'fulfillment-manual': action({
+    body: actionBodies.fulfillmentManual,
+    run: (deps: FulfillmentDeps, staff, input) => enterFulfillmentManually(deps, staff.orderId, input.externalRef, staff.actor, versionOption(staff)),
+  }),
 };
 
 export type OrderActionName = keyof typeof orderActions;

@@ -68,6 +68,8 @@ export const actionBodies = {
     .object({ message: freeText(2000), visibleToCustomer: z.boolean().default(false), notifyCustomer: z.boolean().default(false) })
     .strict(),
   quote: z.object({ amountCents: z.number().int().min(0).max(100_000_000), description: freeText(2000) }).strict(),
+  fulfillmentRetry: z.object({}).strict(),
+  fulfillmentManual: z.object({ externalRef: text(128) }).strict(),
 };
 
 /** `If-Match: 7`, `"7"` or `W/"7"`: the order version the action was decided on. */
@@ -76,3 +78,12 @@ export const ifMatchSchema = z
   .trim()
   .regex(/^(W\/)?"?\d{1,12}"?$/, 'must be the order version, e.g. "7"')
   .transform((value) => Number(value.replace(/\D/g, '')));
+
+/** What each back-office operation accepts with a body, for the OpenAPI document. */
+export const adminContract = {
+  recordOrder: { body: recordOrderSchema },
+  applyOrderAction: { body: z.union(Object.values(actionBodies)) },
+  revealCard: { body: revealCardSchema },
+  updateSettings: { body: settingsPatchSchema },
+  putProduct: { body: productPatchSchema },
+} as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type RouteDefinition, routes } from '../../lib/routes.js';
 import { errorStatus } from '../core/errors.js';
+import { adminContract } from '../admin-api/schemas.js';
 import { storefrontContract } from '../storefront-api/schemas.js';
 
 /** What an operation accepts, as declared beside its handler. */
@@ -10,7 +11,7 @@ export interface OperationContract {
   readonly orderToken?: boolean;
 }
 
-const contracts: Record<string, OperationContract> = { ...storefrontContract };
+const contracts: Record<string, OperationContract> = { ...storefrontContract, ...adminContract };
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 
@@ -52,7 +53,7 @@ const operationObject = (route: RouteDefinition) => {
     operationId: route.operation,
     summary: route.summary,
     tags: [route.target],
-    ...(route.auth === 'staff' ? { security: [{ bearer: [] }] } : {}),
+    ...(route.auth !== 'public' ? { security: [{ bearer: [] }] } : {}),
     parameters: parameters(route, contract),
     ...(contract.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(contract.body) } } } } : {}),
     responses: {

@@ -84,17 +84,21 @@ describe('fulfillment hand-off', () => {
     });
     expect(functions.get('fulfillmentPush')!.Properties.Layers).toHaveLength(1);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ ExcludePunctuation: true, PasswordLength: 48 }) });
+    // The push, and the admin API for `fulfillment-retry`.
     const readers = [...functions.keys()].filter((handler) => actionsOf(handler).includes('secretsmanager:GetSecretValue'));
-    expect(readers).toEqual(['fulfillmentPush']);
+    expect(readers.sort()).toEqual(['adminApi', 'fulfillmentPush']);
+    expect(functions.get('adminApi')!.Properties.Layers).toHaveLength(1);
     const actions = actionsOf('fulfillmentPush');
     expect(actions.filter((a) => /^(kms|ses|sns|events):/.test(a))).toEqual([]);
   });
 
-  it('lets only the placeOrder step publish order events, on this bus only', () => {
+  it('lets only the placeOrder step and the admin API (approvals) publish order events, on this bus only', () => {
     const publishers = [...functions.keys()].filter((handler) => actionsOf(handler).includes('events:PutEvents'));
-    expect(publishers).toEqual(['placeOrder']);
-    expect(statementsOf('placeOrder').find((s) => s.Action === 'events:PutEvents')!.Resource).toEqual({ 'Fn::GetAtt': [ref(stack.fulfillment.bus), 'Arn'] });
-    expect(environmentOf('placeOrder').ORDER_EVENTS_BUS).toEqual({ Ref: ref(stack.fulfillment.bus) });
+    expect(publishers.sort()).toEqual(['adminApi', 'placeOrder']);
+    for (const publisher of publishers) {
+      expect(statementsOf(publisher).find((s) => s.Action === 'events:PutEvents')!.Resource).toEqual({ 'Fn::GetAtt': [ref(stack.fulfillment.bus), 'Arn'] });
+      expect(environmentOf(publisher).ORDER_EVENTS_BUS).toEqual({ Ref: ref(stack.fulfillment.bus) });
+    }
   });
 });
 
@@ -149,9 +153,9 @@ describe('stuck-order monitor', () => {
     });
   });
 
-  it('lets only the monitor publish pages, with exactly the key actions SNS needs and no card access', () => {
+  it('lets only the monitor (and the admin API running it on demand) publish pages, with exactly the key actions SNS needs and no card access', () => {
     const publishers = [...functions.keys()].filter((handler) => actionsOf(handler).includes('sns:Publish'));
-    expect(publishers).toEqual(['stuckOrderMonitor']);
+    expect(publishers.sort()).toEqual(['adminApi', 'stuckOrderMonitor']);
     const statements = statementsOf('stuckOrderMonitor');
     expect(statements.find((s) => s.Action === 'sns:Publish')!.Resource).toEqual({ Ref: topicId });
     expect(statements.find((s) => [s.Action].flat().includes('kms:GenerateDataKey'))).toMatchObject({

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enterFulfillmentManually, retryFulfillment } from '../../functions/core/fulfillment.js';
+import { enterFulfillmentManually } from '../../functions/core/fulfillment.js';
 import { runStuckOrderMonitor } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
 import { anOrder } from '../unit/fixtures.js';
-import { fulfillmentDeps, metricLines, monitorDeps, orderRepository, receivedFor, scriptReceiver, sleep, storedOrder, until } from './fulfillment-helpers.js';
+import { monitorDeps, orderRepository, receivedFor, scriptReceiver, sleep, storedOrder, until } from './fulfillment-helpers.js';
+import { act, staffApi } from './admin-helpers.js';
 import { api, checkoutBody, createProduct, mailsFor, postCheckout, sentMails, twin, uniqueEmail } from './helpers.js';
 import { twinTiming } from './twin-setup.js';
 
@@ -44,16 +46,20 @@ describe('stuck-order monitor in the twin', () => {
     }
   });
 
-  it('keeps listing them as stuck and pages none again, on a direct run and on later timer runs', async () => {
-    const deps = monitorDeps();
+  it('keeps listing them as stuck and pages none again, on a run through POST /admin/monitor/run and on later timer runs', async () => {
     for (let run = 0; run < 2; run++) {
-      const report = await runStuckOrderMonitor(deps, new Date());
+      const response = await staffApi('csr', 'POST', '/admin/monitor/run');
+      expect(response.status).toBe(200);
+      const report = response.body;
+      expect(report).toEqual({ stuck: expect.any(Array), pagedNow: expect.any(Number) });
       for (const { id } of orders) {
         const since = (await storedOrder(id)).statusSince;
         expect(report.stuck).toContainEqual({ orderId: id, since, paged: true });
       }
     }
-    expect(JSON.parse(metricLines.at(-1)!)).toMatchObject({ StuckOrders: expect.any(Number) });
+    // The twin publishes the StuckOrders metric as a log line (CloudWatch in AWS).
+    const metrics = readFileSync(twin().logFile, 'utf8').split('\n').filter((line) => line.includes('"metric":"StuckOrders"'));
+    expect(JSON.parse(metrics.at(-1)!)).toMatchObject({ value: expect.any(Number) });
     await sleep(twoTimerRuns);
     for (const { id } of orders) {
       expect(await pagesFor(id)).toHaveLength(1);
@@ -64,24 +70,29 @@ describe('stuck-order monitor in the twin', () => {
   it('fulfillment-retry after the receiver recovers moves the order to IN_PROCESS, and it is no longer stuck', async () => {
     const [first] = orders;
     await scriptReceiver(email, [200]);
-    const retried = await retryFulfillment(fulfillmentDeps(), first!.id, 'csr');
+    const response = await act('csr', first!.id, 'fulfillment-retry');
+    expect(response.status).toBe(200);
+    const retried = response.body.order;
     expect(retried.status).toBe('IN_PROCESS');
-    expect(retried.history.find((e) => e.type === 'fulfillment_retry')).toMatchObject({ actor: 'csr' });
+    expect(retried.history.find((e: { type: string }) => e.type === 'fulfillment_retry')).toMatchObject({ actor: 'csr' });
     expect((await receivedFor(email)).filter((d) => d.orderId === first!.id).at(-1)).toMatchObject({ signatureValid: true, answered: 200 });
 
     const tracked = await api('GET', `/orders/${first!.id}`, { headers: { 'X-Order-Token': first!.token } });
     expect(tracked.body.order).toMatchObject({ status: 'IN_PROCESS', statusLabel: 'In Process' });
-    const report = await runStuckOrderMonitor(monitorDeps(), new Date());
-    expect(report.stuck.map((s) => s.orderId)).not.toContain(first!.id);
+    const report = (await staffApi('csr', 'POST', '/admin/monitor/run')).body;
+    expect(report.stuck.map((s: { orderId: string }) => s.orderId)).not.toContain(first!.id);
   });
 
   it('fulfillment-manual moves the other one to IN_PROCESS with its reference, and it is no longer stuck', async () => {
     const [, second] = orders;
-    const entered = await enterFulfillmentManually({ orders: orderRepository(), clock: { now: () => new Date() } }, second!.id, 'WMS-5150', 'csr');
-    expect(entered).toMatchObject({ status: 'IN_PROCESS', fulfillment: { externalRef: 'WMS-5150' } });
-    expect(entered.history.find((e) => e.type === 'fulfillment_manual')).toMatchObject({ actor: 'csr', data: { externalRef: 'WMS-5150' } });
-    const report = await runStuckOrderMonitor(monitorDeps(), new Date());
-    expect(report.stuck.map((s) => s.orderId)).not.toContain(second!.id);
+    const response = await act('csr', second!.id, 'fulfillment-manual', { externalRef: 'WMS-5150' });
+    expect(response.status).toBe(200);
+    const entered = response.body.order;
+    expect(entered.status).toBe('IN_PROCESS');
+    expect(entered.history.find((e: { type: string }) => e.type === 'fulfillment_manual')).toMatchObject({ actor: 'csr', data: { externalRef: 'WMS-5150' } });
+    expect((await act('csr', second!.id, 'fulfillment-manual', { externalRef: 'WMS-5150' })).body.error.code).toBe('invalid_transition');
+    const report = (await staffApi('csr', 'POST', '/admin/monitor/run')).body;
+    expect(report.stuck.map((s: { orderId: string }) => s.orderId)).not.toContain(second!.id);
     await sleep(twoTimerRuns);
     expect(await pagesFor(second!.id)).toHaveLength(1);
   });

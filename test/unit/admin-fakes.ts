@@ -1,3 +1,4 @@
+import { createLinks } from '../../functions/runtime/adapters.js';
 import type { OrderActionDeps } from '../../functions/core/admin/order-actions.js';
 import type { Order } from '../../functions/core/order.js';
 import { type Email, type OrderRepository, type SettlementResult, type StockLine, VersionConflict } from '../../functions/core/ports.js';
@@ -19,6 +20,7 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
     mails: [] as Email[],
     captures: 0,
     voids: 0,
+    announced: [] as string[],
   };
   let conflictOnNextSave: ((order: Order) => Order) | null = null;
   const orders: OrderRepository = {
@@ -61,12 +63,9 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
     },
     mailer: { send: async (_from, email) => void calls.mails.push(email) },
     settings: { get: async () => defaultSettings, put: async () => undefined, update: async () => defaultSettings },
-    links: {
-      trackOrder: (id, token) => `https://store.test/orders/${id}?token=${token}`,
-      quoteDecision: (id, token, decision) => `https://store.test/orders/${id}?token=${token}&quote=${decision}`,
-      dashboardOrder: (id) => `https://store.test/dashboard/#/orders/${id}`,
-    },
+    links: createLinks('https://store.test'),
     clock: { now: () => new Date('2026-05-01T12:00:00Z') },
+    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId) },
   };
   return {
     deps,

@@ -17,18 +17,21 @@ const offline = () =>
 
 describe('the order action table', () => {
   it('has the back-office actions of SPEC §5.2 this API serves', () => {
-    expect(Object.keys(orderActions).sort()).toEqual(['approve', 'cancel', 'complete', 'invoice', 'mark-paid', 'notes', 'quote', 'ship'].sort());
+    expect(Object.keys(orderActions).sort()).toEqual(
+      ['approve', 'cancel', 'complete', 'invoice', 'mark-paid', 'notes', 'quote', 'ship', 'fulfillment-retry', 'fulfillment-manual'].sort(),
+    );
   });
 });
 
 describe('approve', () => {
-  it('purges the held card, records Approved (M) and emails the payment receipt', async () => {
+  it('purges the held card, records Approved (M), emails the payment receipt and announces the placed order', async () => {
     const { deps, calls, current } = fakeActionDeps(offline());
     const approved = await approveOrder(deps, staff('ord_TEST'), { authorizationCode: 'VT-1' });
     expect(approved).toMatchObject({ status: 'ORDER_PLACED', heldCard: null, payment: { status: 'APPROVED_MANUAL', authorizationCode: 'VT-1' } });
     expect(calls.purged).toEqual(['card-1']);
     expect(calls.mails.map((m) => m.subject)).toEqual(['Demo Store: payment received for order ord_TEST']);
-    expect(current().history.at(-1)).toMatchObject({ type: 'email_sent', data: { kind: 'payment_receipt' } });
+    expect(current().history).toContainEqual(expect.objectContaining({ type: 'email_sent', data: expect.objectContaining({ kind: 'payment_receipt' }) }));
+    expect(calls.announced).toEqual(['ord_TEST']);
   });
 
   it('decides again after losing a race, and refuses what no longer applies', async () => {

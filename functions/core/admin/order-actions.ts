@@ -9,6 +9,7 @@ import {
   GatewayUnavailable,
   type Links,
   type Mailer,
+  type OrderEvents,
   type OrderRepository,
   type PaymentGateway,
   type SettlementRequest,
@@ -17,6 +18,7 @@ import {
 } from '../ports.js';
 import type { Settings } from '../settings.js';
 import { nextStatus, type OrderChanges, transition } from '../transitions.js';
+import { announceOrderPlaced } from '../fulfillment.js';
 import { sendAndRecord } from '../send-and-record.js';
 import { releaseOrderStock } from '../stock.js';
 import { updateOrder } from '../update-order.js';
@@ -37,6 +39,7 @@ export interface OrderActionDeps {
   readonly settings: SettingsStore;
   readonly links: Links;
   readonly clock: Clock;
+  readonly events: OrderEvents;
 }
 
 export interface StaffAction {
@@ -134,6 +137,7 @@ export const approveOrder = async (
     );
   });
   await email(deps, approved, 'payment_receipt', (settings, trackUrl) => paymentReceipt(approved, settings, trackUrl));
+  await announceOrderPlaced(deps, approved.id);
   return reload(deps, approved.id);
 };
 
