@@ -16,3 +16,6 @@ export type CheckoutStep = (typeof checkoutSteps)[number];
 
 /** Error name the authorize step throws for a transient gateway failure; the workflow retries it. */
 export const gatewayUnavailableError = 'GatewayUnavailable';
+
+/** Error name the receipt step throws when an email could not be sent (already recorded); retried a little later. */
+export const receiptNotSentError = 'ReceiptNotSent';

@@ -1,4 +1,4 @@
-import type { CheckoutStep } from '../../lib/checkout-steps.js';
+import { type CheckoutStep, receiptNotSentError } from '../../lib/checkout-steps.js';
 import { announceOrderPlaced } from './fulfillment.js';
 import type { Order } from './order.js';
 import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderEvents, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
@@ -161,11 +161,15 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       return { status: marked.status };
     },
 
-    /** Sends the receipt once; a mail failure is recorded for a later retry and never fails the order. */
+    /**
+     * Sends the receipt once; it never fails the order. Each failure is on the timeline; throwing
+     * lets the workflow retry a little later (only the emails not yet sent go again), then finish.
+     */
     async sendReceipt(state: CheckoutState) {
       const order = await deps.orders.get(state.orderId);
       if (!order) throw new Error('order not found');
-      return { sent: await sendOrderReceipts(deps, order) };
+      if (!(await sendOrderReceipts(deps, order))) throw new ReceiptNotSent(`receipt for ${order.id} not sent`);
+      return { sent: true };
     },
 
     async compensateCheckout(state: CheckoutState) {
@@ -187,6 +191,10 @@ export const createCheckoutSteps = (deps: StepDeps) => {
 
   return steps;
 };
+
+export class ReceiptNotSent extends Error {
+  override readonly name = receiptNotSentError;
+}
 
 const declineReasonOf = (state: CheckoutState) =>
   state.authorization && !state.authorization.approved ? state.authorization.declineReason : 'card_declined';

@@ -4,7 +4,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { type CheckoutStep, gatewayUnavailableError } from '../checkout-steps.js';
+import { type CheckoutStep, gatewayUnavailableError, receiptNotSentError } from '../checkout-steps.js';
 
 const lambdaServiceErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
@@ -39,6 +39,7 @@ export class CheckoutWorkflow extends Construct {
     const done = new sfn.Succeed(this, 'checkoutFinished');
     // The order is placed by now: a receipt that cannot be sent must not fail it (SPEC §6).
     const sendReceipt = task('sendReceipt', '$.receipt')
+      .addRetry({ errors: [receiptNotSentError], interval: Duration.seconds(1), maxAttempts: 2, backoffRate: 2 })
       .addCatch(done, { errors: [sfn.Errors.ALL], resultPath: '$.receiptFailure' })
       .next(done);
     const placeOrder = task('placeOrder', '$.placement').addCatch(compensate, catchUnexpected).next(sendReceipt);

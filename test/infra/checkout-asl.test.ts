@@ -2,7 +2,7 @@ import '../../functions/local/promise-polyfill.js';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { aslFromTemplate, normalizeAsl, placeholderFunctionArn, synthesizeCheckoutAsl } from '../../lib/checkout-asl.js';
-import { checkoutSteps, gatewayUnavailableError } from '../../lib/checkout-steps.js';
+import { checkoutSteps, gatewayUnavailableError, receiptNotSentError } from '../../lib/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 
@@ -53,6 +53,17 @@ describe('checkout ASL', () => {
     );
     expect(attempts).toBe(3);
     expect(output).toMatchObject({ authorization: { approved: false, declineReason: 'gateway_unavailable' }, placement: { status: 'INCOMPLETE' } });
+  });
+
+  it('retries a receipt that could not be sent, then finishes regardless', async () => {
+    let attempts = 0;
+    const notSent = async () => {
+      attempts += 1;
+      throw Object.assign(new Error('receipt not sent'), { name: receiptNotSentError });
+    };
+    const output = await run({ ...approvedCard, sendReceipt: notSent }, { orderId: 'o-4', cardRef: 'c-4', onDecline: 'ask' });
+    expect(attempts).toBe(3);
+    expect(output).toMatchObject({ placement: { status: 'ORDER_PLACED' }, receiptFailure: { Error: receiptNotSentError } });
   });
 
   it('keeps the order when the receipt cannot be sent', async () => {
