@@ -45,7 +45,6 @@ export interface OrderPage {
   readonly nextCursor: string | null;
 }
 
-export type OrderCountQuery = Omit<OrderQuery, 'limit' | 'cursor'>;
 
 /**
  * Orders, with per-day totals by status kept in step: every write that creates, removes or
@@ -63,8 +62,6 @@ export interface OrderRepository {
   discard(id: string): Promise<void>;
   /** Newest first, through an index (by status, by email, or all): never a table scan. */
   list(query: OrderQuery): Promise<OrderPage>;
-  /** How many orders an index query matches, without reading them. */
-  count(query: OrderCountQuery): Promise<number>;
 }
 
 /** Order count and total of one status on one day (UTC, by creation date). */

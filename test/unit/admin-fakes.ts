@@ -38,7 +38,6 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
     },
     discard: async () => undefined,
     list: async () => ({ orders: [], nextCursor: null }),
-    count: async () => 0,
   };
   const deps: OrderActionDeps = {
     orders,

@@ -55,10 +55,6 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
     this.stored.delete(id);
   }
 
-  async count(): Promise<number> {
-    return this.stored.size;
-  }
-
   async list(query: OrderQuery): Promise<OrderPage> {
     this.calls.push('list');
     await tick();

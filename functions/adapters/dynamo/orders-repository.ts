@@ -3,7 +3,7 @@ import { totalsAdjustments } from '../../core/admin/reports.js';
 import type { Order } from '../../core/order.js';
 import { AppError } from '../../core/errors.js';
 import { enteredStatusAt } from '../../core/fulfillment.js';
-import { type OrderCountQuery, type OrderPage, type OrderQuery, type OrderRepository, VersionConflict } from '../../core/ports.js';
+import { type OrderPage, type OrderQuery, type OrderRepository, VersionConflict } from '../../core/ports.js';
 import { type DocumentClient, isConditionFailure } from './client.js';
 import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
 
@@ -90,17 +90,6 @@ export class DynamoOrderRepository implements OrderRepository {
     return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
 
-  async count(query: OrderCountQuery): Promise<number> {
-    let count = 0;
-    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.client.send(new QueryCommand({ ...this.indexQuery(query), Select: 'COUNT', ExclusiveStartKey }));
-      count += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return count;
-  }
-
   /**
    * The order write alone when the totals do not move (most writes: history, emails, stock
    * flags), else the order write and the totals in one transaction.
@@ -119,7 +108,7 @@ export class DynamoOrderRepository implements OrderRepository {
     }
   }
 
-  private indexQuery(query: OrderCountQuery): QueryCommandInput {
+  private indexQuery(query: OrderQuery): QueryCommandInput {
     const [indexName, keyName, keyValue] = query.status
       ? ['byStatus', 'status', query.status]
       : query.email
@@ -144,7 +133,7 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 }
 
-const rangeCondition = (query: OrderCountQuery): { expression: string; values: Record<string, string> } => {
+const rangeCondition = (query: OrderQuery): { expression: string; values: Record<string, string> } => {
   if (query.createdFrom && query.createdBefore) {
     return { expression: ' AND createdAt BETWEEN :from AND :before', values: { ':from': query.createdFrom, ':before': beforeInclusive(query.createdBefore) } };
   }

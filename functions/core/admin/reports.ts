@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Order } from '../order.js';
-import type { Clock, DailyTotals, OrderRepository, OrderTotalsReader, SettingsStore, StatusTotals } from '../ports.js';
+import { findStuckOrders } from '../monitor.js';
+import type { Clock, DailyTotals, OrderTotalsReader, PlacedOrderIndex, SettingsStore, StatusTotals } from '../ports.js';
 import { type OrderStatus, orderStatuses } from '../status.js';
 
 /** Orders are counted under the UTC day they were created, which never changes. */
@@ -65,7 +66,7 @@ export const summarize = (days: readonly DailyTotals[], stuckCount: number): Rep
 };
 
 export interface ReportDeps {
-  readonly orders: OrderRepository;
+  readonly placedOrders: PlacedOrderIndex;
   readonly totals: OrderTotalsReader;
   readonly settings: SettingsStore;
   readonly clock: Clock;
@@ -82,20 +83,16 @@ const nextDayStart = (day: string) => new Date(Date.parse(dayStart(day)) + 86_40
 
 /**
  * The summary of orders created in the range, from the daily totals (one small item per day,
- * never the orders themselves). Stuck orders are counted through the status index: ORDER_PLACED
- * orders created before now − `stuckAfterSeconds`.
+ * never the orders themselves). Stuck orders are those the monitor finds stuck now (through the
+ * sparse index of orders awaiting their hand-off), counted when created in the range.
  */
 export const reportSummary = async (deps: ReportDeps, range: DayRange): Promise<ReportSummary> => {
   if (range.from && range.to && range.from > range.to) {
     throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'from', message: 'must not be after to' }]);
   }
   const settings = await deps.settings.get();
-  const stuckBefore = new Date(deps.clock.now().getTime() - settings.stuckAfterSeconds * 1000).toISOString();
-  const createdBefore = range.to && nextDayStart(range.to) < stuckBefore ? nextDayStart(range.to) : stuckBefore;
-  const createdFrom = range.from ? dayStart(range.from) : undefined;
-  const [days, stuckCount] = await Promise.all([
-    deps.totals.daily({ fromDay: range.from, toDay: range.to }),
-    createdFrom && createdFrom >= createdBefore ? 0 : deps.orders.count({ status: 'ORDER_PLACED', createdFrom, createdBefore }),
-  ]);
-  return summarize(days, stuckCount);
+  const inRange = (createdAt: string) =>
+    (!range.from || createdAt >= dayStart(range.from)) && (!range.to || createdAt < nextDayStart(range.to));
+  const [days, stuck] = await Promise.all([deps.totals.daily({ fromDay: range.from, toDay: range.to }), findStuckOrders(deps, settings, deps.clock.now())]);
+  return summarize(days, stuck.filter(({ order }) => inRange(order.createdAt)).length);
 };
