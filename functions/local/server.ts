@@ -33,6 +33,9 @@ const lambdaContext = (requestId: string, functionName: string): Context =>
 
 class BodyTooLarge extends Error {}
 
+/** A card number typed into a URL (say, as a SKU) must not reach the log: long digit runs are masked. */
+const maskDigitRuns = (path: string) => path.replace(/\d{12,19}/g, (digits) => `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`);
+
 const readBody = (request: IncomingMessage) =>
   new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -65,7 +68,7 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
     const started = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
     response.on('finish', () =>
-      logger.info('request', { method: request.method, path: url.pathname, status: response.statusCode, ms: Date.now() - started }),
+      logger.info('request', { method: request.method, path: maskDigitRuns(url.pathname), status: response.statusCode, ms: Date.now() - started }),
     );
     try {
       const matches = compiled.flatMap(({ route, pattern }) => {

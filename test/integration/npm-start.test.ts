@@ -1,25 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { freeLoopbackPort, portOpen } from '../../functions/local/emulators.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkoutBody, newKey } from './helpers.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'orders-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -53,7 +38,7 @@ const stop = async (child: ChildProcess) => {
 
 describe('npm start', () => {
   it('prints its URLs, persists data in DATA_DIR and stops every child on Ctrl-C', { timeout: 90_000 }, async () => {
-    const ports = { port: await freePort(), dynamoDbPort: await freePort(), sesPort: await freePort() };
+    const ports = { port: await freeLoopbackPort(), dynamoDbPort: await freeLoopbackPort(), sesPort: await freeLoopbackPort() };
     const first = await start(ports);
     expect(first.output).toContain(`API          http://127.0.0.1:${ports.port}`);
     expect(first.output).toContain(`Dashboard    http://127.0.0.1:${ports.port}/dashboard/`);
@@ -69,9 +54,9 @@ describe('npm start', () => {
     const { order, trackingToken } = JSON.parse(firstAnswer) as { order: { id: string }; trackingToken: string };
 
     expect(await stop(first.child)).toMatch(/^(exit 0|SIGINT)$/);
-    expect(await portOpen(ports.dynamoDbPort)).toBe(false);
-    expect(await portOpen(ports.port)).toBe(false);
-    expect(await portOpen(ports.sesPort)).toBe(false);
+    expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
+    expect(await portOpen('127.0.0.1', ports.port)).toBe(false);
+    expect(await portOpen('127.0.0.1', ports.sesPort)).toBe(false);
 
     const second = await start(ports);
     expect(second.output).not.toContain('Demo catalog seeded.');
@@ -82,6 +67,6 @@ describe('npm start', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await replay.text()).toBe(firstAnswer);
     expect(await stop(second.child)).toMatch(/^(exit 0|SIGINT)$/);
-    expect(await portOpen(ports.dynamoDbPort)).toBe(false);
+    expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
   });
 });

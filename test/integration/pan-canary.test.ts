@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cardPayment, checkoutBody, createProduct, postCheckout, scanTable, sentMails, testCards, twin } from './helpers.js';
+import { api, cardPayment, checkoutBody, createProduct, postCheckout, scanTable, sentMails, testCards, twin } from './helpers.js';
 
 /** Canary numbers: each goes through checkout, none may be found anywhere but the vault ciphertext. */
 const canaries = [testCards.visa, testCards.declined, testCards.insufficientFunds, testCards.gatewayDown];
@@ -30,6 +30,8 @@ describe('PAN canary (SPEC §7.3)', () => {
       await postCheckout(checkoutBody({ items, payment: cardPayment(testCards.gatewayDown, canaryCvc) })),
       await postCheckout(checkoutBody({ items, payment: { ...cardPayment(testCards.visa, canaryCvc), card: { ...cardPayment().card, number: testCards.visa, expMonth: 13 } } })),
     ];
+    // A card number pasted where an order id belongs must not reach the log either.
+    expect((await api('GET', `/orders/${digits(testCards.visa)}`)).status).toBe(404);
     expect(responses.map((r) => r.status)).toEqual([201, 201, 402, 402, 400]);
     for (const response of responses) expectNoCardData('an API response', response.text);
     const orderIds = responses.slice(0, 4).map((r) => r.body.order.id as string);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../functions/local/emulators.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -49,15 +49,6 @@ export const twinTiming = {
   webhookTimeoutMs: 1000,
 } as const;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 /**
  * Starts the twin exactly as `npm start --memory` does, once per run, on free loopback ports;
  * everything it prints goes to a log file that the PAN canary reads.
@@ -66,7 +57,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'orders-twin-'));
   const logFile = join(dir, 'twin.log');
   const log = createWriteStream(logFile);
-  const [port, dynamoDbPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, dynamoDbPort, sesPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
   const secret = randomBytes(24).toString('base64url');
   const receiver = await startFulfillmentReceiver(secret);
   const staffPasswords = { admin: `admin-${randomUUID()}`, csr: `csr-${randomUUID()}` };
