@@ -61,7 +61,7 @@ console.log(
     `  Monitor      stuck orders checked every ${twin.monitorIntervalSeconds} s`,
     `  Data         ${options.memory ? 'in memory (nothing is kept)' : options.dataDir}`,
     ...loginLines,
-    `               sign in with POST ${twin.apiUrl}/auth/login`,
+    `               sign in at the dashboard, or POST ${twin.apiUrl}/auth/login for an API token`,
     twin.seeded ? '  Demo catalog seeded.' : '',
     'Press Ctrl-C to stop.',
     '',
