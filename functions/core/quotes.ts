@@ -1,7 +1,7 @@
 import { assertPayable, type CheckoutDeps, type CheckoutPayment, type CheckoutResult, type OrderDraft, placeNewOrder } from './checkout.js';
 import type { Order } from './order.js';
 import type { ReceiptDeps } from './receipts.js';
-import { releaseOrderStock } from './stock.js';
+import { returnOrderStock, stockAfterRelease } from './stock.js';
 import { nextStatus, transition } from './transitions.js';
 
 /**
@@ -42,11 +42,13 @@ export const acceptQuote = async (
   const superseded = transition(
     order,
     'acceptQuote',
-    { supersededBy: newId, stock: await releaseOrderStock(deps.catalog, order) },
+    { supersededBy: newId, stock: stockAfterRelease(order) },
     [{ type: 'quote_accepted', actor: 'customer', message: `Quote accepted; continued as order ${newId}`, visibleToCustomer: true }],
     now,
   );
+  // Written first: a customer's request that loses a race answers 409 and gives nothing back twice.
   await deps.orders.save(superseded, order);
+  await returnOrderStock(deps.catalog, order);
   return placeNewOrder(deps, draft, newId);
 };
 
@@ -54,10 +56,11 @@ export const rejectQuote = async (deps: CheckoutDeps, order: Order): Promise<Ord
   const next = transition(
     order,
     'rejectQuote',
-    { stock: await releaseOrderStock(deps.catalog, order) },
+    { stock: stockAfterRelease(order) },
     [{ type: 'quote_rejected', actor: 'customer', message: 'Quote declined by the customer', visibleToCustomer: true }],
     deps.clock.now(),
   );
   await deps.orders.save(next, order);
+  await returnOrderStock(deps.catalog, order);
   return next;
 };

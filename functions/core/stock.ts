@@ -15,10 +15,21 @@ export const reserveOrderStock = async (catalog: Catalog, order: Order): Promise
   return lines.length ? catalog.reserve(lines, stockToken(order, 'reserve')) : { ok: true };
 };
 
-/** Releases the order's stock once; the caller writes the returned state with the order's next version. */
-export const releaseOrderStock = async (catalog: Catalog, order: Order): Promise<Order['stock']> => {
-  if (!order.stock.reserved) return order.stock;
+/** The order's stock state once its reservation is given back. */
+export const stockAfterRelease = (order: Order): Order['stock'] =>
+  order.stock.reserved ? { reserved: false, round: order.stock.round + 1 } : order.stock;
+
+/** Gives the order's reserved stock back to the catalog; repeated within minutes, a no-op. */
+export const returnOrderStock = async (catalog: Catalog, order: Order): Promise<void> => {
   const lines = stockLines(order);
-  if (lines.length) await catalog.release(lines, stockToken(order, 'release'));
-  return { reserved: false, round: order.stock.round + 1 };
+  if (order.stock.reserved && lines.length) await catalog.release(lines, stockToken(order, 'release'));
+};
+
+/**
+ * Releases the order's stock before a write that may be re-decided (a step, a staff action):
+ * the caller writes the returned state with the order's next version; a re-run is deduplicated.
+ */
+export const releaseOrderStock = async (catalog: Catalog, order: Order): Promise<Order['stock']> => {
+  await returnOrderStock(catalog, order);
+  return stockAfterRelease(order);
 };
