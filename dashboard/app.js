@@ -1,4 +1,8 @@
 // The back-office dashboard: a small single-page app over the admin API (SPEC §5.2).
+// config.json says where the API is and how staff sign in: `local` (the twin's /auth/login)
+// or `cognito` (managed login, see oauth.js).
+import { authorizeUrl, codeChallenge, logoutUrl, randomToken, tokenRequest } from './oauth.js';
+
 const statuses = [
   ['', 'All'],
   ['OFFLINE_PENDING', 'Pending (offline)'],
@@ -63,6 +67,39 @@ const session = {
 };
 const isAdmin = () => session.user?.groups.includes('admin');
 
+/** Cognito managed login. The page's address without query or fragment is the callback and sign-out URL the app client allows. */
+const hostedSignIn = {
+  get returnUrl() {
+    return new URL('.', location.href).href;
+  },
+  /** Off to managed login; the view the user was on (say `#/orders/…` from an email) comes back after. */
+  async start() {
+    const pending = { verifier: randomToken(), state: randomToken(16), hash: location.hash };
+    sessionStorage.setItem('signIn', JSON.stringify(pending));
+    location.assign(authorizeUrl(config.cognito, { redirectUri: this.returnUrl, state: pending.state, challenge: await codeChallenge(pending.verifier) }));
+  },
+  /** Back from managed login with `?code=&state=` (or `?error=`): trade the code for tokens. */
+  async finish() {
+    const params = new URLSearchParams(location.search);
+    if (config.auth !== 'cognito' || !(params.has('code') || params.has('error'))) return;
+    const pending = JSON.parse(sessionStorage.getItem('signIn') ?? 'null');
+    sessionStorage.removeItem('signIn');
+    // The code leaves the address bar (and the history) before anything else happens.
+    history.replaceState(null, '', this.returnUrl + (pending?.hash ?? ''));
+    if (params.has('error')) throw new Error(params.get('error_description') || params.get('error'));
+    if (!pending || params.get('state') !== pending.state) throw new Error('This sign-in was not started here; sign in again.');
+    const { url, init } = tokenRequest(config.cognito, { code: params.get('code'), verifier: pending.verifier, redirectUri: this.returnUrl });
+    const response = await fetch(url, init);
+    const tokens = await response.json().catch(() => null);
+    if (!response.ok || !tokens?.id_token) throw new Error(`Sign-in failed (${tokens?.error ?? `HTTP ${response.status}`}); sign in again.`);
+    // The admin API takes the ID token: it names the user and groups, with this client as audience.
+    session.save(tokens.id_token);
+  },
+  signOut() {
+    location.assign(logoutUrl(config.cognito, this.returnUrl));
+  },
+};
+
 const toast = (message) => {
   const element = document.getElementById('toast');
   element.textContent = message;
@@ -104,7 +141,18 @@ const describeError = (error) => {
 let navigation = 0;
 const stale = (seq) => seq !== navigation;
 
-const loginView = () => {
+const loginView = (message = '') => {
+  if (config.auth === 'cognito') {
+    main.innerHTML = `
+      <div class="card login">
+        <h2>Sign in</h2>
+        <p>With your staff account and authenticator app.</p>
+        <button class="primary" type="button" id="sign-in">Sign in</button>
+        <p class="error">${escapeHtml(message)}</p>
+      </div>`;
+    document.getElementById('sign-in').addEventListener('click', () => hostedSignIn.start());
+    return;
+  }
   main.innerHTML = `
     <form class="card login" id="login">
       <h2>Sign in</h2>
@@ -344,9 +392,10 @@ const route = async () => {
 
 document.getElementById('logout').addEventListener('click', () => {
   session.clear();
+  if (config.auth === 'cognito') return hostedSignIn.signOut();
   location.hash = '';
   route();
 });
 window.addEventListener('hashchange', route);
 config = await fetch('config.json').then((r) => (r.ok ? r.json() : config)).catch(() => config);
-route();
+hostedSignIn.finish().then(route, (error) => loginView(error.message));

@@ -1,4 +1,4 @@
-import { App, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnOutput, Duration, Lazy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { OrdersApi } from './constructs/api.js';
 import { CardKey } from './constructs/card-key.js';
 import { CheckoutFunctions } from './constructs/checkout-functions.js';
 import { CheckoutWorkflow } from './constructs/checkout-workflow.js';
+import { DashboardHosting } from './constructs/dashboard-hosting.js';
 import { Fulfillment, secretsExtension } from './constructs/fulfillment.js';
 import { StuckOrderMonitor } from './constructs/monitor.js';
 import { NodeFunction } from './constructs/node-function.js';
@@ -19,8 +20,10 @@ export interface OrdersStackProps extends StackProps {
   readonly fromEmail: string;
   /** Verify the sender's whole domain in SES rather than the single address. */
   readonly verifyMailDomain?: boolean;
-  /** Public storefront URL used for order links in emails (`STORE_URL`). */
+  /** Public base URL of the API for order links in emails (`STORE_URL`); default: the dashboard's distribution, which serves the API too. */
   readonly storeUrl?: string;
+  /** Prefix of the staff sign-in domain; default: derived from the stack (see StaffAuth). */
+  readonly signInDomainPrefix?: string;
   /** CSR addresses subscribed to the stuck-order pages topic. */
   readonly csrEmails?: readonly string[];
   /** The merchant's fulfillment webhook; without it placed orders are accepted at once. */
@@ -39,6 +42,7 @@ export class OrdersStack extends Stack {
   readonly api: OrdersApi;
   readonly monitor: StuckOrderMonitor;
   readonly fulfillment: Fulfillment;
+  readonly dashboard: DashboardHosting;
 
   constructor(scope: Construct, id: string, props: OrdersStackProps) {
     super(scope, id, props);
@@ -46,11 +50,15 @@ export class OrdersStack extends Stack {
     this.cardKey = new CardKey(this, 'CardKey');
     const mail = new Notifications(this, 'Notifications', { fromEmail: props.fromEmail, verifyDomain: props.verifyMailDomain });
 
+    // The distribution routes to the API, which needs the functions first: they (and the sign-in
+    // client) learn its URL when the template is written. It depends on no function, so no cycle.
+    const dashboardUrl = Lazy.string({ produce: () => this.dashboard.url });
     const environment: Record<string, string> = {
       ...this.tables.environment,
       CARD_KEY_ARN: this.cardKey.key.keyArn,
       MAIL_FROM: props.fromEmail,
-      ...(props.storeUrl ? { STORE_URL: props.storeUrl } : {}),
+      STORE_URL: props.storeUrl ?? dashboardUrl,
+      DASHBOARD_URL: dashboardUrl,
     };
 
     this.checkoutFunctions = new CheckoutFunctions(this, 'CheckoutSteps', {
@@ -78,7 +86,7 @@ export class OrdersStack extends Stack {
     // Submitting a declined order offline sends its receipts from the API itself.
     mail.identity.grantSendEmail(this.storefront);
 
-    this.staffAuth = new StaffAuth(this, 'StaffAuth');
+    this.staffAuth = new StaffAuth(this, 'StaffAuth', { dashboardUrl, domainPrefix: props.signInDomainPrefix });
     const staffEnvironment = { ...environment, ...this.staffAuth.tokenEnvironment };
 
     this.adminApi = new NodeFunction(this, 'AdminApi', {
@@ -134,7 +142,14 @@ export class OrdersStack extends Stack {
     this.fulfillment.grantPush(this.adminApi);
     this.monitor.grantRun(this.adminApi, { tables: this.tables, mailIdentity: mail.identity });
 
+    this.dashboard = new DashboardHosting(this, 'Dashboard', {
+      restApi: this.api.restApi,
+      apiStageName: this.api.stageName,
+      signIn: { domain: this.staffAuth.domain, client: this.staffAuth.dashboardClient },
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url });
     new CfnOutput(this, 'OrdersTableName', { value: this.tables.orders.tableName });
     new CfnOutput(this, 'CardVaultTableName', { value: this.tables.cardVault.tableName });
     new CfnOutput(this, 'CheckoutStateMachineArn', { value: this.checkout.stateMachine.stateMachineArn });
@@ -176,8 +191,8 @@ export interface BuildAppOptions {
 
 /**
  * The CDK app with the OrdersStack; used by bin/app.ts and by tests, which need no CLI.
- * Context: `fromEmail` (default orders@example.com), `storeUrl`, `verifyMailDomain`,
- * `csrEmails` (comma-separated), `fulfillmentWebhookUrl`.
+ * Context: `fromEmail` (default orders@example.com), `storeUrl`, `signInDomainPrefix`,
+ * `verifyMailDomain`, `csrEmails` (comma-separated), `fulfillmentWebhookUrl`.
  */
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: OrdersStack } {
   const app = new App({
@@ -192,6 +207,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Orde
     description: 'Order backend: storefront and back-office APIs, staff sign-in, checkout workflow, order and card-vault tables',
     fromEmail: context('fromEmail') ?? 'orders@example.com',
     storeUrl: context('storeUrl'),
+    signInDomainPrefix: context('signInDomainPrefix'),
     verifyMailDomain: context('verifyMailDomain') === 'true',
     csrEmails: listContext(app.node.tryGetContext('csrEmails')),
     fulfillmentWebhookUrl: context('fulfillmentWebhookUrl'),

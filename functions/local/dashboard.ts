@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { dashboardContentSecurityPolicy } from '../../lib/dashboard-csp.js';
 import type { StaticHandler } from './server.js';
 
 const contentTypes: Record<string, string> = {
@@ -11,8 +12,9 @@ const contentTypes: Record<string, string> = {
 };
 
 /**
- * Serves the dashboard at `/dashboard/` the way CloudFront serves it from S3 in AWS, with a
- * `config.json` telling it the API lives on the same origin and signs in locally.
+ * Serves the dashboard at `/dashboard/` as CloudFront serves it from S3 in AWS (at the root
+ * there), with the same Content-Security-Policy and a `config.json` telling it the API lives on
+ * the same origin and staff sign in locally (`POST /auth/login`) rather than with Cognito.
  */
 export const serveDashboard = (root: string): StaticHandler => (request, response) => {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -32,7 +34,7 @@ export const serveDashboard = (root: string): StaticHandler => (request, respons
     .writeHead(200, {
       'content-type': contentTypes[extname(file)]!,
       'cache-control': 'no-cache',
-      'content-security-policy': "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'",
+      'content-security-policy': dashboardContentSecurityPolicy(),
       'x-content-type-options': 'nosniff',
     })
     .end(readFileSync(file));

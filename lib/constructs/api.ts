@@ -58,6 +58,12 @@ const gatewayErrors = [
  */
 export class OrdersApi extends Construct {
   readonly restApi: RestApi;
+  /**
+   * The stage's name as a plain string. `restApi.deploymentStage.stageName` is a reference to the
+   * stage, which depends on every method and so on the functions behind them: whatever the
+   * functions depend on (the dashboard's distribution) must not reference it.
+   */
+  readonly stageName = 'v1';
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
@@ -66,7 +72,7 @@ export class OrdersApi extends Construct {
       description: 'Order backend: storefront and admin routes',
       cloudWatchRole: true,
       deployOptions: {
-        stageName: 'v1',
+        stageName: this.stageName,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: MethodLoggingLevel.ERROR,

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staffToken } from '../integration/admin-helpers.js';
 import { cardPayment, checkoutBody, mailsFor, postCheckout, testCards, twin, uniqueEmail } from '../integration/helpers.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,5 +56,59 @@ describe('dashboard', () => {
     await admin.close();
 
     await expect.poll(async () => (await mailsFor(email, 'payment')).length).toBeGreaterThan(0);
+  });
+
+  it('signs in through Cognito managed login (code grant with PKCE), back on the linked order, and signs out there', async () => {
+    const placed = await postCheckout(checkoutBody({ payment: cardPayment(testCards.declined), onDecline: 'offline' }));
+    const orderId = placed.body.order.id as string;
+    const cognito = { domain: 'https://staff.auth.example.test', clientId: 'dashboard-client', region: 'us-east-1' };
+    const dashboardUrl = `${twin().apiUrl}/dashboard/`;
+    const seen: Record<'authorize' | 'token' | 'logout', Record<string, string>> = { authorize: {}, token: {}, logout: {} };
+
+    // The twin's config.json says Cognito, and a stand-in for managed login signs in at once,
+    // handing out an ID token of the twin's issuer, which the admin API accepts. The CSP that lets
+    // the dashboard fetch tokens from the sign-in domain is CloudFront's (test/infra); the twin's
+    // own CSP allows its origin only, so it is bypassed here.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.route('**/dashboard/config.json', (route) => route.fulfill({ json: { apiBase: '', auth: 'cognito', cognito } }));
+    await page.route(`${cognito.domain}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/oauth2/authorize') {
+        seen.authorize = Object.fromEntries(url.searchParams);
+        const back = `${seen.authorize.redirect_uri}?${new URLSearchParams({ code: 'the-code', state: seen.authorize.state! })}`;
+        return route.fulfill({ status: 302, headers: { location: back } });
+      }
+      if (url.pathname === '/oauth2/token') {
+        seen.token = Object.fromEntries(new URLSearchParams(route.request().postData() ?? ''));
+        const verified = createHash('sha256').update(seen.token.code_verifier ?? '').digest('base64url') === seen.authorize.code_challenge;
+        return route.fulfill({
+          status: verified ? 200 : 400,
+          headers: { 'access-control-allow-origin': twin().apiUrl },
+          json: verified ? { id_token: await staffToken('admin'), access_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' },
+        });
+      }
+      seen.logout = Object.fromEntries(url.searchParams);
+      return route.fulfill({ status: 302, headers: { location: seen.logout.logout_uri! } });
+    });
+
+    await page.goto(`${dashboardUrl}#/orders/${orderId}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Pending (offline)');
+    expect(page.url()).toBe(`${dashboardUrl}#/orders/${orderId}`);
+    expect(seen.authorize).toMatchObject({
+      response_type: 'code',
+      client_id: cognito.clientId,
+      redirect_uri: dashboardUrl,
+      scope: 'openid email profile',
+      code_challenge_method: 'S256',
+    });
+    expect(seen.token).toMatchObject({ grant_type: 'authorization_code', code: 'the-code', client_id: cognito.clientId, redirect_uri: dashboardUrl });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(seen.logout).toEqual({ client_id: cognito.clientId, logout_uri: dashboardUrl });
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await context.close();
   });
 });

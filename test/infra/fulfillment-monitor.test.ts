@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { orderEventSource, orderPlacedDetailType } from '../../lib/order-events.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { metricsNamespace, stuckOrdersMetricName } from '../../lib/stuck-orders-metric.js';
+import { projectFunctions } from './project-functions.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
@@ -21,8 +22,7 @@ const monitorId = ref(stack.monitor.function);
 const queueId = ref(stack.fulfillment.deadLetters);
 const topicId = ref(stack.monitor.pages);
 
-/** Lambda functions keyed by handler export. */
-const functions = new Map(ofType('AWS::Lambda::Function').map(([id, fn]) => [String(fn.Properties.Handler).replace('index.', ''), { id, ...fn }]));
+const functions = projectFunctions(stack, resources);
 const statementsOf = (handler: string): any[] => {
   const roleId = functions.get(handler)!.Properties.Role['Fn::GetAtt'][0];
   return ofType('AWS::IAM::Policy')

@@ -6,6 +6,7 @@ import { checkoutSteps } from '../../lib/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { type RouteDefinition, type RouteTarget, routes, routesFor } from '../../lib/routes.js';
 import { cardVaultTable, ordersTable, tables } from '../../lib/tables.js';
+import { projectFunctions } from './project-functions.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
@@ -17,8 +18,7 @@ const ofType = (type: string) => Object.entries(resources).filter(([, resource])
 const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const tableLogicalId = (id: string) => logicalId(id === ordersTable.id ? stack.tables.orders : stack.tables.cardVault);
 
-/** Lambda functions keyed by handler export (`handler` for the storefront, the step name otherwise). */
-const functions = new Map(ofType('AWS::Lambda::Function').map(([id, fn]) => [String(fn.Properties.Handler).replace('index.', ''), { id, ...fn }]));
+const functions = projectFunctions(stack, resources);
 
 /** Every IAM action granted to a function's role, through any policy attached to it. */
 const actionsOf = (handler: string): string[] => {
