@@ -8,6 +8,7 @@ import type { FulfillmentDeps } from '../core/fulfillment.js';
 import { type MonitorDeps, runStuckOrderMonitor } from '../core/monitor.js';
 import { AppError, notFound } from '../core/errors.js';
 import { type Order, toOrderSummary, toOrderView } from '../core/order.js';
+import type { IdempotencyStore } from '../core/idempotency.js';
 import type { AuditTrail } from '../core/ports.js';
 import { type ApiRequest, type ApiResult, createApiHandler, operation, zodDetails } from '../http/api-handler.js';
 import { requireStaff, type StaffAuthenticator, staffMemberOf } from '../http/auth.js';
@@ -18,13 +19,14 @@ import {
   ifMatchSchema,
   listOrdersQuery,
   productPatchSchema,
-  recordOrderSchema,
+  adminContract,
   reportQuery,
   settingsPatchSchema,
   skuSchema,
 } from './schemas.js';
 
 export interface StaffApiDeps {
+  readonly idempotency: IdempotencyStore;
   readonly audit: AuditTrail;
   readonly authenticate: StaffAuthenticator;
 }
@@ -67,7 +69,7 @@ export const createAdminHandler = (deps: AdminDeps) =>
       }),
 
       recordOrder: operation({
-        body: recordOrderSchema,
+        ...adminContract.recordOrder,
         handle: async (request) => orderResult(await recordPaidOrder(deps, request.body, staffMemberOf(request).username), 201),
       }),
 
@@ -123,6 +125,6 @@ export const createAdminHandler = (deps: AdminDeps) =>
           return { status: 200, body: await deps.audit.list({ day, limit: query.limit, cursor: query.cursor }) };
         },
       }),
-    }).use(requireStaff('admin', deps.authenticate)),
+    }, { idempotency: { store: deps.idempotency, clock: deps.clock } }).use(requireStaff('admin', deps.authenticate)),
     deps,
   );

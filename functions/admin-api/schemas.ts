@@ -81,7 +81,7 @@ export const ifMatchSchema = z
 
 /** What each back-office operation accepts with a body, for the OpenAPI document. */
 export const adminContract = {
-  recordOrder: { body: recordOrderSchema },
+  recordOrder: { body: recordOrderSchema, idempotent: 'optional' },
   applyOrderAction: { body: z.union(Object.values(actionBodies)) },
   revealCard: { body: revealCardSchema },
   updateSettings: { body: settingsPatchSchema },

@@ -31,8 +31,11 @@ export interface ApiResult {
 
 export interface Operation<Schema extends z.ZodType = z.ZodType> {
   readonly body?: Schema;
-  /** Requires an `Idempotency-Key` and replays the first response for it (SPEC §5.1). */
-  readonly idempotent?: boolean;
+  /**
+   * `required`: an `Idempotency-Key` must be sent and the first response for it is replayed
+   * (SPEC §5.1); `optional`: the same when a key is sent, a plain request otherwise.
+   */
+  readonly idempotent?: 'required' | 'optional';
   readonly query?: z.ZodType;
   handle(request: ApiRequest<z.infer<Schema>>): Promise<ApiResult>;
 }
@@ -162,7 +165,9 @@ export const createApiHandler = (target: RouteTarget, operations: Readonly<Recor
           requestId,
           event,
         });
-      if (!definition.idempotent) return toResponse(requestId, await run());
+      if (!definition.idempotent || (definition.idempotent === 'optional' && !headers['idempotency-key'])) {
+        return toResponse(requestId, await run());
+      }
 
       const key = requireIdempotencyKey(headers);
       const outcome = await runIdempotently(

@@ -7,7 +7,7 @@ import { storefrontContract } from '../storefront-api/schemas.js';
 /** What an operation accepts, as declared beside its handler. */
 export interface OperationContract {
   readonly body?: z.ZodType;
-  readonly idempotent?: boolean;
+  readonly idempotent?: 'required' | 'optional';
   readonly orderToken?: boolean;
 }
 
@@ -43,7 +43,7 @@ const parameters = (route: RouteDefinition, contract: OperationContract) => [
       ]
     : []),
   ...(contract.idempotent
-    ? [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' } }]
+    ? [{ name: 'Idempotency-Key', in: 'header', required: contract.idempotent === 'required', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' } }]
     : []),
 ];
 

@@ -6,6 +6,7 @@ import {
   checkoutBody,
   createProduct,
   mailsFor,
+  newKey,
   postCheckout,
   scanTable,
   sentMails,
@@ -179,6 +180,18 @@ describe('recorded orders (POST /admin/orders)', () => {
     expect(await stockOf(product.sku)).toBe(2);
     expect(await vaultItemsOf(order.id)).toEqual([]);
     expect(await mailsFor(email, 'received')).toHaveLength(1);
+  });
+
+  it('records a paper order once when the same Idempotency-Key is sent twice (a double submit)', async () => {
+    const product = await createProduct({ stock: 5 });
+    const headers = { 'Idempotency-Key': newKey() };
+    const body = recordedBody(product.sku, uniqueEmail(), 1);
+    const first = await staffApi('admin', 'POST', '/admin/orders', { body, headers });
+    const second = await staffApi('admin', 'POST', '/admin/orders', { body, headers });
+    expect(first.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.text).toBe(first.text);
+    expect(await stockOf(product.sku)).toBe(4);
   });
 
   it('answers out of stock like checkout, and the storefront cannot record a payment', async () => {
