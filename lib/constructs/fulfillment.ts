@@ -1,6 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type Function as LambdaFn, ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +11,7 @@ import { Construct } from 'constructs';
 import { orderEventSource, orderPlacedDetailType } from '../order-events.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
+import { alarmOnAny } from './alarms.js';
 
 /** The extension through which a function reads the webhook secret (no Secrets Manager client bundled). */
 export const secretsExtension = () => ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, { cacheSize: 10 });
@@ -85,15 +85,11 @@ export class Fulfillment extends Construct {
       targets: [new LambdaFunction(this.push, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: this.deadLetters })],
     });
 
-    this.deadLettersAlarm = new Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: 'A fulfillment push gave up after its retries: see the dead-letter queue and the stuck-order pages.',
+    this.deadLettersAlarm = alarmOnAny(this, 'DeadLettersAlarm', {
+      description: 'A fulfillment push gave up after its retries: see the dead-letter queue and the stuck-order pages.',
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      notify: props.alarmTopic,
     });
-    this.deadLettersAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 
   /** Lets a function publish `OrderPlaced` (the placeOrder step; the admin API after approving an order). */

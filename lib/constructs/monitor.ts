@@ -1,6 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -13,6 +12,7 @@ import { Construct } from 'constructs';
 import { metricsNamespace, stuckOrdersMetricName } from '../stuck-orders-metric.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
+import { alarmOnAny } from './alarms.js';
 
 export interface StuckOrderMonitorProps {
   readonly tables: DataTables;
@@ -80,23 +80,16 @@ export class StuckOrderMonitor extends Construct {
       statistic: 'Maximum',
       period: Duration.minutes(5),
     });
-    this.stuckOrdersAlarm = new Alarm(this, 'StuckOrdersAlarm', {
-      alarmDescription: 'Orders are stuck in Order Placed: the fulfillment hand-off is failing. See the pages for each order.',
+    this.stuckOrdersAlarm = alarmOnAny(this, 'StuckOrdersAlarm', {
+      description: 'Orders are stuck in Order Placed: the fulfillment hand-off is failing. See the pages for each order.',
       metric: this.stuckOrders,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      notify: this.pages,
     });
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The stuck-order monitor is failing: stuck orders may go unpaged.',
+    this.errorsAlarm = alarmOnAny(this, 'ErrorsAlarm', {
+      description: 'The stuck-order monitor is failing: stuck orders may go unpaged.',
       metric: this.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      notify: this.pages,
     });
-    for (const alarm of [this.stuckOrdersAlarm, this.errorsAlarm]) alarm.addAlarmAction(new SnsAction(this.pages));
   }
 
   /**
