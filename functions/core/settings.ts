@@ -13,6 +13,13 @@ export const settingsSchema = z
     csrEmails: z.array(z.email()).min(1).max(20),
     flatShippingCents: z.number().int().min(0),
     taxRateBps: z.number().int().min(0).max(10000),
+    // Card-testing defences (SPEC §12).
+    paymentAttemptsPerOrder: z.number().int().min(1).max(100),
+    declinesPerCardPerHour: z.number().int().min(1).max(10000),
+    declinesPerIpPerHour: z.number().int().min(1).max(100000),
+    // Pay links for declined orders (SPEC §8); a reminder after 0 hours is no reminder.
+    payLinkDays: z.number().int().min(1).max(30),
+    payLinkReminderHours: z.number().int().min(0).max(168),
   })
   .strict();
 
@@ -29,4 +36,9 @@ export const defaultSettings: Settings = {
   csrEmails: ['csr@example.com'],
   flatShippingCents: 0,
   taxRateBps: 0,
+  paymentAttemptsPerOrder: 10,
+  declinesPerCardPerHour: 5,
+  declinesPerIpPerHour: 20,
+  payLinkDays: 7,
+  payLinkReminderHours: 24,
 };
