@@ -8,13 +8,13 @@ import { createLinks } from '../functions/runtime/adapters.js';
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { performance } from 'node:perf_hooks';
-import { ordersTable } from '../lib/tables.js';
+import { ordersTable } from '../contract/tables.js';
 import { createDocumentClient, type DocumentClient } from '../functions/adapters/dynamo/client.js';
 import { DynamoNoticeLedger } from '../functions/adapters/dynamo/notice-ledger.js';
 import { DynamoOrderRepository, toItem } from '../functions/adapters/dynamo/orders-repository.js';
 import { DynamoPlacedOrderIndex } from '../functions/adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../functions/adapters/dynamo/settings-store.js';
-import { EmbeddedStuckOrderMetric } from '../functions/adapters/stuck-order-metric.js';
+import { EmbeddedStuckOrdersMetric } from '../functions/adapters/stuck-orders-metric.js';
 import { type MonitorDeps, runScheduledMonitor } from '../functions/core/monitor.js';
 import type { Order } from '../functions/core/order.js';
 import type { Email } from '../functions/core/ports.js';
@@ -104,7 +104,7 @@ const depsFor = (client: DocumentClient, tableName: string, counters: { pages: n
   // Where pages and mail go is not what is measured: they are counted, not delivered.
   pager: { page: async (_from: string, _message: Email) => void counters.pages++ },
   mailer: { send: async () => void counters.mails++ },
-  stuckMetric: new EmbeddedStuckOrderMetric('OrderBackend', { Stack: 'bench' }, () => undefined),
+  stuckOrdersMetric: new EmbeddedStuckOrdersMetric('OrderBackend', { Stack: 'bench' }, () => undefined),
   ledger: new DynamoNoticeLedger(client, tableName),
   links: createLinks('http://127.0.0.1'),
   clock: { now: () => new Date() },

@@ -14,8 +14,10 @@ export const checkoutSteps = [
 
 export type CheckoutStep = (typeof checkoutSteps)[number];
 
+import { workflowErrorNames } from '../functions/core/ports.js';
+
 /** Error name the authorize step throws for a transient gateway failure; the workflow retries it. */
-export const gatewayUnavailableError = 'GatewayUnavailable';
+export const gatewayUnavailableError = workflowErrorNames.gatewayUnavailable;
 
 /** Error name the receipt step throws when an email could not be sent (already recorded); retried a little later. */
-export const receiptNotSentError = 'ReceiptNotSent';
+export const receiptNotSentError = workflowErrorNames.receiptNotSent;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { type CheckoutStep, checkoutSteps } from './checkout-steps.js';
+import { type CheckoutStep, checkoutSteps } from '../contract/checkout-steps.js';
 import { CheckoutWorkflow } from './constructs/checkout-workflow.js';
 
 /**

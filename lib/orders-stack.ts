@@ -2,7 +2,7 @@ import { App, type CfnElement, CfnOutput, Duration, Lazy, Stack, type StackProps
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { checkoutSteps } from './checkout-steps.js';
+import { checkoutSteps } from '../contract/checkout-steps.js';
 import { OrdersApi } from './constructs/api.js';
 import { CardKey } from './constructs/card-key.js';
 import { CheckoutFunctions } from './constructs/checkout-functions.js';

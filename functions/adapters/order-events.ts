@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { orderEventSource, orderPlacedDetailType } from '../../lib/order-events.js';
+import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
 import type { OrderEvents, OrderPlacedEvent } from '../core/ports.js';
 
 /** AWS: `OrderPlaced` on the stack's event bus; a rule there triggers the fulfillment push. */

@@ -1,12 +1,12 @@
-import { stuckOrdersMetricName } from '../../lib/stuck-orders-metric.js';
-import type { StuckOrderMetric } from '../core/ports.js';
+import { stuckOrdersMetricName } from '../../contract/metrics.js';
+import type { StuckOrdersMetric } from '../core/ports.js';
 import { logger } from '../http/logger.js';
 
 /**
  * AWS: the metric in CloudWatch embedded metric format. Lambda ships stdout to CloudWatch
  * Logs, which extracts the metric: no API call, no IAM permission, no added latency.
  */
-export class EmbeddedStuckOrderMetric implements StuckOrderMetric {
+export class EmbeddedStuckOrdersMetric implements StuckOrdersMetric {
   constructor(
     private readonly namespace: string,
     private readonly dimensions: Readonly<Record<string, string>>,
@@ -28,7 +28,7 @@ export class EmbeddedStuckOrderMetric implements StuckOrderMetric {
 }
 
 /** The twin: the metric as a structured log line. */
-export class LoggedStuckOrderMetric implements StuckOrderMetric {
+export class LoggedStuckOrdersMetric implements StuckOrdersMetric {
   async record(count: number, at: Date): Promise<void> {
     logger.info('metric', { metric: stuckOrdersMetricName, value: count, at: at.toISOString() });
   }

@@ -8,7 +8,7 @@ import {
   markOrderPaid,
   quoteOrder,
   shipOrder,
-  type StaffAction,
+  type StaffRequest,
 } from '../core/admin/order-actions.js';
 import { enterFulfillmentManually, type FulfillmentDeps, retryFulfillment } from '../core/fulfillment.js';
 import type { Order } from '../core/order.js';
@@ -20,10 +20,10 @@ import { actionBodies } from './schemas.js';
  */
 export interface OrderActionDefinition<Deps, Schema extends z.ZodType = z.ZodType> {
   readonly body: Schema;
-  run(deps: Deps, action: StaffAction, input: z.infer<Schema>): Promise<Order>;
+  run(deps: Deps, action: StaffRequest, input: z.infer<Schema>): Promise<Order>;
 }
 
-const versionOption = (staff: StaffAction) => (staff.expectedVersion === null ? {} : { expectedVersion: staff.expectedVersion });
+const versionOption = (staff: StaffRequest) => (staff.expectedVersion === null ? {} : { expectedVersion: staff.expectedVersion });
 
 const action = <Deps, Schema extends z.ZodType>(definition: OrderActionDefinition<Deps, Schema>) => definition;
 

@@ -1,6 +1,6 @@
 import { awsAdapters } from '../runtime/aws.js';
-import { createCheckoutTaskHandlers } from './handler.js';
+import { createCheckoutStepHandlers } from './handler.js';
 
 // One Lambda per step (least privilege); each binds one of these exports.
 export const { reserveStock, authorizePayment, placeOrder, holdCardOffline, markIncomplete, sendReceipt, compensateCheckout } =
-  createCheckoutTaskHandlers(awsAdapters());
+  createCheckoutStepHandlers(awsAdapters());

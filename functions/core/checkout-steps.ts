@@ -1,7 +1,6 @@
-import { type CheckoutStep, receiptNotSentError } from '../../lib/checkout-steps.js';
 import { announceOrderPlaced } from './fulfillment.js';
 import type { Order } from './order.js';
-import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderEvents, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
+import { type AuthorizationResult, type CardVault, type Catalog, type Clock, type Links, type Mailer, type OrderEvents, type OrderRepository, type PaymentGateway, ReceiptNotSent, type SettingsStore } from './ports.js';
 import { sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { type OrderAction, transition } from './transitions.js';
@@ -187,14 +186,10 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       });
       return { compensated: true };
     },
-  } satisfies Record<CheckoutStep, (state: CheckoutState) => Promise<unknown>>;
+  };
 
   return steps;
 };
-
-export class ReceiptNotSent extends Error {
-  override readonly name = receiptNotSentError;
-}
 
 const declineReasonOf = (state: CheckoutState) =>
   state.authorization && !state.authorization.approved ? state.authorization.declineReason : 'card_declined';

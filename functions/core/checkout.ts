@@ -1,7 +1,7 @@
 import { type CardDetails, isExpired, summarizeCard } from './card.js';
 import { AppError, type ErrorDetail } from './errors.js';
 import { computeTotals } from './money.js';
-import { type Address, type Order, type OrderLine, cardIsHeld, toOrderView } from './order.js';
+import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
 import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
 import { transition } from './transitions.js';
 
@@ -237,23 +237,3 @@ export const retryPayment = async (
   if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
   return runWorkflow(deps, next, cardRef, request.onDecline, false);
 };
-
-export const checkoutResponse = (result: CheckoutResult) =>
-  result.kind === 'created'
-    ? { status: 201, body: { order: toOrderView(result.order, 'customer'), trackingToken: result.order.trackingToken, outcome: result.outcome } }
-    : {
-        status: 402,
-        body: {
-          error: {
-            code: 'payment_declined',
-            message:
-              result.declineReason === 'gateway_unavailable'
-                ? 'The payment could not be processed right now; no money was taken.'
-                : 'The card was declined.',
-            declineReason: result.declineReason,
-          },
-          order: toOrderView(result.order, 'customer'),
-          trackingToken: result.order.trackingToken,
-          actions: result.actions,
-        },
-      };

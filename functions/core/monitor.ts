@@ -1,7 +1,7 @@
 import { enteredStatusAt } from './fulfillment.js';
 import { type BacklogLine, type FlaggedCard, offlineBacklogDigest, stuckOrderPage } from './monitor-emails.js';
 import type { Order } from './order.js';
-import type { Clock, Links, Mailer, NoticeLedger, OrderRepository, Pager, PlacedOrderIndex, SettingsStore, StuckOrderMetric } from './ports.js';
+import type { Clock, Links, Mailer, NoticeLedger, OrderRepository, Pager, PlacedOrderIndex, SettingsStore, StuckOrdersMetric } from './ports.js';
 import type { Settings } from './settings.js';
 import { transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
@@ -18,7 +18,7 @@ export interface MonitorDeps {
   readonly settings: SettingsStore;
   readonly pager: Pager;
   readonly mailer: Mailer;
-  readonly stuckMetric: StuckOrderMetric;
+  readonly stuckOrdersMetric: StuckOrdersMetric;
   readonly ledger: NoticeLedger;
   readonly links: Links;
   readonly clock: Clock;
@@ -109,7 +109,7 @@ export const runStuckOrderMonitor = async (deps: MonitorDeps, now: Date): Promis
     stuck.push({ orderId: candidate.order.id, since: candidate.since, paged: result.paged });
     if (result.pagedNow) pagedNow++;
   }
-  await deps.stuckMetric.record(stuck.length, now);
+  await deps.stuckOrdersMetric.record(stuck.length, now);
   return { stuck, pagedNow };
 };
 

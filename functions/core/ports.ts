@@ -108,9 +108,17 @@ export type AuthorizationResult =
   | { readonly approved: true; readonly authorizationCode: string }
   | { readonly approved: false; readonly declineReason: string };
 
+/** Error names the checkout workflow matches in its Retry and Catch rules. */
+export const workflowErrorNames = { gatewayUnavailable: 'GatewayUnavailable', receiptNotSent: 'ReceiptNotSent' } as const;
+
 /** Thrown for transient gateway failures; the workflow retries on this error name. */
 export class GatewayUnavailable extends Error {
-  override readonly name = 'GatewayUnavailable';
+  override readonly name = workflowErrorNames.gatewayUnavailable;
+}
+
+/** Thrown when a receipt could not be sent (already recorded); the workflow retries a little later. */
+export class ReceiptNotSent extends Error {
+  override readonly name = workflowErrorNames.receiptNotSent;
 }
 
 /** The gateway's answer to a capture or void of an earlier authorization. */
@@ -217,7 +225,7 @@ export interface Pager {
 }
 
 /** The `StuckOrders` metric (CloudWatch in AWS, a log line in the twin). */
-export interface StuckOrderMetric {
+export interface StuckOrdersMetric {
   record(count: number, at: Date): Promise<void>;
 }
 

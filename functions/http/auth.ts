@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { type RouteDefinition, type RouteTarget, routesFor } from '../../lib/routes.js';
+import { type RouteDefinition, type RouteTarget, routesFor } from '../../contract/routes.js';
 import { mayAct, type StaffGroup, staffGroups, type StaffMember } from '../core/admin/staff.js';
 import { AppError } from '../core/errors.js';
 import type { ApiRequest } from './api-handler.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { dashboardContentSecurityPolicy } from '../../lib/dashboard-csp.js';
+import { dashboardContentSecurityPolicy } from '../../contract/dashboard-csp.js';
 import type { StaticHandler } from './server.js';
 
 const contentTypes: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { orderEventSource, orderPlacedDetailType } from '../../lib/order-events.js';
+import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
 import type { OrderEvents, OrderPlacedEvent } from '../core/ports.js';
 import { logger } from '../http/logger.js';
 

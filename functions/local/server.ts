@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type RouteDefinition, type RouteTarget, routes } from '../../lib/routes.js';
+import { type RouteDefinition, type RouteTarget, routes } from '../../contract/routes.js';
 import { errorBody, maxBodyBytes } from '../http/api-handler.js';
 import { logger } from '../http/logger.js';
 

@@ -6,7 +6,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { IndexDefinition, KeyAttribute, TableDefinition } from '../../lib/tables.js';
+import type { IndexDefinition, KeyAttribute, TableDefinition } from '../../contract/tables.js';
 
 const attributeDefinitions = (keys: readonly KeyAttribute[]) =>
   [...new Map(keys.map((k) => [k.name, k])).values()].map((a) => ({ AttributeName: a.name, AttributeType: a.type }));

@@ -2,15 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { tables } from '../../lib/tables.js';
+import { tables } from '../../contract/tables.js';
 import { rawAesKeyring } from '../adapters/card-vault.js';
 import { MailPager } from '../adapters/pager.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
-import { LoggedStuckOrderMetric } from '../adapters/stuck-order-metric.js';
+import { LoggedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
 import { secretFromEnv } from '../adapters/webhook-secret.js';
 import { createCardRevealHandler } from '../admin-api/card-reveal.js';
 import { createAdminHandler } from '../admin-api/handler.js';
-import { createCheckoutTaskHandlers } from '../checkout-tasks/handler.js';
+import { createCheckoutStepHandlers } from '../checkout-steps/handler.js';
 import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
 import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
@@ -98,13 +98,13 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
     const adapters = createAdapters({
       keyring: rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir)),
-      workflow: () => new LocalCheckoutWorkflow(tasks),
+      workflow: () => new LocalCheckoutWorkflow(stepHandlers),
       events,
       pager: new MailPager(new SesMailer()),
-      stuckMetric: new LoggedStuckOrderMetric(),
+      stuckOrdersMetric: new LoggedStuckOrdersMetric(),
       webhookSecret: secretFromEnv('FULFILLMENT_WEBHOOK_SECRET'),
     });
-    const tasks = createCheckoutTaskHandlers(adapters);
+    const stepHandlers = createCheckoutStepHandlers(adapters);
     void adapters.workflow; // synthesize the state machine now, not on the first checkout
     const seeded = await seedDemoCatalog(adapters.catalog);
     handlers.storefront = createStorefrontHandler(adapters);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type RouteDefinition, routes } from '../../lib/routes.js';
+import { type RouteDefinition, routes } from '../../contract/routes.js';
 import { errorStatus } from '../core/errors.js';
 import { adminContract } from '../admin-api/schemas.js';
 import { storefrontContract } from '../storefront-api/schemas.js';

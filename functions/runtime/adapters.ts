@@ -1,11 +1,11 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
-import { cardVaultTable, ordersTable } from '../../lib/tables.js';
+import { cardVaultTable, ordersTable } from '../../contract/tables.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, StuckOrderMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, StuckOrdersMetric } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
@@ -34,7 +34,7 @@ export interface RuntimeChoices {
   readonly clock?: Clock;
   readonly events: OrderEvents;
   readonly pager: Pager;
-  readonly stuckMetric: StuckOrderMetric;
+  readonly stuckOrdersMetric: StuckOrdersMetric;
   /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
   readonly webhookSecret: SecretSource;
 }
@@ -104,7 +104,7 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     fulfillmentPolicy: fulfillmentPolicyFromEnv(),
     placedOrders: new DynamoPlacedOrderIndex(client, orderTableName),
     pager: choices.pager,
-    stuckMetric: choices.stuckMetric,
+    stuckOrdersMetric: choices.stuckOrdersMetric,
     ledger: new DynamoNoticeLedger(client, orderTableName, () => clock.now()),
     get workflow() {
       return (workflow ??= choices.workflow());

@@ -2,9 +2,9 @@ import { kmsKeyring } from '../adapters/card-vault.js';
 import { EventBridgeOrderEvents } from '../adapters/order-events.js';
 import { SnsPager } from '../adapters/pager.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
-import { EmbeddedStuckOrderMetric } from '../adapters/stuck-order-metric.js';
+import { EmbeddedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
 import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
-import { metricsNamespace } from '../../lib/stuck-orders-metric.js';
+import { metricsNamespace } from '../../contract/metrics.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
 import { type Adapters, createAdapters } from './adapters.js';
 
@@ -21,7 +21,7 @@ export const awsAdapters = (): Adapters =>
     workflow: () => new StepFunctionsCheckoutWorkflow(process.env.CHECKOUT_STATE_MACHINE_ARN ?? ''),
     events: new EventBridgeOrderEvents(process.env.ORDER_EVENTS_BUS ?? ''),
     pager: new SnsPager(process.env.PAGES_TOPIC_ARN ?? ''),
-    stuckMetric: new EmbeddedStuckOrderMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
+    stuckOrdersMetric: new EmbeddedStuckOrdersMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
     webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
   }));
 

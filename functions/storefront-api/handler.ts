@@ -1,4 +1,5 @@
-import { checkout, checkoutResponse, type CheckoutDeps, retryPayment } from '../core/checkout.js';
+import { checkout, type CheckoutDeps, retryPayment } from '../core/checkout.js';
+import { checkoutResponse } from '../http/checkout-response.js';
 import { submitOffline } from '../core/offline.js';
 import { toOrderView } from '../core/order.js';
 import { acceptQuote, rejectQuote } from '../core/quotes.js';

@@ -14,7 +14,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { type RouteDefinition, type RouteTarget, routes } from '../routes.js';
+import { type RouteDefinition, type RouteTarget, routes } from '../../contract/routes.js';
 
 export interface OrdersApiProps {
   readonly storefront: IFunction;
@@ -52,7 +52,7 @@ const gatewayErrors = [
 ];
 
 /**
- * The REST API, generated from the shared route table (lib/routes.ts) with a Lambda proxy
+ * The REST API, generated from the shared route table (contract/routes.ts) with a Lambda proxy
  * integration per target. Stage: access logs, execution error logs without request data
  * (bodies carry card numbers), X-Ray, throttling, and a WAF web ACL.
  */

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { type CheckoutStep, checkoutSteps } from '../checkout-steps.js';
+import { type CheckoutStep, checkoutSteps } from '../../contract/checkout-steps.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
 
@@ -40,7 +40,7 @@ export class CheckoutFunctions extends Construct {
     };
     const build = (step: CheckoutStep) => {
       const fn = new NodeFunction(this, step, {
-        entry: 'functions/checkout-tasks/index.ts',
+        entry: 'functions/checkout-steps/index.ts',
         handler: step,
         description: `Checkout workflow step ${step}`,
         environment: props.environment,

@@ -22,8 +22,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { dashboardContentSecurityPolicy } from '../dashboard-csp.js';
-import { type RouteDefinition, routes } from '../routes.js';
+import { dashboardContentSecurityPolicy } from '../../contract/dashboard-csp.js';
+import { type RouteDefinition, routes } from '../../contract/routes.js';
 
 const dashboardFolder = fileURLToPath(new URL('../../dashboard', import.meta.url));
 
@@ -37,7 +37,7 @@ export interface DashboardHostingProps {
 }
 
 /**
- * CloudFront path patterns for every route deployed to API Gateway (lib/routes.ts): `/products`
+ * CloudFront path patterns for every route deployed to API Gateway (contract/routes.ts): `/products`
  * as is, `/orders/{id}` and deeper as `/orders/*`. The twin-only routes stay out.
  */
 export const apiPathPatterns = (): string[] => [

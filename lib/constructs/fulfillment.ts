@@ -8,7 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { orderEventSource, orderPlacedDetailType } from '../order-events.js';
+import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
 import { alarmOnAny } from './alarms.js';

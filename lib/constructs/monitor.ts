@@ -9,7 +9,7 @@ import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { metricsNamespace, stuckOrdersMetricName } from '../stuck-orders-metric.js';
+import { metricsNamespace, stuckOrdersMetricName } from '../../contract/metrics.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
 import { alarmOnAny } from './alarms.js';

@@ -2,12 +2,12 @@ import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib'
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { cardVaultTable, type KeyAttribute, ordersTable, type TableDefinition, tables } from '../tables.js';
+import { cardVaultTable, type KeyAttribute, ordersTable, type TableDefinition, tables } from '../../contract/tables.js';
 
 const attribute = ({ name, type }: KeyAttribute) => ({ name, type: type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
 /**
- * The DynamoDB tables, built from the shared definitions in lib/tables.ts.
+ * The DynamoDB tables, built from the shared definitions in contract/tables.ts.
  *
  * Both tables use the AWS managed key for at-rest encryption. Card data is already
  * encrypted field-level under the card key; putting that key on the vault table as well
@@ -24,7 +24,7 @@ export class DataTables extends Construct {
     const built = new Map(tables.map((definition) => [definition, this.build(definition)] as const));
     const get = (definition: TableDefinition) => {
       const table = built.get(definition);
-      if (!table) throw new Error(`table ${definition.id} is missing from lib/tables.ts`);
+      if (!table) throw new Error(`table ${definition.id} is missing from contract/tables.ts`);
       return table;
     };
     this.orders = get(ordersTable);

@@ -2,7 +2,7 @@ import '../../functions/local/promise-polyfill.js';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { aslFromTemplate, normalizeAsl, placeholderFunctionArn, synthesizeCheckoutAsl } from '../../lib/checkout-asl.js';
-import { checkoutSteps, gatewayUnavailableError, receiptNotSentError } from '../../lib/checkout-steps.js';
+import { checkoutSteps, gatewayUnavailableError, receiptNotSentError } from '../../contract/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 

@@ -3,9 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { orderEventSource, orderPlacedDetailType } from '../../lib/order-events.js';
+import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
 import { buildApp } from '../../lib/orders-stack.js';
-import { metricsNamespace, stuckOrdersMetricName } from '../../lib/stuck-orders-metric.js';
+import { metricsNamespace, stuckOrdersMetricName } from '../../contract/metrics.js';
 import { projectFunctions } from './project-functions.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };

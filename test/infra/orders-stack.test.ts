@@ -2,10 +2,10 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { checkoutSteps } from '../../lib/checkout-steps.js';
+import { checkoutSteps } from '../../contract/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
-import { type RouteDefinition, type RouteTarget, routes, routesFor } from '../../lib/routes.js';
-import { cardVaultTable, ordersTable, tables } from '../../lib/tables.js';
+import { type RouteDefinition, type RouteTarget, routes, routesFor } from '../../contract/routes.js';
+import { cardVaultTable, ordersTable, tables } from '../../contract/tables.js';
 import { projectFunctions } from './project-functions.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };

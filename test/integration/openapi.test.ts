@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type RouteDefinition, routes } from '../../lib/routes.js';
+import { type RouteDefinition, routes } from '../../contract/routes.js';
 import { api } from './helpers.js';
 
 describe('OpenAPI document', () => {

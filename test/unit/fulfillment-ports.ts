@@ -16,7 +16,7 @@ import {
   type Pager,
   type PlacedOrderIndex,
   type SettingsStore,
-  type StuckOrderMetric,
+  type StuckOrdersMetric,
   VersionConflict,
   type WebhookDelivery,
 } from '../../functions/core/ports.js';
@@ -133,7 +133,7 @@ export class RecordingMailer implements Mailer {
   }
 }
 
-export class RecordingMetric implements StuckOrderMetric {
+export class RecordingMetric implements StuckOrdersMetric {
   readonly values: number[] = [];
   async record(count: number) {
     this.values.push(count);
@@ -190,7 +190,7 @@ export const monitorDeps = (settings: Partial<Settings> = {}) => {
   const orders = new MemoryOrders();
   const pager = new RecordingPager();
   const mailer = new RecordingMailer();
-  const stuckMetric = new RecordingMetric();
+  const stuckOrdersMetric = new RecordingMetric();
   const ledger = new MemoryLedger(clock);
   const deps: MonitorDeps = {
     orders,
@@ -198,10 +198,10 @@ export const monitorDeps = (settings: Partial<Settings> = {}) => {
     settings: new MemorySettings({ ...defaultSettings, csrEmails: ['csr1@example.com', 'csr2@example.com'], ...settings }),
     pager,
     mailer,
-    stuckMetric,
+    stuckOrdersMetric,
     ledger,
     links: createLinks('https://shop.test'),
     clock,
   };
-  return { deps, clock, orders, pager, mailer, stuckMetric, ledger };
+  return { deps, clock, orders, pager, mailer, stuckOrdersMetric, ledger };
 };

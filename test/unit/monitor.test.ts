@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EmbeddedStuckOrderMetric } from '../../functions/adapters/stuck-order-metric.js';
+import { EmbeddedStuckOrdersMetric } from '../../functions/adapters/stuck-orders-metric.js';
 import { webhookSignature } from '../../functions/adapters/fulfillment-webhook.js';
 import { runScheduledMonitor, runStuckOrderMonitor, sendOfflineBacklogDigest } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
@@ -40,7 +40,7 @@ describe('runStuckOrderMonitor', () => {
   });
 
   it('pages each stuck order once with what a CSR needs, and keeps listing it until it moves', async () => {
-    const { deps, orders, clock, pager, stuckMetric } = monitorDeps({ stuckAfterSeconds: 600 });
+    const { deps, orders, clock, pager, stuckOrdersMetric } = monitorDeps({ stuckAfterSeconds: 600 });
     const since = ago(clock.now(), minutes(42));
     await orders.create(
       placedOrder('ord_P1', since, {
@@ -66,12 +66,12 @@ describe('runStuckOrderMonitor', () => {
     const second = await runStuckOrderMonitor(deps, clock.now());
     expect(second).toEqual({ stuck: [{ orderId: 'ord_P1', since, paged: true }], pagedNow: 0 });
     expect(pager.pages).toHaveLength(1);
-    expect(stuckMetric.values).toEqual([1, 1]);
+    expect(stuckOrdersMetric.values).toEqual([1, 1]);
 
     const moved = orders.order('ord_P1');
     await orders.save({ ...moved, status: 'IN_PROCESS', statusSince: clock.now().toISOString(), version: moved.version + 1 });
     expect(await runStuckOrderMonitor(deps, clock.now())).toEqual({ stuck: [], pagedNow: 0 });
-    expect(stuckMetric.values).toEqual([1, 1, 0]);
+    expect(stuckOrdersMetric.values).toEqual([1, 1, 0]);
   });
 
   it('records a page that could not be handed over, lists the order unpaged, and pages it on the next run', async () => {
@@ -197,7 +197,7 @@ describe('adapters without I/O', () => {
 
   it('writes the StuckOrders metric in CloudWatch embedded metric format', async () => {
     const lines: string[] = [];
-    await new EmbeddedStuckOrderMetric('OrderBackend', { Stack: 'OrdersStack' }, (line) => lines.push(line)).record(3, new Date('2026-03-02T10:00:00Z'));
+    await new EmbeddedStuckOrdersMetric('OrderBackend', { Stack: 'OrdersStack' }, (line) => lines.push(line)).record(3, new Date('2026-03-02T10:00:00Z'));
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       {
         _aws: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCheckoutSteps, ReceiptNotSent, type StepDeps } from '../../functions/core/checkout-steps.js';
+import { createCheckoutSteps, type StepDeps } from '../../functions/core/checkout-steps.js';
+import { ReceiptNotSent } from '../../functions/core/ports.js';
 import type { Order } from '../../functions/core/order.js';
 import { type OrderRepository, VersionConflict } from '../../functions/core/ports.js';
 import { defaultSettings } from '../../functions/core/settings.js';

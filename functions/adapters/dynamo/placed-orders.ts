@@ -4,7 +4,7 @@ import type { DocumentClient } from './client.js';
 import { decodeCursor, encodeCursor, fromItem } from './orders-repository.js';
 
 /**
- * Orders in ORDER_PLACED through the sparse `byPlacedAt` index (lib/tables.ts): a query reads
+ * Orders in ORDER_PLACED through the sparse `byPlacedAt` index (contract/tables.ts): a query reads
  * only orders waiting for their hand-off, however large the table grows.
  */
 export class DynamoPlacedOrderIndex implements PlacedOrderIndex {

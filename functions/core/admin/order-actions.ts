@@ -42,7 +42,7 @@ export interface OrderActionDeps {
   readonly events: OrderEvents;
 }
 
-export interface StaffAction {
+export interface StaffRequest {
   readonly orderId: string;
   /** The staff user name, recorded as the actor of every history entry. */
   readonly actor: string;
@@ -56,7 +56,7 @@ const preconditionFailed = (order: Order) =>
   new AppError('precondition_failed', `The order is at version ${order.version}, not the version given in If-Match; reload it and try again.`);
 
 /** Runs `decide` on the current order and stores its result, re-deciding after a concurrent write. */
-const applyAction = (deps: OrderActionDeps, action: StaffAction, decide: (order: Order) => Order | Promise<Order>): Promise<Order> =>
+const applyAction = (deps: OrderActionDeps, action: StaffRequest, decide: (order: Order) => Order | Promise<Order>): Promise<Order> =>
   updateOrder(deps.orders, action.orderId, async (current) => {
     if (action.expectedVersion !== null && current.version !== action.expectedVersion) throw preconditionFailed(current);
     return decide(current);
@@ -112,7 +112,7 @@ const settle = async (request: Promise<SettlementResult>): Promise<SettlementRes
 /** OFFLINE_PENDING → ORDER_PLACED after the card was charged by hand in the virtual terminal: "Approved (M)". */
 export const approveOrder = async (
   deps: OrderActionDeps,
-  action: StaffAction,
+  action: StaffRequest,
   input: { readonly authorizationCode: string; readonly note?: string | null },
 ): Promise<Order> => {
   const approved = await applyAction(deps, action, async (order) => {
@@ -144,7 +144,7 @@ export const approveOrder = async (
 /** Ships with a tracking number; an authorized card is captured first (nothing ships on a refused capture). */
 export const shipOrder = async (
   deps: OrderActionDeps,
-  action: StaffAction,
+  action: StaffRequest,
   input: { readonly carrier: string; readonly trackingNumber: string; readonly notifyCustomer: boolean },
 ): Promise<Order> => {
   const shipment = { carrier: input.carrier, trackingNumber: input.trackingNumber, shippedAt: deps.clock.now().toISOString() };
@@ -179,13 +179,13 @@ export const shipOrder = async (
   return reload(deps, shipped.id);
 };
 
-export const completeOrder = (deps: OrderActionDeps, action: StaffAction): Promise<Order> =>
+export const completeOrder = (deps: OrderActionDeps, action: StaffRequest): Promise<Order> =>
   applyAction(deps, action, (order) =>
     transition(order, 'complete', {}, [{ type: 'status', actor: action.actor, message: 'Order completed', visibleToCustomer: true }], deps.clock.now()),
   );
 
 /** Purchase orders: records the invoice sent after shipping. */
-export const invoiceOrder = (deps: OrderActionDeps, action: StaffAction, input: { readonly invoiceNumber: string }): Promise<Order> =>
+export const invoiceOrder = (deps: OrderActionDeps, action: StaffRequest, input: { readonly invoiceNumber: string }): Promise<Order> =>
   applyAction(deps, action, (order) =>
     transition(
       order,
@@ -197,7 +197,7 @@ export const invoiceOrder = (deps: OrderActionDeps, action: StaffAction, input: 
   );
 
 /** Purchase orders: the invoice is paid; COMPLETED if already dispatched, else on to fulfillment (IN_PROCESS). */
-export const markOrderPaid = (deps: OrderActionDeps, action: StaffAction, input: { readonly reference: string }): Promise<Order> =>
+export const markOrderPaid = (deps: OrderActionDeps, action: StaffRequest, input: { readonly reference: string }): Promise<Order> =>
   applyAction(deps, action, (order) =>
     transition(
       order,
@@ -214,7 +214,7 @@ export const markOrderPaid = (deps: OrderActionDeps, action: StaffAction, input:
  */
 export const cancelOrder = async (
   deps: OrderActionDeps,
-  action: StaffAction,
+  action: StaffRequest,
   input: { readonly reason: string; readonly notifyCustomer: boolean },
 ): Promise<Order> => {
   const cancelled = await applyAction(deps, action, async (order) => {
@@ -268,7 +268,7 @@ export const cancelOrder = async (
 /** A comment on the timeline, optionally shown to (and emailed to) the customer. */
 export const addNote = async (
   deps: OrderActionDeps,
-  action: StaffAction,
+  action: StaffRequest,
   input: { readonly message: string; readonly visibleToCustomer: boolean; readonly notifyCustomer: boolean },
 ): Promise<Order> => {
   if (input.notifyCustomer && !input.visibleToCustomer) {
@@ -293,7 +293,7 @@ export const addNote = async (
 /** Prices an evaluation order; the customer accepts (a new priced order) or rejects from the quote email. */
 export const quoteOrder = async (
   deps: OrderActionDeps,
-  action: StaffAction,
+  action: StaffRequest,
   input: { readonly amountCents: number; readonly description: string },
 ): Promise<Order> => {
   const quote = { amountCents: input.amountCents, description: input.description, quotedAt: deps.clock.now().toISOString() };
