@@ -1,21 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { normalizeCardNumber } from '../core/card.js';
+import { customerDeclineReason } from '../core/payments.js';
 import { type AuthorizationResult, GatewayUnavailable, type PaymentGateway, type SettlementRequest, type SettlementResult } from '../core/ports.js';
 
-/** The well-known test cards (SPEC §6); any other valid number is approved. */
+/**
+ * The well-known test cards (SPEC §6) with the gateway code each declines with; any other
+ * valid number is approved. Lost, stolen and fraudulent cards answer the customer as
+ * `card_declined` (a card tester learns nothing); staff see the code.
+ */
 const declines: Record<string, string> = {
   '4000000000000002': 'card_declined',
   '4000000000009995': 'insufficient_funds',
   '4000000000000069': 'expired_card',
   '4000000000000127': 'incorrect_cvc',
   '4000000000000010': 'avs_mismatch',
+  '4000000000009987': 'lost_card',
+  '4000000000009979': 'stolen_card',
+  '4100000000000019': 'fraudulent',
 };
 const alwaysFailing = '4000000000000119';
 const rememberedKeys = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sandboxCode = () => randomBytes(4).toString('hex').toUpperCase();
-/** Authorization codes this gateway hands out; captures and voids of anything else are refused. */
+/** Transaction ids this gateway hands out; captures and voids of anything else are refused. */
 const sandboxAuthorization = /^SBX[0-9A-F]{8}$/;
 
 const remember = <T>(answers: Map<string, T>, key: string, answer: T) => {
@@ -28,6 +36,7 @@ const remember = <T>(answers: Map<string, T>, key: string, answer: T) => {
  * with the first result, so a re-run workflow step never authorizes twice.
  */
 export class SandboxGateway implements PaymentGateway {
+  readonly name = 'sandbox';
   private readonly answered = new Map<string, AuthorizationResult>();
   private readonly settled = new Map<string, SettlementResult>();
 
@@ -39,10 +48,10 @@ export class SandboxGateway implements PaymentGateway {
     if (previous) return previous;
     const number = normalizeCardNumber(request.card.number);
     if (number === alwaysFailing) throw new GatewayUnavailable('processing_error');
-    const reason = declines[number];
-    const result: AuthorizationResult = reason
-      ? { approved: false, declineReason: reason }
-      : { approved: true, authorizationCode: `SBX${sandboxCode()}` };
+    const gatewayCode = declines[number];
+    const result: AuthorizationResult = gatewayCode
+      ? { approved: false, declineReason: customerDeclineReason(gatewayCode), gatewayCode }
+      : { approved: true, authorizationCode: `SBX${sandboxCode()}`, transactionId: `SBX${sandboxCode()}` };
     remember(this.answered, request.idempotencyKey, result);
     return result;
   }
@@ -59,7 +68,7 @@ export class SandboxGateway implements PaymentGateway {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const previous = this.settled.get(request.idempotencyKey);
     if (previous) return previous;
-    const result: SettlementResult = sandboxAuthorization.test(request.authorizationCode)
+    const result: SettlementResult = sandboxAuthorization.test(request.transactionId)
       ? { ok: true, reference: `SBX${kind}${sandboxCode()}` }
       : { ok: false, reason: 'unknown_authorization' };
     remember(this.settled, request.idempotencyKey, result);

@@ -3,7 +3,8 @@ import type { Order } from './order.js';
 import { type AuthorizationResult, type CardVault, type Catalog, type Clock, type Links, type Mailer, type OrderEvents, type OrderRepository, type PaymentGateway, ReceiptNotSent, type SettingsStore } from './ports.js';
 import { sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
-import { type OrderAction, transition } from './transitions.js';
+import { actors } from './history.js';
+import { type OrderAction, record, transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
 /**
@@ -31,8 +32,6 @@ export interface CheckoutState {
   readonly authorization?: AuthorizationResult;
 }
 
-const system = 'system';
-
 /** How an order whose payment is settled (or not needed) is placed, by payment method. */
 const placements = {
   card: 'authorizationApproved',
@@ -54,7 +53,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       const reservation = await reserveOrderStock(deps.catalog, order);
       if (!reservation.ok) return { reserved: false, paymentMethod, outOfStock: reservation.shortSkus };
       await updateOrder(deps.orders, order.id, (current) =>
-        current.stock.reserved ? null : { ...current, stock: { ...current.stock, reserved: true }, version: current.version + 1 },
+        current.stock.reserved ? null : record(current, { stock: { ...current.stock, reserved: true } }, [], now()),
       );
       return { reserved: true, paymentMethod, outOfStock: [] };
     },
@@ -74,26 +73,31 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       });
       await updateOrder(deps.orders, order.id, (current) => {
         if (recordedAuthorization(current, state.attempt)) return null;
+        const decided = { ...current.payment, decision: { attempt: state.attempt, approved: result.approved }, gateway: deps.gateway.name };
         const payment = result.approved
-          ? { ...current.payment, status: 'AUTHORIZED' as const, authorizationCode: result.authorizationCode, declineReason: null }
-          : { ...current.payment, status: 'DECLINED' as const, declineReason: result.declineReason };
-        return {
-          ...current,
-          payment,
-          version: current.version + 1,
-          updatedAt: now().toISOString(),
-          history: [
-            ...current.history,
+          ? { ...decided, status: 'AUTHORIZED' as const, authorizationCode: result.authorizationCode, transactionId: result.transactionId, declineReason: null, gatewayCode: null }
+          : { ...decided, status: 'DECLINED' as const, declineReason: result.declineReason, gatewayCode: result.gatewayCode };
+        return record(
+          current,
+          { payment },
+          [
             {
-              at: now().toISOString(),
               type: 'payment_attempt',
-              actor: system,
-              message: result.approved ? `Card authorized (attempt ${state.attempt})` : `Card declined: ${result.declineReason} (attempt ${state.attempt})`,
+              actor: actors.system,
+              message: result.approved
+                ? `Card authorized (attempt ${state.attempt})`
+                : `Card declined: ${result.gatewayCode} (attempt ${state.attempt})`,
               visibleToCustomer: false,
-              data: { attempt: state.attempt, approved: result.approved, ...(result.approved ? {} : { declineReason: result.declineReason }) },
+              data: {
+                attempt: state.attempt,
+                approved: result.approved,
+                gateway: deps.gateway.name,
+                ...(result.approved ? {} : { declineReason: result.declineReason, gatewayCode: result.gatewayCode }),
+              },
             },
           ],
-        };
+          now(),
+        );
       });
       return result;
     },
@@ -107,7 +111,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           order,
           placements[method],
           { heldCard: null, payment },
-          [{ type: 'status', actor: system, message: 'Order placed', visibleToCustomer: true }],
+          [{ type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true }],
           now(),
         );
       });
@@ -132,7 +136,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             payment: { ...order.payment, status: 'OFFLINE', declineReason: declineReasonOf(state) },
             heldCard: { ref: cardRef, heldAt: now().toISOString(), expiresAt: null },
           },
-          [{ type: 'status', actor: system, message: 'Order received; the payment will be processed offline', visibleToCustomer: true }],
+          [{ type: 'status', actor: actors.system, message: 'Order received; the payment will be processed offline', visibleToCustomer: true }],
           now(),
         );
       });
@@ -153,7 +157,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             payment: { ...order.payment, status: 'DECLINED', declineReason: reason },
             heldCard: state.cardRef ? { ref: state.cardRef, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
           },
-          [{ type: 'status', actor: system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
+          [{ type: 'status', actor: actors.system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
           now(),
         );
       });
@@ -175,12 +179,12 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       if (state.cardRef) await deps.vault.purge(state.orderId, state.cardRef);
       await updateOrder(deps.orders, state.orderId, async (order) => {
         if (order.status !== 'INCOMPLETE') return null;
-        if (!order.stock.reserved && order.history.at(-1)?.type === 'checkout_failed') return null;
+        if (!order.stock.reserved && order.payment.declineReason === 'internal') return null;
         return transition(
           order,
           'checkoutFailed',
           { stock: await releaseOrderStock(deps.catalog, order), heldCard: null, payment: { ...order.payment, declineReason: 'internal' } },
-          [{ type: 'checkout_failed', actor: system, message: 'Checkout failed unexpectedly; stock released', visibleToCustomer: false }],
+          [{ type: 'checkout_failed', actor: actors.system, message: 'Checkout failed unexpectedly; stock released', visibleToCustomer: false }],
           now(),
         );
       });
@@ -194,10 +198,11 @@ export const createCheckoutSteps = (deps: StepDeps) => {
 const declineReasonOf = (state: CheckoutState) =>
   state.authorization && !state.authorization.approved ? state.authorization.declineReason : 'card_declined';
 
+/** The gateway's answer to `attempt` as the order recorded it, if the attempt was decided. */
 const recordedAuthorization = (order: Order, attempt: number): AuthorizationResult | null => {
-  const entry = order.history.findLast((e) => e.type === 'payment_attempt' && e.data?.attempt === attempt);
-  if (!entry) return null;
-  return entry.data?.approved
-    ? { approved: true, authorizationCode: order.payment.authorizationCode ?? '' }
-    : { approved: false, declineReason: String(entry.data?.declineReason) };
+  const { payment } = order;
+  if (payment.decision?.attempt !== attempt) return null;
+  return !payment.decision.approved
+    ? { approved: false, declineReason: payment.declineReason === 'internal' || !payment.declineReason ? 'card_declined' : payment.declineReason, gatewayCode: payment.gatewayCode ?? '' }
+    : { approved: true, authorizationCode: payment.authorizationCode ?? '', transactionId: payment.transactionId ?? '' };
 };

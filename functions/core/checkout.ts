@@ -1,5 +1,6 @@
 import { type CardDetails, isExpired, summarizeCard } from './card.js';
 import { AppError, type ErrorDetail } from './errors.js';
+import { actors } from './history.js';
 import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
 import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
@@ -119,7 +120,7 @@ export interface CheckoutOrigin {
   readonly message: string;
 }
 
-const customerOrigin: CheckoutOrigin = { actor: 'customer', message: 'Order submitted' };
+const customerOrigin: CheckoutOrigin = { actor: actors.customer, message: 'Order submitted' };
 
 /** A new order before it exists: everything the customer chose, already priced. */
 export interface OrderDraft {
@@ -230,7 +231,7 @@ export const retryPayment = async (
       payment: { ...order.payment, method: 'card', card: summarizeCard(request.card), attempt, declineReason: null, status: 'NONE' },
       heldCard: { ref: cardRef, heldAt: now.toISOString(), expiresAt: null },
     },
-    [{ type: 'payment_retry', actor: 'customer', message: `Payment attempt ${attempt} started`, visibleToCustomer: false }],
+    [{ type: 'payment_retry', actor: actors.customer, message: `Payment attempt ${attempt} started`, visibleToCustomer: false, data: { attempt } }],
     now,
   );
   await deps.orders.save(next, order);

@@ -1,7 +1,8 @@
 import { AppError, notFound } from './errors.js';
-import { type FulfillmentState, type HistoryEntry, type Order, toOrderView } from './order.js';
+import { actors, type NewHistoryEntry } from './history.js';
+import { type FulfillmentState, type Order, toOrderView } from './order.js';
 import type { Clock, FulfillmentWebhook, OrderEvents, OrderRepository, WebhookDelivery } from './ports.js';
-import { canApply, transition } from './transitions.js';
+import { canApply, record, transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
 /**
@@ -11,9 +12,6 @@ import { updateOrder } from './update-order.js';
  * record that they entered the order in fulfillment by hand.
  */
 
-/** Actor of automated hand-off entries in the history. */
-export const fulfillmentActor = 'fulfillment';
-const system = 'system';
 
 export interface FulfillmentPolicy {
   /** Attempts per push run; the event source re-runs a failed push a few times more. */
@@ -79,10 +77,6 @@ const attemptMessage = (delivery: WebhookDelivery, attempt: number): string => {
   }
 };
 
-/** Appends history entries without changing the status (the `note` transition applies to every status). */
-const append = (order: Order, changes: Partial<Pick<Order, 'fulfillment'>>, entries: Omit<HistoryEntry, 'at'>[], now: Date) =>
-  transition(order, 'note', changes, entries, now);
-
 /** Records one attempt; an accepted hand-off also applies `fulfillmentAccepted` in the same write. */
 const recordAttempt = (deps: Pick<FulfillmentDeps, 'orders' | 'clock'>, orderId: string, delivery: WebhookDelivery, ms: number) =>
   updateOrder(deps.orders, orderId, (order) => {
@@ -99,9 +93,9 @@ const recordAttempt = (deps: Pick<FulfillmentDeps, 'orders' | 'clock'>, orderId:
       lastError: accepted ? null : deliveryError(delivery),
       handedOffAt: takesIt ? at : previous.handedOffAt,
     };
-    const entry = {
+    const entry: NewHistoryEntry = {
       type: 'fulfillment_attempt',
-      actor: fulfillmentActor,
+      actor: actors.fulfillment,
       message: attemptMessage(delivery, attempt),
       visibleToCustomer: false,
       data: {
@@ -109,11 +103,12 @@ const recordAttempt = (deps: Pick<FulfillmentDeps, 'orders' | 'clock'>, orderId:
         outcome: delivery.kind,
         ms,
         ...('status' in delivery ? { status: delivery.status } : {}),
-        ...(deliveryError(delivery) ? { error: deliveryError(delivery) } : {}),
+        ...(deliveryError(delivery) ? { error: deliveryError(delivery)! } : {}),
       },
     };
-    if (!takesIt) return append(order, { fulfillment }, [entry], now);
-    const entries = order.status === 'ORDER_PLACED' ? [entry, { type: 'status', actor: fulfillmentActor, message: 'Order in process', visibleToCustomer: true }] : [entry];
+    if (!takesIt) return record(order, { fulfillment }, [entry], now);
+    const entries: NewHistoryEntry[] =
+      order.status === 'ORDER_PLACED' ? [entry, { type: 'status', actor: actors.fulfillment, message: 'Order in process', visibleToCustomer: true }] : [entry];
     return transition(order, 'fulfillmentAccepted', { fulfillment }, entries, now);
   });
 
@@ -144,8 +139,10 @@ export const pushToFulfillment = async (deps: FulfillmentDeps, orderId: string):
   }
 };
 
-const queuedSinceEntered = (order: Order) =>
-  order.history.some((entry) => entry.type === 'fulfillment_queued' && entry.at >= enteredStatusAt(order));
+const queuedSinceEntered = (order: Order) => {
+  const queuedAt = order.fulfillment?.queuedAt;
+  return !!queuedAt && queuedAt >= enteredStatusAt(order);
+};
 
 /**
  * Publishes `OrderPlaced` once for an order that waits for its hand-off and records it on the
@@ -164,10 +161,21 @@ export const announceOrderPlaced = async (deps: AnnounceDeps, orderId: string): 
   }
   await updateOrder(deps.orders, orderId, (current) => {
     if (queuedSinceEntered(current)) return null;
-    const entry = error
-      ? { type: 'fulfillment_queue_failed', actor: system, message: `Could not queue the fulfillment hand-off (${error})`, visibleToCustomer: false, data: { error } }
-      : { type: 'fulfillment_queued', actor: system, message: 'Queued for the fulfillment hand-off', visibleToCustomer: false };
-    return append(current, {}, [entry], deps.clock.now());
+    const now = deps.clock.now();
+    if (error) {
+      return record(
+        current,
+        {},
+        [{ type: 'fulfillment_queue_failed', actor: actors.system, message: `Could not queue the fulfillment hand-off (${error})`, visibleToCustomer: false, data: { error } }],
+        now,
+      );
+    }
+    return record(
+      current,
+      { fulfillment: { ...(current.fulfillment ?? noHandOffYet), queuedAt: now.toISOString() } },
+      [{ type: 'fulfillment_queued', actor: actors.system, message: 'Queued for the fulfillment hand-off', visibleToCustomer: false }],
+      now,
+    );
   });
   return error === null;
 };
@@ -198,7 +206,7 @@ export const retryFulfillment = async (deps: FulfillmentDeps, orderId: string, a
   await updateOrder(deps.orders, orderId, (order) => {
     checkVersion(order, options);
     if (!awaitsHandOff(order)) throw notAwaitingHandOff(order);
-    return append(order, {}, [{ type: 'fulfillment_retry', actor, message: `Fulfillment hand-off retried by ${actor}`, visibleToCustomer: false }], deps.clock.now());
+    return record(order, {}, [{ type: 'fulfillment_retry', actor, message: `Fulfillment hand-off retried by ${actor}`, visibleToCustomer: false }], deps.clock.now());
   });
   const result = await pushToFulfillment({ ...deps, fulfillmentPolicy: { ...deps.fulfillmentPolicy, maxAttempts: 1 } }, orderId);
   return result.order;

@@ -3,7 +3,8 @@ import { type BacklogLine, type FlaggedCard, offlineBacklogDigest, stuckOrderPag
 import type { Order } from './order.js';
 import type { Clock, Links, Mailer, NoticeLedger, OrderRepository, Pager, PlacedOrderIndex, SettingsStore, StuckOrdersMetric } from './ports.js';
 import type { Settings } from './settings.js';
-import { transition } from './transitions.js';
+import { actors } from './history.js';
+import { record } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
 /**
@@ -36,7 +37,6 @@ export interface StuckOrder {
   readonly since: string;
 }
 
-const system = 'system';
 const pageSize = 100;
 const minutesBetween = (since: string, now: Date) => Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 60_000));
 
@@ -55,9 +55,8 @@ export const findStuckOrders = async (deps: Pick<MonitorDeps, 'placedOrders'>, s
   return found;
 };
 
-/** Paged since it entered ORDER_PLACED, and that page was handed over (not followed by a failure). */
-export const wasPaged = (order: Order, since: string): boolean =>
-  order.history.findLast((entry) => (entry.type === 'paged' || entry.type === 'page_failed') && entry.at >= since)?.type === 'paged';
+/** Paged about the ORDER_PLACED stay that began at `since`, and that page was not followed by a failure. */
+export const wasPaged = (order: Order, since: string): boolean => order.pagedFor === since;
 
 type PageResult = { readonly stillStuck: boolean; readonly paged: boolean; readonly pagedNow: boolean };
 
@@ -74,11 +73,10 @@ const pageOnce = async (deps: MonitorDeps, stuck: StuckOrder, settings: Settings
     claimed = false;
     if (order.status !== 'ORDER_PLACED' || enteredStatusAt(order) !== stuck.since || wasPaged(order, stuck.since)) return null;
     claimed = true;
-    return transition(
+    return record(
       order,
-      'note',
-      {},
-      [{ type: 'paged', actor: system, message: `CSRs paged: in Order Placed for ${minutes} minutes`, visibleToCustomer: false, data: { since: stuck.since, minutesStuck: minutes } }],
+      { pagedFor: stuck.since },
+      [{ type: 'paged', actor: actors.system, message: `CSRs paged: in Order Placed for ${minutes} minutes`, visibleToCustomer: false, data: { since: stuck.since, minutesStuck: minutes } }],
       now,
     );
   });
@@ -92,7 +90,7 @@ const pageOnce = async (deps: MonitorDeps, stuck: StuckOrder, settings: Settings
   } catch (cause) {
     const error = cause instanceof Error ? cause.name : 'unknown';
     await updateOrder(deps.orders, current.id, (order) =>
-      transition(order, 'note', {}, [{ type: 'page_failed', actor: system, message: `Paging CSRs failed (${error}); the next run tries again`, visibleToCustomer: false, data: { error } }], deps.clock.now()),
+      record(order, { pagedFor: null }, [{ type: 'page_failed', actor: actors.system, message: `Paging CSRs failed (${error}); the next run tries again`, visibleToCustomer: false, data: { error } }], deps.clock.now()),
     );
     return { stillStuck: true, paged: false, pagedNow: false };
   }
@@ -164,12 +162,11 @@ export const sendOfflineBacklogDigest = async (deps: MonitorDeps, now: Date): Pr
   }
   for (const { order, heldDays } of flagged) {
     await updateOrder(deps.orders, order.id, (current) => {
-      if (current.history.some((entry) => entry.type === 'card_hold_flagged')) return null;
-      return transition(
+      if (!current.heldCard || current.heldCard.flaggedAt) return null;
+      return record(
         current,
-        'note',
-        {},
-        [{ type: 'card_hold_flagged', actor: system, message: `Card held for ${heldDays} days: flagged to staff in the offline digest`, visibleToCustomer: false, data: { heldDays } }],
+        { heldCard: { ...current.heldCard, flaggedAt: now.toISOString() } },
+        [{ type: 'card_hold_flagged', actor: actors.system, message: `Card held for ${heldDays} days: flagged to staff in the offline digest`, visibleToCustomer: false, data: { heldDays } }],
         now,
       );
     });

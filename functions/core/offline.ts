@@ -3,7 +3,8 @@ import { cardIsHeld, type Order } from './order.js';
 import type { CardVault, Catalog } from './ports.js';
 import { type ReceiptDeps, sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
-import { nextStatus, transition } from './transitions.js';
+import { actors } from './history.js';
+import { assertCan, transition } from './transitions.js';
 
 export interface OfflineDeps extends ReceiptDeps {
   readonly catalog: Catalog;
@@ -24,7 +25,7 @@ export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Or
   if (!(await deps.settings.get()).allowOfflineResubmit) {
     throw new AppError('invalid_transition', 'This store does not take orders offline.');
   }
-  nextStatus(order, 'submitOffline');
+  assertCan(order, 'submitOffline');
   if (!cardIsHeld(order, now)) throw cardGone();
 
   const reservation = await reserveOrderStock(deps.catalog, order);
@@ -39,7 +40,7 @@ export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Or
     order,
     'submitOffline',
     { stock: reserved, payment: { ...order.payment, status: 'OFFLINE' }, heldCard: { ...order.heldCard!, expiresAt: null } },
-    [{ type: 'status', actor: 'customer', message: 'Order submitted for offline payment processing', visibleToCustomer: true }],
+    [{ type: 'status', actor: actors.customer, message: 'Order submitted for offline payment processing', visibleToCustomer: true }],
     now,
   );
   try {

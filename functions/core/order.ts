@@ -1,5 +1,7 @@
 import type { CardSummary } from './card.js';
+import type { HistoryEntry, OrderEmailKind } from './history.js';
 import type { Totals } from './money.js';
+import type { DeclineReason, GatewayName } from './payments.js';
 import { type OrderStatus, type PaymentStatus, paidPaymentStatuses, statusLabels } from './status.js';
 
 export interface Address {
@@ -38,26 +40,24 @@ export interface Payment {
   readonly status: PaymentStatus;
   readonly card: CardSummary | null;
   readonly authorizationCode: string | null;
-  readonly declineReason: string | null;
+  /** What the customer is told; `internal` when the checkout itself failed. */
+  readonly declineReason: DeclineReason | 'internal' | null;
   readonly poNumber: string | null;
   readonly invoiceNumber: string | null;
-  /** Number of the latest authorization attempt, so a re-run step can answer from the record. */
+  /** Number of the latest authorization attempt. */
   readonly attempt: number;
+  /** The gateway's answer to the latest decided attempt, so a re-run step answers from the record. */
+  readonly decision?: { readonly attempt: number; readonly approved: boolean } | null;
+  /** The gateway that authorized or declined the card, and its own ids and code (staff view only). */
+  readonly gateway?: GatewayName | null;
+  readonly transactionId?: string | null;
+  readonly gatewayCode?: string | null;
 }
 
 export interface Shipment {
   readonly carrier: string;
   readonly trackingNumber: string;
   readonly shippedAt: string;
-}
-
-export interface HistoryEntry {
-  readonly at: string;
-  readonly type: string;
-  readonly actor: string;
-  readonly message: string;
-  readonly visibleToCustomer: boolean;
-  readonly data?: Record<string, unknown>;
 }
 
 /** A technician's quote for an evaluation order, waiting for the customer. */
@@ -72,6 +72,8 @@ export interface HeldCard {
   readonly ref: string;
   readonly heldAt: string;
   readonly expiresAt: string | null;
+  /** When staff were told the card has been held more than 30 days (SPEC §7.5). */
+  readonly flaggedAt?: string | null;
 }
 
 /** The fulfillment hand-off so far (SPEC §9); absent until the first attempt. */
@@ -85,6 +87,8 @@ export interface FulfillmentState {
   readonly handedOffAt: string | null;
   /** The fulfillment system's reference of an order a CSR entered by hand. */
   readonly externalRef: string | null;
+  /** When OrderPlaced was last published for this order (compared with `statusSince`). */
+  readonly queuedAt?: string | null;
 }
 
 /** The stored order. Only `toOrderView` decides what leaves the system. */
@@ -114,6 +118,10 @@ export interface Order {
   /** When the order entered its current status; every status-changing transition sets it. */
   readonly statusSince?: string;
   readonly fulfillment?: FulfillmentState;
+  /** The `statusSince` of the ORDER_PLACED stay CSRs were paged about; null again after a failed page. */
+  readonly pagedFor?: string | null;
+  /** Emails already sent about this order, each kind once. */
+  readonly emailsSent?: readonly OrderEmailKind[];
 }
 
 export const orderFlags = (order: Order) => ({
@@ -127,6 +135,8 @@ export const orderFlags = (order: Order) => ({
 /** A held card counts only while its hold window lasts; TTL clean-up lags, so reads decide. */
 export const cardIsHeld = (order: Order, now: Date): boolean =>
   order.heldCard !== null && (order.heldCard.expiresAt === null || Date.parse(order.heldCard.expiresAt) > now.getTime());
+
+export type { HistoryEntry };
 
 export type Audience = 'customer' | 'staff';
 
@@ -166,6 +176,10 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
       declineReason: order.payment.declineReason,
       poNumber: order.payment.poNumber,
       invoiceNumber: order.payment.invoiceNumber,
+      // Staff see which gateway answered, with its own ids and decline code.
+      ...(audience === 'staff'
+        ? { gateway: order.payment.gateway ?? null, transactionId: order.payment.transactionId ?? null, gatewayCode: order.payment.gatewayCode ?? null }
+        : {}),
     },
     shipments: order.shipments,
     flags: orderFlags(order),
@@ -179,9 +193,11 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
 export const toOrderView = (order: Order, audience: Audience) => {
   const history = order.history
     .filter((entry) => audience === 'staff' || entry.visibleToCustomer)
-    .map(({ at, type, actor, message, visibleToCustomer, data }) =>
-      audience === 'staff' && data ? { at, type, actor, message, visibleToCustomer, data } : { at, type, actor, message, visibleToCustomer },
-    );
+    .map((entry) => {
+      const { at, type, actor, message, visibleToCustomer } = entry;
+      const data = 'data' in entry ? entry.data : undefined;
+      return audience === 'staff' && data ? { at, type, actor, message, visibleToCustomer, data } : { at, type, actor, message, visibleToCustomer };
+    });
   return { ...toOrderSummary(order, audience), history };
 };
 

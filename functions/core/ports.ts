@@ -1,7 +1,9 @@
 import type { CardDetails } from './card.js';
 import type { Order, ProductKind } from './order.js';
 import type { OrderStatus } from './status.js';
+import type { DeclineReason, GatewayName } from './payments.js';
 import type { Settings } from './settings.js';
+import type { OrderRevision } from './transitions.js';
 
 export interface Product {
   readonly sku: string;
@@ -57,7 +59,7 @@ export interface OrderRepository {
    * Writes `next` only if the stored order is still `previous` (same version); otherwise throws
    * `VersionConflict`. `previous` is what the daily totals move away from.
    */
-  save(next: Order, previous: Order): Promise<void>;
+  save(next: OrderRevision, previous: Order): Promise<void>;
   /** Removes an order that never became one (out of stock at checkout). */
   discard(id: string): Promise<void>;
   /** Newest first, through an index (by status, by email, or all): never a table scan. */
@@ -104,9 +106,14 @@ export interface CardVault {
   purge(orderId: string, ref: string): Promise<void>;
 }
 
+/**
+ * A gateway's answer to an authorization. `gatewayCode` is the gateway's own reason (staff
+ * view only); `declineReason` is what the customer is told (SPEC §5.1). A gateway that cannot
+ * answer throws `GatewayUnavailable` instead.
+ */
 export type AuthorizationResult =
-  | { readonly approved: true; readonly authorizationCode: string }
-  | { readonly approved: false; readonly declineReason: string };
+  | { readonly approved: true; readonly authorizationCode: string; readonly transactionId: string }
+  | { readonly approved: false; readonly declineReason: DeclineReason; readonly gatewayCode: string };
 
 /** Error names the checkout workflow matches in its Retry and Catch rules. */
 export const workflowErrorNames = { gatewayUnavailable: 'GatewayUnavailable', receiptNotSent: 'ReceiptNotSent' } as const;
@@ -126,12 +133,16 @@ export type SettlementResult = { readonly ok: true; readonly reference: string }
 
 export interface SettlementRequest {
   readonly idempotencyKey: string;
-  readonly authorizationCode: string;
+  /** The gateway's id of the authorization being captured or voided. */
+  readonly transactionId: string;
   readonly amountCents: number;
   readonly currency: string;
 }
 
 export interface PaymentGateway {
+  /** Which gateway this is (`sandbox`, `authorizenet`, `stripe`); kept on the orders it authorizes. */
+  readonly name: GatewayName;
+  /** A charge of a held card is an authorization without `card.cvc`. */
   authorize(request: {
     readonly idempotencyKey: string;
     readonly amountCents: number;

@@ -2,7 +2,8 @@ import { assertPayable, type CheckoutDeps, type CheckoutPayment, type CheckoutRe
 import type { Order } from './order.js';
 import type { ReceiptDeps } from './receipts.js';
 import { returnOrderStock, stockAfterRelease } from './stock.js';
-import { nextStatus, transition } from './transitions.js';
+import { actors } from './history.js';
+import { assertCan, transition } from './transitions.js';
 
 /**
  * The customer accepts the quote: the zero-price order is cancelled as superseded and a new
@@ -35,15 +36,15 @@ export const acceptQuote = async (
     onDecline: request.onDecline,
     notes: order.notes,
     supersedes: order.id,
-    origin: { actor: 'customer', message: `Quote for order ${order.id} accepted` },
+    origin: { actor: actors.customer, message: `Quote for order ${order.id} accepted` },
   };
-  nextStatus(order, 'acceptQuote');
+  assertCan(order, 'acceptQuote');
   await assertPayable(deps, draft, now);
   const superseded = transition(
     order,
     'acceptQuote',
     { supersededBy: newId, stock: stockAfterRelease(order) },
-    [{ type: 'quote_accepted', actor: 'customer', message: `Quote accepted; continued as order ${newId}`, visibleToCustomer: true }],
+    [{ type: 'quote_accepted', actor: actors.customer, message: `Quote accepted; continued as order ${newId}`, visibleToCustomer: true, data: { supersededBy: newId } }],
     now,
   );
   // Written first: a customer's request that loses a race answers 409 and gives nothing back twice.
@@ -57,7 +58,7 @@ export const rejectQuote = async (deps: CheckoutDeps, order: Order): Promise<Ord
     order,
     'rejectQuote',
     { stock: stockAfterRelease(order) },
-    [{ type: 'quote_rejected', actor: 'customer', message: 'Quote declined by the customer', visibleToCustomer: true }],
+    [{ type: 'quote_rejected', actor: actors.customer, message: 'Quote declined by the customer', visibleToCustomer: true }],
     deps.clock.now(),
   );
   await deps.orders.save(next, order);

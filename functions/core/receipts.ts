@@ -1,4 +1,5 @@
 import { offlineOrderNotice, orderReceipt } from './emails.js';
+import type { OrderEmailKind } from './history.js';
 import type { Order } from './order.js';
 import type { Clock, Links, Mailer, OrderRepository, SettingsStore } from './ports.js';
 import { sendAndRecord } from './send-and-record.js';
@@ -11,7 +12,7 @@ export interface ReceiptDeps {
   readonly clock: Clock;
 }
 
-const alreadySent = (order: Order, kind: string) => order.history.some((e) => e.type === 'email_sent' && e.data?.kind === kind);
+export const alreadySent = (order: Order, kind: OrderEmailKind): boolean => order.emailsSent?.includes(kind) ?? false;
 
 /**
  * The emails of a newly received order: the customer's receipt (for an offline order only
@@ -20,7 +21,7 @@ const alreadySent = (order: Order, kind: string) => order.history.some((e) => e.
  */
 export const sendOrderReceipts = async (deps: ReceiptDeps, order: Order): Promise<boolean> => {
   const settings = await deps.settings.get();
-  const emails = [];
+  const emails: { kind: OrderEmailKind; email: ReturnType<typeof orderReceipt> }[] = [];
   if (order.status !== 'OFFLINE_PENDING' || settings.customerOfflineNotice) {
     emails.push({ kind: 'receipt', email: orderReceipt(order, settings, deps.links.trackOrder(order.id, order.trackingToken)) });
   }

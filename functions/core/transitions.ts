@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
-import type { HistoryEntry, Order } from './order.js';
+import type { NewHistoryEntry } from './history.js';
+import type { Order } from './order.js';
 import { type OrderStatus, orderStatuses, statusLabels } from './status.js';
 
 /**
@@ -53,21 +54,35 @@ export const nextStatus = (order: Order, action: OrderAction): OrderStatus => {
   return typeof target === 'function' ? target(order) : target;
 };
 
+/** Refuses (`409 invalid_transition`) an action the order's status does not allow, before any side effect. */
+export const assertCan = (order: Order, action: OrderAction): void => {
+  nextStatus(order, action);
+};
+
 const describeAction = (action: OrderAction) => action.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
 export type OrderChanges = Partial<Omit<Order, 'id' | 'status' | 'version' | 'history' | 'createdAt' | 'updatedAt'>>;
 
+declare const revised: unique symbol;
+
 /**
- * Applies `action` with its field changes and appends the history entries. The result has the
- * next version; the repository writes it only if the stored version is still `order.version`.
+ * An order as `transition` made it: the only shape the repository writes. The brand cannot be
+ * built anywhere else, so every order write passes the transition table.
+ */
+export type OrderRevision = Order & { readonly [revised]: true };
+
+/**
+ * The one write path: applies `action` with its field changes, checks the transition, bumps
+ * the version, stamps `updatedAt` and appends the history entries. The repository writes the
+ * result only if the stored version is still `order.version`.
  */
 export const transition = (
   order: Order,
   action: OrderAction,
   changes: OrderChanges,
-  entries: readonly Omit<HistoryEntry, 'at'>[],
+  entries: readonly NewHistoryEntry[],
   now: Date,
-): Order => {
+): OrderRevision => {
   const status = nextStatus({ ...order, ...changes } as Order, action);
   const at = now.toISOString();
   return {
@@ -79,5 +94,9 @@ export const transition = (
     version: order.version + 1,
     updatedAt: at,
     history: [...order.history, ...entries.map((entry) => ({ at, ...entry }))],
-  };
+  } as Order as OrderRevision;
 };
+
+/** A change that keeps the status (the process table's `note` row: any status to itself). */
+export const record = (order: Order, changes: OrderChanges, entries: readonly NewHistoryEntry[], now: Date): OrderRevision =>
+  transition(order, 'note', changes, entries, now);

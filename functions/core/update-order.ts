@@ -1,6 +1,7 @@
 import { notFound } from './errors.js';
 import type { Order } from './order.js';
 import { type OrderRepository, VersionConflict } from './ports.js';
+import type { OrderRevision } from './transitions.js';
 
 const maxAttempts = 5;
 
@@ -12,7 +13,7 @@ const maxAttempts = 5;
 export const updateOrder = async (
   orders: OrderRepository,
   id: string,
-  change: (order: Order) => Order | null | Promise<Order | null>,
+  change: (order: Order) => OrderRevision | null | Promise<OrderRevision | null>,
 ): Promise<Order> => {
   for (let attempt = 1; ; attempt++) {
     const current = await orders.get(id);

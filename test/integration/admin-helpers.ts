@@ -66,7 +66,7 @@ export const purchaseOrder = () => placeOrder({ payment: { method: 'purchase_ord
 export const acceptForFulfillment = async (orderId: string) => {
   const orders = new DynamoOrderRepository(createDocumentClient(twin().dynamoDbUrl), 'Orders-local');
   await updateOrder(orders, orderId, (order) =>
-    transition(order, 'fulfillmentAccepted', {}, [{ type: 'fulfillment', actor: 'system', message: 'Accepted by fulfillment', visibleToCustomer: false }], new Date()),
+    transition(order, 'fulfillmentAccepted', {}, [{ type: 'status', actor: 'fulfillment', message: 'Order in process', visibleToCustomer: true }], new Date()),
   );
 };
 

@@ -174,6 +174,9 @@ describe('recorded orders (POST /admin/orders)', () => {
       declineReason: null,
       poNumber: null,
       invoiceNumber: null,
+      gateway: null,
+      transactionId: null,
+      gatewayCode: null,
     });
     expect(order.history[0]).toMatchObject({ type: 'created', actor: 'admin' });
     expect(order.history[0].message).toContain('Trade show booth 12');

@@ -56,7 +56,8 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
       purge: async (_orderId, ref) => void calls.purged.push(ref),
     },
     gateway: {
-      authorize: async () => ({ approved: true, authorizationCode: 'SBX1' }),
+      name: 'sandbox',
+      authorize: async () => ({ approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' }),
       capture: async () => (calls.captures++, answer(options.capture, { ok: true, reference: 'CAP1' })),
       void: async () => (calls.voids++, answer(options.void, { ok: true, reference: 'VOID1' })),
     },

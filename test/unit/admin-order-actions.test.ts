@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { approveOrder, addNote, cancelOrder, shipOrder } from '../../functions/core/admin/order-actions.js';
 import { AppError } from '../../functions/core/errors.js';
 import { GatewayUnavailable } from '../../functions/core/ports.js';
+import { record } from '../../functions/core/transitions.js';
 import { orderActions } from '../../functions/admin-api/order-actions.js';
 import { fakeActionDeps } from './admin-fakes.js';
 import { anOrder } from './fixtures.js';
@@ -75,7 +76,7 @@ describe('ship', () => {
 describe('cancel', () => {
   it('returns the stock once after the cancellation is stored, even when the first write lost a race', async () => {
     const { deps, calls, loseNextRace, current } = fakeActionDeps(anOrder({ status: 'ORDER_PLACED' }));
-    loseNextRace((order) => ({ ...order, version: order.version + 1, history: [...order.history, { at: 'x', type: 'note', actor: 'csr', message: 'hi', visibleToCustomer: false }] }));
+    loseNextRace((order) => record(order, {}, [{ type: 'note', actor: 'csr', message: 'hi', visibleToCustomer: false, data: { notifyCustomer: false } }], new Date()));
     await cancelOrder(deps, staff('ord_TEST'), { reason: 'Duplicate', notifyCustomer: false });
     expect(calls.released).toEqual([{ lines: [{ sku: 'WIDGET-1', quantity: 2 }], token: 'ord_TEST.0.release' }]);
     expect(current()).toMatchObject({ status: 'CANCELLED', stock: { reserved: false, round: 1 }, payment: { status: 'VOIDED' } });

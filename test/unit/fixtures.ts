@@ -28,7 +28,7 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
   supersededBy: null,
   history: [
     { at: '2026-01-01T00:00:00.000Z', type: 'created', actor: 'customer', message: 'Order submitted', visibleToCustomer: false },
-    { at: '2026-01-01T00:00:01.000Z', type: 'status', actor: 'system', message: 'Order placed', visibleToCustomer: true, data: { x: 1 } },
+    { at: '2026-01-01T00:00:01.000Z', type: 'status', actor: 'system', message: 'Order placed', visibleToCustomer: true, data: { reason: 'test' } },
   ],
   trackingToken: 'token',
   quote: null,

@@ -40,7 +40,7 @@ describe('the sendReceipt step', () => {
     const state = { orderId: 'ord_TEST', cardRef: null, onDecline: 'offline' as const, attempt: 1 };
 
     await expect(steps.sendReceipt(state)).rejects.toBeInstanceOf(ReceiptNotSent);
-    expect(current().history.map((e) => [e.type, e.data?.kind])).toEqual([
+    expect(current().history.map((e) => [e.type, 'data' in e && e.data && 'kind' in e.data ? e.data.kind : undefined])).toEqual([
       ['email_failed', 'receipt'],
       ['email_sent', 'offline_notice'],
     ]);

@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../errors.js';
 import { cardIsHeld, type Order } from '../order.js';
 import type { CardVault, Clock, OrderRepository } from '../ports.js';
-import { transition } from '../transitions.js';
+import { record } from '../transitions.js';
 import { updateOrder } from '../update-order.js';
 
 export interface CardRevealDeps {
@@ -41,8 +41,12 @@ export const revealCard = async (
   await updateOrder(deps.orders, order.id, (current) => {
     // Approved or canceled meanwhile: the card is no longer anyone's business.
     if (revealableRef(current, deps.clock.now()) !== ref) throw noCardOnFile();
-    const entry = { type: 'card_revealed', actor: request.actor, message: `Card revealed to ${request.actor}: ${request.reason}`, visibleToCustomer: false, data: { reason: request.reason } };
-    return transition(current, 'note', {}, [entry], deps.clock.now());
+    return record(
+      current,
+      {},
+      [{ type: 'card_revealed', actor: request.actor, message: `Card revealed to ${request.actor}: ${request.reason}`, visibleToCustomer: false, data: { reason: request.reason } }],
+      deps.clock.now(),
+    );
   });
   return { number: card.number, expMonth: card.expMonth, expYear: card.expYear, holderName: card.holderName };
 };

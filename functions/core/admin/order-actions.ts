@@ -1,6 +1,7 @@
 import { AppError, notFound } from '../errors.js';
 import { formatMoney } from '../format.js';
-import type { HistoryEntry, Order } from '../order.js';
+import type { OrderEmailKind, NewHistoryEntry } from '../history.js';
+import type { Order } from '../order.js';
 import {
   type CardVault,
   type Catalog,
@@ -17,7 +18,7 @@ import {
   type SettingsStore,
 } from '../ports.js';
 import type { Settings } from '../settings.js';
-import { nextStatus, type OrderChanges, transition } from '../transitions.js';
+import { assertCan, type OrderChanges, type OrderRevision, record, transition } from '../transitions.js';
 import { announceOrderPlaced } from '../fulfillment.js';
 import { sendAndRecord } from '../send-and-record.js';
 import { releaseOrderStock } from '../stock.js';
@@ -50,13 +51,13 @@ export interface StaffRequest {
   readonly expectedVersion: number | null;
 }
 
-type Entry = Omit<HistoryEntry, 'at'>;
+type Entry = NewHistoryEntry;
 
 const preconditionFailed = (order: Order) =>
   new AppError('precondition_failed', `The order is at version ${order.version}, not the version given in If-Match; reload it and try again.`);
 
 /** Runs `decide` on the current order and stores its result, re-deciding after a concurrent write. */
-const applyAction = (deps: OrderActionDeps, action: StaffRequest, decide: (order: Order) => Order | Promise<Order>): Promise<Order> =>
+const applyAction = (deps: OrderActionDeps, action: StaffRequest, decide: (order: Order) => OrderRevision | Promise<OrderRevision>): Promise<Order> =>
   updateOrder(deps.orders, action.orderId, async (current) => {
     if (action.expectedVersion !== null && current.version !== action.expectedVersion) throw preconditionFailed(current);
     return decide(current);
@@ -69,10 +70,10 @@ const applyAction = (deps: OrderActionDeps, action: StaffRequest, decide: (order
 const followUp = (deps: OrderActionDeps, orderId: string, decide: (order: Order) => Promise<{ changes: OrderChanges; entries: Entry[] } | null>) =>
   updateOrder(deps.orders, orderId, async (order) => {
     const result = await decide(order);
-    return result && transition(order, 'note', result.changes, result.entries, deps.clock.now());
+    return result && record(order, result.changes, result.entries, deps.clock.now());
   });
 
-const email = async (deps: OrderActionDeps, order: Order, kind: string, compose: (settings: Settings, trackUrl: string) => Email) => {
+const email = async (deps: OrderActionDeps, order: Order, kind: OrderEmailKind, compose: (settings: Settings, trackUrl: string) => Email) => {
   const settings = await deps.settings.get();
   await sendAndRecord(deps, order.id, kind, settings.fromEmail, compose(settings, deps.links.trackOrder(order.id, order.trackingToken)));
 };
@@ -94,7 +95,7 @@ const purgeHeldCard = async (deps: OrderActionDeps, order: Order, actor: string)
 /** A capture or void of the order's authorization; the key makes a repeated call (a re-decision) safe. */
 const settlementOf = (order: Order, kind: 'capture' | 'void'): SettlementRequest => ({
   idempotencyKey: `${order.id}.${kind}`,
-  authorizationCode: order.payment.authorizationCode ?? '',
+  transactionId: order.payment.transactionId ?? '',
   amountCents: order.totals.totalCents,
   currency: order.currency,
 });
@@ -116,7 +117,7 @@ export const approveOrder = async (
   input: { readonly authorizationCode: string; readonly note?: string | null },
 ): Promise<Order> => {
   const approved = await applyAction(deps, action, async (order) => {
-    nextStatus(order, 'approve');
+    assertCan(order, 'approve');
     const purged = await purgeHeldCard(deps, order, action.actor);
     return transition(
       order,
@@ -149,7 +150,7 @@ export const shipOrder = async (
 ): Promise<Order> => {
   const shipment = { carrier: input.carrier, trackingNumber: input.trackingNumber, shippedAt: deps.clock.now().toISOString() };
   const shipped = await applyAction(deps, action, async (order) => {
-    nextStatus(order, 'ship');
+    assertCan(order, 'ship');
     const entries: Entry[] = [];
     let payment = order.payment;
     if (payment.status === 'AUTHORIZED') {
@@ -218,7 +219,7 @@ export const cancelOrder = async (
   input: { readonly reason: string; readonly notifyCustomer: boolean },
 ): Promise<Order> => {
   const cancelled = await applyAction(deps, action, async (order) => {
-    nextStatus(order, 'cancel');
+    assertCan(order, 'cancel');
     const purged = await purgeHeldCard(deps, order, action.actor);
     return transition(
       order,
