@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type RouteTarget, routesFor } from '../../contract/routes.js';
-import { maskCardNumbers } from '../core/admin/free-text.js';
+import { maskCardNumbers } from '../core/free-text.js';
 import type { AuditEvent, AuditTrail, Clock } from '../core/ports.js';
 import { staffMemberOfEvent } from '../http/auth.js';
 import { logger } from '../http/logger.js';

@@ -125,6 +125,6 @@ export const createAdminHandler = (deps: AdminDeps) =>
           return { status: 200, body: await deps.audit.list({ day, limit: query.limit, cursor: query.cursor }) };
         },
       }),
-    }, { idempotency: { store: deps.idempotency, clock: deps.clock } }).use(requireStaff('admin', deps.authenticate)),
+    }, { idempotency: { store: deps.idempotency, clock: deps.clock, fingerprints: deps.fingerprints } }).use(requireStaff('admin', deps.authenticate)),
     deps,
   );

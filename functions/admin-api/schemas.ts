@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { containsCardNumber } from '../core/admin/free-text.js';
+import { containsCardNumber } from '../core/free-text.js';
 import { settingsSchema } from '../core/settings.js';
 import { orderStatuses } from '../core/status.js';
 import { checkoutSchema } from '../storefront-api/schemas.js';

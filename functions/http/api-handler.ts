@@ -3,9 +3,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type RouteDefinition, type RouteTarget, routesFor } from '../../contract/routes.js';
-import { AppError, type ErrorDetail } from '../core/errors.js';
+import { AppError, type ErrorDetail, RateLimited } from '../core/errors.js';
 import { requestFingerprint, runIdempotently, type IdempotencyStore } from '../core/idempotency.js';
-import { type Clock, VersionConflict } from '../core/ports.js';
+import { type Clock, type Fingerprints, VersionConflict } from '../core/ports.js';
 import { logger } from './logger.js';
 
 export const maxBodyBytes = 64 * 1024;
@@ -47,8 +47,15 @@ export const errorBody = (code: AppError['code'], message: string, details: read
   error: { code, message, ...(details.length ? { details } : {}) },
 });
 
+/**
+ * Messages never echo input: an unknown key is not named (it may be a card number sent as a
+ * key), and any other message is our schema's own words about limits and shapes.
+ */
 export const zodDetails = (error: z.ZodError): ErrorDetail[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? 'Unknown fields are not accepted here.' : issue.message,
+  }));
 
 const validationFailed = (error: z.ZodError) => new AppError('validation_failed', 'The request is invalid.', zodDetails(error));
 
@@ -99,6 +106,9 @@ const requireIdempotencyKey = (headers: Readonly<Record<string, string>>) => {
 };
 
 export const errorResult = (error: unknown): ApiResult => {
+  if (error instanceof RateLimited) {
+    return { status: error.status, body: errorBody(error.code, error.message), headers: { 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof AppError) return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   if (error instanceof VersionConflict) {
     return { status: 409, body: errorBody('conflict', 'The order was changed by another request; reload it and try again.') };
@@ -130,7 +140,7 @@ const parse = (schema: z.ZodType, value: unknown) => {
  */
 export interface ApiHandlerOptions {
   /** Needed when an operation is idempotent. */
-  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock };
+  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock; readonly fingerprints: Fingerprints };
 }
 
 export const createApiHandler = (target: RouteTarget, operations: Readonly<Record<string, Operation>>, options: ApiHandlerOptions = {}) => {
@@ -170,18 +180,20 @@ export const createApiHandler = (target: RouteTarget, operations: Readonly<Recor
       }
 
       const key = requireIdempotencyKey(headers);
+      let liveHeaders: Readonly<Record<string, string>> = {};
       const outcome = await runIdempotently(
         idempotency!.store,
-        { key, fingerprint: requestFingerprint(route.operation, event.path, event.body), now: idempotency!.clock.now() },
+        { key, fingerprint: await requestFingerprint(idempotency!.fingerprints, route.operation, event.path, event.body), now: idempotency!.clock.now() },
         async () => {
           // Client errors are part of the first answer and are replayed too.
           const result = await run().catch(errorResult);
+          liveHeaders = result.headers ?? {};
           return { status: result.status, body: JSON.stringify(result.body) };
         },
       );
       return {
         statusCode: outcome.status,
-        headers: { ...responseHeaders(requestId), ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}) },
+        headers: { ...responseHeaders(requestId), ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : liveHeaders) },
         body: outcome.body,
       };
     });

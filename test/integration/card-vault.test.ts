@@ -17,7 +17,7 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
     const { vault } = setup();
     const ref = await vault.hold('ord_A1', card, null);
     expect(await vault.read('ord_A1', ref, now)).toEqual(card);
-    await vault.keepWithoutCvc('ord_A1', ref, null);
+    await vault.keepWithoutCvc('ord_A1', ref, null, now);
     const { cvc: _cvc, ...withoutCvc } = card;
     expect(await vault.read('ord_A1', ref, now)).toEqual(withoutCvc);
   });

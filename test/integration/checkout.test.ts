@@ -115,12 +115,13 @@ describe('card checkout outcomes', () => {
 });
 
 describe('stock', () => {
-  it('answers 422 out_of_stock naming the item and keeps no order', async () => {
+  it('answers 422 out_of_stock naming the item by its path (never echoing the SKU) and keeps no order', async () => {
     const product = await createProduct({ stock: 1 });
     const response = await postCheckout(checkoutBody({ items: [{ sku: 'WIDGET-1', quantity: 1 }, { sku: product.sku, quantity: 2 }] }));
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('out_of_stock');
-    expect(response.body.error.details).toEqual([{ path: 'items.1.quantity', message: expect.stringContaining(product.sku) }]);
+    expect(response.body.error.details).toEqual([{ path: 'items.1.quantity', message: expect.any(String) }]);
+    expect(response.text).not.toContain(product.sku);
     expect(await stockOf(product.sku)).toBe(1);
   });
 
@@ -129,6 +130,16 @@ describe('stock', () => {
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('unknown_sku');
     expect(response.body.error.details).toEqual([{ path: 'items.1.sku', message: expect.any(String) }]);
+    expect(response.text).not.toContain('NO-SUCH-SKU');
+  });
+
+  it('answers a card number sent as a SKU with 422 whose body holds no digits of it', async () => {
+    const pan = '4242424242424242';
+    const response = await postCheckout(checkoutBody({ items: [{ sku: pan, quantity: 1 }] }));
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('unknown_sku');
+    // No run of the PAN's digits (not even the BIN or the last 4) comes back.
+    expect(response.text).not.toMatch(/\d{4}/);
   });
 
   it('sells the last unit exactly once under concurrent checkouts', async () => {

@@ -53,6 +53,7 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
       hold: async () => 'ref',
       read: async () => null,
       keepWithoutCvc: async () => true,
+      forgetCvc: async () => undefined,
       purge: async (_orderId, ref) => void calls.purged.push(ref),
     },
     gateway: {
