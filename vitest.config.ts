@@ -8,6 +8,17 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/**/*.limits.test.ts'],
+          globalSetup: ['test/integration/twin-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // Store-wide limits lowered by these tests would refuse the rest of the suite's declines: a twin of their own.
+        test: {
+          name: 'integration-limits',
+          include: ['test/integration/**/*.limits.test.ts'],
           globalSetup: ['test/integration/twin-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
