@@ -59,6 +59,20 @@ const withCardsFingerprinted = async (fingerprints: Fingerprints, value: unknown
  * The request as kept beside its key: an HMAC under the installation's secret (a plain hash of
  * a body with a card in it can be reversed by trying the few unknown digits of the PAN).
  */
+/** Far deeper than any request we accept; a body nested deeper is hashed as its raw text (walking it would overflow the stack). */
+const maxWalkedDepth = 64;
+
+const nestedDeeperThan = (root: unknown, limit: number): boolean => {
+  const pending: [unknown, number][] = [[root, 0]];
+  while (pending.length) {
+    const [value, depth] = pending.pop()!;
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return false;
+};
+
 export const requestFingerprint = async (fingerprints: Fingerprints, operation: string, target: string, rawBody: string | null): Promise<string> => {
   let body: string = rawBody ?? '';
   let parsed: unknown = undefined;
@@ -67,7 +81,7 @@ export const requestFingerprint = async (fingerprints: Fingerprints, operation: 
   } catch {
     // not JSON: the raw text is the request
   }
-  if (parsed !== undefined) body = canonical(await withCardsFingerprinted(fingerprints, parsed));
+  if (parsed !== undefined && !nestedDeeperThan(parsed, maxWalkedDepth)) body = canonical(await withCardsFingerprinted(fingerprints, parsed));
   return fingerprints.of('request', `${operation}\n${target}\n${body}`);
 };
 

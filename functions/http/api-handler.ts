@@ -9,6 +9,7 @@ import { type Clock, type Fingerprints, VersionConflict } from '../core/ports.js
 import { logger } from './logger.js';
 
 export const maxBodyBytes = 64 * 1024;
+const maxPathParameterLength = 256;
 
 export interface ApiRequest<Body = unknown> {
   readonly route: RouteDefinition;
@@ -159,6 +160,10 @@ export const createApiHandler = (target: RouteTarget, operations: Readonly<Recor
         throw sameResource.length
           ? new AppError('method_not_allowed', `${event.httpMethod} is not allowed here.`)
           : new AppError('not_found', 'No such route.');
+      }
+      // Ids, actions and SKUs are short: a longer path segment names nothing (and would overflow a table key).
+      if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > maxPathParameterLength)) {
+        throw new AppError('not_found', 'No such resource.');
       }
       const definition = operations[route.operation]!;
       const headers = lowerCaseHeaders(event.headers);

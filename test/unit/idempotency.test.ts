@@ -83,6 +83,9 @@ describe('idempotent requests', () => {
     expect(seen.at(-1)).not.toContain('4242424242424242');
     expect(seen.at(-1)).not.toContain('"cvc"');
     expect(await requestFingerprint(recording, 'checkout', '/checkout', withCard('4000056655665556'))).not.toBe(a);
+    // Nesting deeper than any request is hashed as text, not walked into a stack overflow.
+    const deep = `{"a":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', deep)).toMatch(/^[0-9a-f]{64}$/);
     // A `__proto__` key is data like any other, never a prototype.
     expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', '{"__proto__":{"card":{"number":"4242424242424242"}}}')).toMatch(/^[0-9a-f]{64}$/);
   });
