@@ -133,6 +133,31 @@ describe('stock', () => {
     expect(response.text).not.toContain('NO-SUCH-SKU');
   });
 
+  it('refuses a card number in customer free text with 400, naming the field and not the number', async () => {
+    const product = await createProduct();
+    const items = [{ sku: product.sku, quantity: 1 }];
+    const cases = [
+      checkoutBody({ items, notes: 'card 4242-4242-4242-4242, thanks' }),
+      checkoutBody({ items, customer: { email: uniqueEmail(), name: 'Ann 3782 822463 10005' } }),
+      checkoutBody({ items, billingAddress: { ...checkoutBody().billingAddress, line2: '5555555555554444' } }),
+      checkoutBody({ items, customer: { email: uniqueEmail(), name: 'Ann Lee', phone: '4000 0000 0000 0002' } }),
+      checkoutBody({ items, payment: { method: 'purchase_order', poNumber: '4242424242424242' } }),
+    ];
+    for (const body of cases) {
+      const response = await postCheckout(body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('validation_failed');
+      expect(response.text).not.toMatch(/\d{4}[ -]?\d{4}/);
+    }
+    expect(await stockOf(product.sku)).toBe(10);
+  });
+
+  it('never names an unknown field: a card number sent as a key is not echoed', async () => {
+    const response = await postCheckout({ ...checkoutBody(), '4242424242424242': '123' });
+    expect(response.status).toBe(400);
+    expect(response.text).not.toContain('4242');
+  });
+
   it('answers a card number sent as a SKU with 422 whose body holds no digits of it', async () => {
     const pan = '4242424242424242';
     const response = await postCheckout(checkoutBody({ items: [{ sku: pan, quantity: 1 }] }));
