@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { saveProduct } from '../core/admin/catalog-admin.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import { recordPaidOrder } from '../core/admin/record-order.js';
