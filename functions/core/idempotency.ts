@@ -75,7 +75,7 @@ const nestedDeeperThan = (root: unknown, limit: number): boolean => {
 
 export const requestFingerprint = async (fingerprints: Fingerprints, operation: string, target: string, rawBody: string | null): Promise<string> => {
   let body: string = rawBody ?? '';
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { luhnValid, normalizeCardNumber } from '../core/card.js';
 import { containsCardNumber } from '../core/free-text.js';
+import type { ContractsFor } from '../http/api-handler.js';
 
 /**
  * The storefront's request schemas: the handlers validate with them and the OpenAPI document
@@ -92,4 +93,4 @@ export const storefrontContract = {
   submitOffline: { orderToken: true },
   acceptQuote: { body: acceptQuoteSchema, orderToken: true },
   rejectQuote: { orderToken: true },
-} as const;
+} as const satisfies ContractsFor<'storefront'>;

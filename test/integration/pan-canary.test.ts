@@ -64,7 +64,10 @@ describe('PAN canary (SPEC §7.3)', () => {
     const body = (number: string, extra: Record<string, unknown> = {}) =>
       checkoutBody({ customer: { email: uniqueEmail(), name: 'Ann Lee' }, items, payment: cardPayment(number, canaryCvc), ...extra });
     const scanned: ApiResponse[] = [];
-    const keep = (response: ApiResponse) => (scanned.push(response), response);
+    const keep = (response: ApiResponse) => {
+      scanned.push(response);
+      return response;
+    };
 
     const placed = keep(await postCheckout(body(testCards.visa)));
     const offline = keep(await postCheckout(body(testCards.declined, { onDecline: 'offline' })));

@@ -5,56 +5,9 @@ import { RateLimited } from '../../functions/core/errors.js';
 import { checkout, type CheckoutDeps, type CheckoutRequest, retryPayment } from '../../functions/core/checkout.js';
 import { submitOffline } from '../../functions/core/offline.js';
 import type { Order } from '../../functions/core/order.js';
-import type { AttemptCounters, CardVault, CheckoutRun, CheckoutRunResult, Product } from '../../functions/core/ports.js';
+import type { CheckoutRun, CheckoutRunResult, Product } from '../../functions/core/ports.js';
 import { record } from '../../functions/core/transitions.js';
-import { MemoryOrders, MemorySettings, TestClock } from './fulfillment-ports.js';
-
-/** A vault that keeps the card and the CVC apart, as the real one does, and honours expiry on read. */
-class MemoryVault implements CardVault {
-  readonly cards = new Map<string, { card: Omit<CardDetails, 'cvc'>; expiresAt: Date | null }>();
-  readonly cvcs = new Map<string, string>();
-  private next = 0;
-  async hold(_orderId: string, card: CardDetails, expiresAt: Date | null) {
-    const ref = `ref-${++this.next}`;
-    const { cvc, ...held } = card;
-    this.cards.set(ref, { card: held, expiresAt });
-    if (cvc) this.cvcs.set(ref, cvc);
-    return ref;
-  }
-  async read(_orderId: string, ref: string, now: Date) {
-    const held = this.cards.get(ref);
-    if (!held || (held.expiresAt && held.expiresAt <= now)) return null;
-    const cvc = this.cvcs.get(ref);
-    return cvc ? { ...held.card, cvc } : held.card;
-  }
-  async keepWithoutCvc(_orderId: string, ref: string, expiresAt: Date | null, now: Date) {
-    this.cvcs.delete(ref);
-    const held = this.cards.get(ref);
-    if (!held || (held.expiresAt && held.expiresAt <= now)) return false;
-    this.cards.set(ref, { ...held, expiresAt });
-    return true;
-  }
-  async forgetCvc(_orderId: string, ref: string) {
-    this.cvcs.delete(ref);
-  }
-  async purge(_orderId: string, ref: string) {
-    this.cvcs.delete(ref);
-    this.cards.delete(ref);
-  }
-}
-
-class MemoryCounters implements AttemptCounters {
-  readonly counts = new Map<string, { count: number; expiresAt: Date }>();
-  async read(keys: readonly string[], now: Date) {
-    return keys.map((key) => {
-      const counter = this.counts.get(key);
-      return counter && counter.expiresAt > now ? counter.count : 0;
-    });
-  }
-  async increment(keys: readonly string[], expiresAt: Date) {
-    for (const key of keys) this.counts.set(key, { count: (this.counts.get(key)?.count ?? 0) + 1, expiresAt: this.counts.get(key)?.expiresAt ?? expiresAt });
-  }
-}
+import { MemoryCounters, MemoryOrders, MemorySettings, MemoryVault, TestClock } from '../support/ports.js';
 
 const product: Product = { sku: 'WIDGET-1', name: 'Widget', priceCents: 1000, kind: 'standard', stock: 10 };
 const card: CardDetails = { number: '4000000000000002', expMonth: 12, expYear: 2031, cvc: '123', holderName: 'Ann Lee' };
@@ -72,7 +25,7 @@ type Workflow = (run: CheckoutRun, orders: MemoryOrders, clock: TestClock) => Pr
 const declines: Workflow = async (run, orders, clock) => {
   const order = orders.order(run.orderId);
   const payment = { ...order.payment, status: 'DECLINED' as const, declineReason: 'card_declined' as const, decision: { attempt: run.attempt, approved: false } };
-  await orders.save(record(order, { payment }, [], clock.now()));
+  await orders.save(record(order, { payment }, [], clock.now()), order);
   return { status: 'succeeded', outOfStock: [] };
 };
 
@@ -102,7 +55,12 @@ const setup = (workflow: Workflow) => {
       release: async () => undefined,
     },
     ids: { orderId: () => `ord_${++ids}`, token: () => 'token' },
-    workflow: { run: async (run) => (gatewayRuns++, workflow(run, orders, clock)) },
+    workflow: {
+      run: async (run) => {
+        gatewayRuns += 1;
+        return workflow(run, orders, clock);
+      },
+    },
   };
   return { deps, orders, vault, clock, settings, counters, attempts, gatewayRuns: () => gatewayRuns };
 };

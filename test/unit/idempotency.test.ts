@@ -77,7 +77,12 @@ describe('idempotent requests', () => {
 
   it('hashes a card only as its own keyed fingerprint, so another card is another request', async () => {
     const seen: string[] = [];
-    const recording = { of: async (purpose: 'card' | 'client' | 'request', value: string) => (seen.push(value), fingerprints.of(purpose, value)) };
+    const recording = {
+      of: async (purpose: 'card' | 'client' | 'request', value: string) => {
+        seen.push(value);
+        return fingerprints.of(purpose, value);
+      },
+    };
     const withCard = (number: string) => JSON.stringify({ items: [1], payment: { method: 'card', card: { number, cvc: '123' } } });
     const a = await requestFingerprint(recording, 'checkout', '/checkout', withCard('4242424242424242'));
     expect(seen.at(-1)).not.toContain('4242424242424242');
