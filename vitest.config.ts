@@ -1,4 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Files that change store-wide settings; they get a twin of their own so other files never see those changes. */
+const ownTwinFiles = 'test/integration/**/*.own-twin.test.ts';
+const twinTimeouts = { testTimeout: 30_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
@@ -8,11 +12,12 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ownTwinFiles],
           globalSetup: ['test/integration/twin-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...twinTimeouts,
         },
       },
+      { test: { name: 'integration-own-twin', include: [ownTwinFiles], globalSetup: ['test/integration/twin-setup.ts'], ...twinTimeouts } },
       {
         test: {
           name: 'e2e',
