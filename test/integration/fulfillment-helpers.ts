@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createLinks } from '../../functions/runtime/adapters.js';
 import { inject } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
@@ -52,6 +53,21 @@ export const until = async <T>(what: string, check: () => Promise<T | undefined 
 };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs of the twin's monitor timer finished so far: its handler logs one line per run. */
+const timerRunsLogged = () =>
+  readFileSync(twin().logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"message":"stuck-order monitor"')).length;
+
+/**
+ * Waits until the twin's timer has run the monitor from start to end after this call: runs never
+ * overlap, so of two runs that finish after it, the second also began after it.
+ */
+export const timerRanSinceNow = async () => {
+  const before = timerRunsLogged();
+  await until('two more runs of the monitor timer', async () => timerRunsLogged() >= before + 2, 15_000, 100);
+};
 
 const clock = { now: () => new Date() };
 
