@@ -1,8 +1,9 @@
-/** Where the fulfillment webhook's HMAC secret comes from; fetched once per process. */
+/** Where a secret (the fulfillment webhook's HMAC key, the gateway's credentials) comes from; fetched once per process. */
 export type SecretSource = () => Promise<string>;
 
-const once = (load: () => Promise<string>): SecretSource => {
-  let value: Promise<string> | undefined;
+/** Reads a value on first use and keeps it; a failed read is tried again on the next use. */
+export const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let value: Promise<T> | undefined;
   return () =>
     (value ??= load().catch((error: unknown) => {
       value = undefined;
@@ -21,10 +22,11 @@ export const secretFromEnv = (name: string): SecretSource =>
 /**
  * AWS: a Secrets Manager secret read through the AWS Parameters and Secrets Lambda Extension
  * (a layer that serves and caches secrets on localhost), so the bundle needs no extra client.
+ * `what` names the secret and its variable for the error when none is configured.
  */
-export const secretFromLambdaExtension = (secretId: string): SecretSource =>
+export const secretFromLambdaExtension = (secretId: string, what: string): SecretSource =>
   once(async () => {
-    if (!secretId) throw new Error('no webhook secret configured (FULFILLMENT_WEBHOOK_SECRET_ARN)');
+    if (!secretId) throw new Error(`no ${what} configured`);
     const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
     const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
       headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
@@ -32,6 +34,6 @@ export const secretFromLambdaExtension = (secretId: string): SecretSource =>
     });
     if (!response.ok) throw new Error(`the secrets extension answered ${response.status}`);
     const { SecretString } = (await response.json()) as { SecretString?: string };
-    if (!SecretString) throw new Error('the webhook secret has no string value');
+    if (!SecretString) throw new Error(`the secret ${secretId} has no string value`);
     return SecretString;
   });

@@ -3,7 +3,7 @@ import { AppError, type ErrorDetail } from './errors.js';
 import { actors } from './history.js';
 import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
-import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
+import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
 import { transition } from './transitions.js';
 
 export type CheckoutPayment =
@@ -30,6 +30,8 @@ export interface CheckoutDeps {
   readonly workflow: CheckoutWorkflow;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Only its name is read here: an order created while it is the sandbox is a test order. */
+  readonly gateway: Pick<PaymentGateway, 'name'>;
 }
 
 export type CheckoutOutcome = 'placed' | 'offline' | 'awaiting_payment' | 'awaiting_evaluation';
@@ -194,6 +196,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     trackingToken: deps.ids.token(),
     stock: { reserved: false, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: null } : null,
+    testMode: deps.gateway.name === 'sandbox',
   };
   await deps.orders.create(order);
   return runWorkflow(deps, order, cardRef, draft.onDecline, true);

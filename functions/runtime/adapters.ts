@@ -1,5 +1,6 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
 import { cardVaultTable, ordersTable } from '../../contract/tables.js';
+import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
@@ -18,14 +19,19 @@ import { DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
 import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
 import { randomIds } from '../adapters/ids.js';
-import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import type { SecretSource } from '../adapters/webhook-secret.js';
+import type { PaymentGateways } from './payment-gateways.js';
 
 export type Adapters = CheckoutDeps &
   StepDeps &
   FulfillmentDeps &
-  MonitorDeps & { readonly idempotency: IdempotencyStore; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
+  MonitorDeps & {
+    readonly idempotency: IdempotencyStore;
+    readonly totals: OrderTotalsReader;
+    readonly audit: AuditTrail;
+    readonly gatewayFor: OrderActionDeps['gatewayFor'];
+  };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
@@ -37,6 +43,8 @@ export interface RuntimeChoices {
   readonly stuckOrdersMetric: StuckOrdersMetric;
   /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
   readonly webhookSecret: SecretSource;
+  /** The configured payment gateway, and the one that authorized an earlier order. */
+  readonly gateways: PaymentGateways;
 }
 
 const requiredEnv = (name: string): string => {
@@ -94,7 +102,8 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     totals: new DynamoOrderTotals(client, orderTableName),
     audit: new DynamoAuditTrail(client, orderTableName),
     vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring),
-    gateway: new SandboxGateway(),
+    gateway: choices.gateways.configured,
+    gatewayFor: choices.gateways.named,
     mailer: new SesMailer(),
     links: linksFromEnv(),
     clock,

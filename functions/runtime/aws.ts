@@ -7,13 +7,17 @@ import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
 import { metricsNamespace } from '../../contract/metrics.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
 import { type Adapters, createAdapters } from './adapters.js';
+import { configuredGatewayName, credentialsFromSecret, paymentGateways } from './payment-gateways.js';
+import { paymentEnv } from '../../contract/environment.js';
 
 let adapters: Adapters | undefined;
 
 /**
  * The AWS composition root: KMS for card keys, Step Functions for the checkout workflow,
  * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics, and the
- * webhook secret from Secrets Manager. Each function is given only the settings it uses.
+ * webhook secret and the payment gateway's credentials from Secrets Manager. The gateway is
+ * the one the deployment chose (no default: sandbox only when chosen). Each function is given
+ * only the settings it uses.
  */
 export const awsAdapters = (): Adapters =>
   (adapters ??= createAdapters({
@@ -22,7 +26,11 @@ export const awsAdapters = (): Adapters =>
     events: new EventBridgeOrderEvents(process.env.ORDER_EVENTS_BUS ?? ''),
     pager: new SnsPager(process.env.PAGES_TOPIC_ARN ?? ''),
     stuckOrdersMetric: new EmbeddedStuckOrdersMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
-    webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
+    webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? '', 'webhook secret (FULFILLMENT_WEBHOOK_SECRET_ARN)'),
+    gateways: paymentGateways(
+      () => configuredGatewayName(process.env),
+      credentialsFromSecret(secretFromLambdaExtension(process.env[paymentEnv.secretArn] ?? '', `payment gateway secret (${paymentEnv.secretArn})`)),
+    ),
   }));
 
 /** Staff tokens are the Cognito user pool's ID tokens for the dashboard client, checked against the pool's JWKS. */

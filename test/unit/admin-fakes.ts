@@ -1,7 +1,7 @@
 import { createLinks } from '../../functions/runtime/adapters.js';
 import type { OrderActionDeps } from '../../functions/core/admin/order-actions.js';
 import type { Order } from '../../functions/core/order.js';
-import { type Email, type OrderRepository, type SettlementResult, type StockLine, VersionConflict } from '../../functions/core/ports.js';
+import { type AuthorizationResult, type Email, type OrderRepository, type SettlementResult, type StockLine, VersionConflict } from '../../functions/core/ports.js';
 import { defaultSettings } from '../../functions/core/settings.js';
 
 type GatewayAnswer = SettlementResult | Error;
@@ -11,7 +11,10 @@ const answer = async (given: GatewayAnswer | undefined, fallback: SettlementResu
 };
 
 /** In-memory ports for the back-office use cases; `loseNextRace` makes one save meet a concurrent write. */
-export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswer; void?: GatewayAnswer } = {}) => {
+export const fakeActionDeps = (
+  initial: Order,
+  options: { capture?: GatewayAnswer; void?: GatewayAnswer; authorize?: AuthorizationResult | Error } = {},
+) => {
   const stored = new Map([[initial.id, initial]]);
   const calls = {
     saves: 0,
@@ -39,6 +42,15 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
     discard: async () => undefined,
     list: async () => ({ orders: [], nextCursor: null }),
   };
+  const gateway: OrderActionDeps['gateway'] = {
+    name: 'sandbox',
+    authorize: async () => {
+      if (options.authorize instanceof Error) throw options.authorize;
+      return options.authorize ?? { approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' };
+    },
+    capture: async () => (calls.captures++, answer(options.capture, { ok: true, reference: 'CAP1' })),
+    void: async () => (calls.voids++, answer(options.void, { ok: true, reference: 'VOID1' })),
+  };
   const deps: OrderActionDeps = {
     orders,
     catalog: {
@@ -55,12 +67,8 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
       keepWithoutCvc: async () => true,
       purge: async (_orderId, ref) => void calls.purged.push(ref),
     },
-    gateway: {
-      name: 'sandbox',
-      authorize: async () => ({ approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' }),
-      capture: async () => (calls.captures++, answer(options.capture, { ok: true, reference: 'CAP1' })),
-      void: async () => (calls.voids++, answer(options.void, { ok: true, reference: 'VOID1' })),
-    },
+    gateway,
+    gatewayFor: () => gateway,
     mailer: { send: async (_from, email) => void calls.mails.push(email) },
     settings: { get: async () => defaultSettings, put: async () => undefined, update: async () => defaultSettings },
     links: createLinks('https://store.test'),
