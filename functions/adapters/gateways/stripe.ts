@@ -65,7 +65,8 @@ export class StripeGateway implements PaymentGateway {
           ...settings,
           // The workflow retries an unavailable gateway (3 attempts with backoff, each with the
           // same idempotency key); SDK retries inside each attempt would multiply the calls and
-          // the wait past the synchronous checkout's budget, so the SDK makes one call only.
+          // the wait past the synchronous checkout's budget. (The SDK still retries a connection
+          // closed under it once, with the same key: a replay, never a second authorization.)
           maxNetworkRetries: 0,
           timeout: options.timeoutMs ?? 6000,
         telemetry: false,
