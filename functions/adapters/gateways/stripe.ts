@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { normalizeCardNumber } from '../../core/card.js';
 import { customerDeclineReason } from '../../core/payments.js';
 import {
@@ -61,7 +61,9 @@ export class StripeGateway implements PaymentGateway {
       const secretKey = await options.secretKey().catch((error: unknown) => {
         throw new GatewayUnavailable(`stripe credentials unavailable (${error instanceof Error ? error.message : 'unknown'})`);
       });
-      return new Stripe(secretKey, {
+      // Loaded on first use: a deployment on another gateway never evaluates the SDK at cold start.
+      const { default: StripeClient } = await import('stripe');
+      return new StripeClient(secretKey, {
           ...settings,
           // The workflow retries an unavailable gateway (3 attempts with backoff, each with the
           // same idempotency key); SDK retries inside each attempt would multiply the calls and
