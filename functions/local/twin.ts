@@ -82,6 +82,10 @@ const gatewayEndpoint = (name: GatewayName): string | null => {
 
 /** Starts the local twin: emulators, tables, the same handlers behind one HTTP server (SPEC §10). */
 export const startTwin = async (options: TwinOptions): Promise<Twin> => {
+  // Checked before anything starts: a wrong gateway setting is a one-line reason, not a half-up twin.
+  const gatewayName = configuredGatewayName(process.env, 'sandbox');
+  const missing = missingCredentials(gatewayName, process.env);
+  if (missing.length) throw new Error(`${paymentEnv.gateway}=${gatewayName} needs ${missing.join(' and ')}`);
   const running: Running[] = [];
   const stopAll = async () => {
     for (const service of running.reverse()) await service.stop().catch(() => undefined);
@@ -104,9 +108,6 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const client = new DynamoDBClient({ endpoint: dynamoDb.url });
     for (const table of tables) await ensureTable(client, table, localTableName(table.id));
 
-    const gatewayName = configuredGatewayName(process.env, 'sandbox');
-    const missing = missingCredentials(gatewayName, process.env);
-    if (missing.length) throw new Error(`${paymentEnv.gateway}=${gatewayName} needs ${missing.join(' and ')}`);
     const webhookUrl = process.env.FULFILLMENT_WEBHOOK_URL || null;
     if (webhookUrl && !process.env.FULFILLMENT_WEBHOOK_SECRET) throw new Error('FULFILLMENT_WEBHOOK_URL is set but FULFILLMENT_WEBHOOK_SECRET is not');
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });

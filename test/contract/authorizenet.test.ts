@@ -15,7 +15,8 @@ const unavailable = (promise: Promise<unknown>) => promise.then(() => 'answered'
 
 beforeAll(async () => {
   server = await startAuthorizeNetStandIn(credentials);
-  gateway = new AuthorizeNetGateway({ apiUrl: `${server.url}/xml/v1/request.api`, credentials: async () => credentials, timeoutMs: 300 });
+  // Generous for a loaded machine; the timeout case has an impatient gateway of its own.
+  gateway = new AuthorizeNetGateway({ apiUrl: `${server.url}/xml/v1/request.api`, credentials: async () => credentials, timeoutMs: 5000 });
 });
 afterAll(() => server.stop());
 beforeEach(() => server.reset());
@@ -78,12 +79,13 @@ describe('Authorize.Net adapter against the JSON API', () => {
     server.fail('malformed_body');
     expect(await unavailable(authorize(cards.approved))).toBe('unavailable');
     server.fail('no_answer');
+    const impatient = new AuthorizeNetGateway({ apiUrl: `${server.url}/xml/v1/request.api`, credentials: async () => credentials, timeoutMs: 300 });
     const started = Date.now();
-    expect(await unavailable(authorize(cards.approved))).toBe('unavailable');
+    expect(await unavailable(impatient.authorize({ idempotencyKey: 'k.0', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
     expect(Date.now() - started).toBeLessThan(2000);
     const nowhere = new AuthorizeNetGateway({ apiUrl: 'http://127.0.0.1:9/xml/v1/request.api', credentials: async () => credentials, timeoutMs: 300 });
     expect(await unavailable(nowhere.authorize({ idempotencyKey: 'k.1', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
-    const wrongKey = new AuthorizeNetGateway({ apiUrl: `${server.url}/xml/v1/request.api`, credentials: async () => ({ ...credentials, transactionKey: 'wrong' }), timeoutMs: 300 });
+    const wrongKey = new AuthorizeNetGateway({ apiUrl: `${server.url}/xml/v1/request.api`, credentials: async () => ({ ...credentials, transactionKey: 'wrong' }), timeoutMs: 5000 });
     expect(await unavailable(wrongKey.authorize({ idempotencyKey: 'k.2', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
   });
 

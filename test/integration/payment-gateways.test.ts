@@ -107,6 +107,7 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
     const started = await gateway.start();
     standIn = started.standIn;
     twin = await startTwinProcess({ PAYMENT_GATEWAY: gateway.name, WORKFLOW_RETRY_INTERVAL_MS: '5', LOG_EXECUTION_DATA: 'true', ...started.env });
+    expect(twin.banner).toContain(`Payments     ${gateway.name} at ${gateway.name === 'stripe' ? standIn.url : `${standIn.url}/xml/v1/request.api`}`);
     sku = `PAY-${randomUUID().slice(0, 8).toUpperCase()}`;
     await new DynamoCatalog(createDocumentClient(twin.dynamoDbUrl), 'Orders-local').put({ sku, name: 'Gateway widget', priceCents: 1999, kind: 'standard', stock: 100 });
     adminToken = (await call('POST', '/auth/login', { body: { username: 'admin', password: twin.staffPasswords.admin } })).body.token;

@@ -11,6 +11,8 @@ export interface TwinProcess {
   readonly dynamoDbUrl: string;
   /** Everything the twin printed (the PAN scans read it). */
   readonly logFile: string;
+  /** What the twin printed up to its ready line (URLs, gateway, logins). */
+  readonly banner: string;
   /** Passwords of the local staff users, given to the twin through its environment. */
   readonly staffPasswords: { readonly admin: string; readonly csr: string };
   stop(): Promise<void>;
@@ -74,5 +76,5 @@ export const startTwinProcess = async (env: Readonly<Record<string, string>> = {
     throw error;
   });
   const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)![1]!.replace(/\/$/, '');
-  return { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile, staffPasswords, stop };
+  return { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile, banner: output, staffPasswords, stop };
 };
