@@ -1,4 +1,4 @@
-/** Where a secret (the fulfillment webhook's HMAC key, the gateway's credentials) comes from; fetched once per process. */
+/** Where a secret (the webhook's, the fingerprint key, the payment gateway's credentials) comes from; fetched once per process. */
 export type SecretSource = () => Promise<string>;
 
 /** Reads a value on first use and keeps it; a failed read is tried again on the next use. */
@@ -22,11 +22,10 @@ export const secretFromEnv = (name: string): SecretSource =>
 /**
  * AWS: a Secrets Manager secret read through the AWS Parameters and Secrets Lambda Extension
  * (a layer that serves and caches secrets on localhost), so the bundle needs no extra client.
- * `what` names the secret and its variable for the error when none is configured.
  */
-export const secretFromLambdaExtension = (secretId: string, what: string): SecretSource =>
+export const secretFromLambdaExtension = (secretId: string, envVar = 'FULFILLMENT_WEBHOOK_SECRET_ARN'): SecretSource =>
   once(async () => {
-    if (!secretId) throw new Error(`no ${what} configured`);
+    if (!secretId) throw new Error(`no secret configured (${envVar})`);
     const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
     const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
       headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
@@ -34,6 +33,6 @@ export const secretFromLambdaExtension = (secretId: string, what: string): Secre
     });
     if (!response.ok) throw new Error(`the secrets extension answered ${response.status}`);
     const { SecretString } = (await response.json()) as { SecretString?: string };
-    if (!SecretString) throw new Error(`the secret ${secretId} has no string value`);
+    if (!SecretString) throw new Error(`the secret in ${envVar} has no string value`);
     return SecretString;
   });

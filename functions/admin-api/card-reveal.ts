@@ -1,11 +1,9 @@
 import { type CardRevealDeps, revealCard } from '../core/admin/card-reveal.js';
 import { chargeHeldCard, type OrderActionDeps } from '../core/admin/order-actions.js';
 import { toOrderView } from '../core/order.js';
-import { createApiHandler, operation } from '../http/api-handler.js';
-import { requireStaff, staffMemberOf } from '../http/auth.js';
-import { withAuditTrail } from './audit.js';
+import { createApiHandler } from '../http/api-handler.js';
 import { expectedVersion, orderResult, type StaffApiDeps } from './handler.js';
-import { actionBodies, revealCardSchema } from './schemas.js';
+import { adminContract } from './schemas.js';
 
 /**
  * `POST /admin/orders/{id}/card/reveal` and `POST /admin/orders/{id}/charge` (admins only). A
@@ -13,36 +11,31 @@ import { actionBodies, revealCardSchema } from './schemas.js';
  * §7.6). Both are on the audit trail and the order's timeline with their actor.
  */
 export const createCardRevealHandler = (deps: CardRevealDeps & OrderActionDeps & StaffApiDeps) =>
-  withAuditTrail(
+  createApiHandler(
     'cardReveal',
-    createApiHandler('cardReveal', {
-      revealCard: operation({
-        body: revealCardSchema,
-        handle: async (request) => {
-          const card = await revealCard(deps, { orderId: request.pathParameters.id!, actor: staffMemberOf(request).username, reason: request.body.reason });
-          return { status: 200, body: { card } };
-        },
-      }),
+    adminContract,
+    {
+      revealCard: async (request) => {
+        const card = await revealCard(deps, { orderId: request.pathParameters.id, actor: request.staff.username, reason: request.body.reason });
+        return { status: 200, body: { card } };
+      },
 
-      chargeCard: operation({
-        body: actionBodies.charge,
-        handle: async (request) => {
-          const staff = { orderId: request.pathParameters.id!, actor: staffMemberOf(request).username, expectedVersion: expectedVersion(request.headers) };
-          const charged = await chargeHeldCard(deps, staff);
-          if (charged.approved) return orderResult(charged.order);
-          return {
-            status: 402,
-            body: {
-              error: {
-                code: 'payment_declined',
-                message: charged.declineReason === 'gateway_unavailable' ? 'The gateway did not answer; the card was not charged.' : 'The card was declined.',
-                declineReason: charged.declineReason,
-              },
-              order: toOrderView(charged.order, 'staff'),
+      chargeCard: async (request) => {
+        const staff = { orderId: request.pathParameters.id, actor: request.staff.username, expectedVersion: expectedVersion(request.headers) };
+        const charged = await chargeHeldCard(deps, staff);
+        if (charged.approved) return orderResult(charged.order);
+        return {
+          status: 402,
+          body: {
+            error: {
+              code: 'payment_declined',
+              message: charged.declineReason === 'gateway_unavailable' ? 'The gateway did not answer; the card was not charged.' : 'The card was declined.',
+              declineReason: charged.declineReason,
             },
-          };
-        },
-      }),
-    }).use(requireStaff('cardReveal', deps.authenticate)),
-    deps,
+            order: toOrderView(charged.order, 'staff'),
+          },
+        };
+      },
+    },
+    { staff: deps },
   );

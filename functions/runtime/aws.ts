@@ -2,22 +2,25 @@ import { kmsKeyring } from '../adapters/card-vault.js';
 import { EventBridgeOrderEvents } from '../adapters/order-events.js';
 import { SnsPager } from '../adapters/pager.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
-import { EmbeddedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
+import { PowertoolsPaymentMetrics, PowertoolsStuckOrdersMetric } from '../adapters/metrics.js';
 import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
+import { cardSecurityEnv, paymentEnv } from '../../contract/environment.js';
 import { metricsNamespace } from '../../contract/metrics.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
 import { type Adapters, createAdapters } from './adapters.js';
 import { configuredGatewayName, credentialsFromSecret, paymentGateways } from './payment-gateways.js';
-import { paymentEnv } from '../../contract/environment.js';
 
 let adapters: Adapters | undefined;
 
+const metricNamespace = () => process.env.METRICS_NAMESPACE ?? metricsNamespace;
+const metricDimensions = () => ({ Stack: process.env.METRICS_STACK ?? 'orders' });
+
 /**
  * The AWS composition root: KMS for card keys, Step Functions for the checkout workflow,
- * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics, and the
- * webhook secret and the payment gateway's credentials from Secrets Manager. The gateway is
- * the one the deployment chose (no default: sandbox only when chosen). Each function is given
- * only the settings it uses.
+ * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics (Powertools),
+ * and the webhook and fingerprint secrets and the payment gateway's credentials from Secrets
+ * Manager. The gateway is the one the deployment chose (no default: sandbox only when chosen).
+ * Each function is given only the settings it uses.
  */
 export const awsAdapters = (): Adapters =>
   (adapters ??= createAdapters({
@@ -25,11 +28,13 @@ export const awsAdapters = (): Adapters =>
     workflow: () => new StepFunctionsCheckoutWorkflow(process.env.CHECKOUT_STATE_MACHINE_ARN ?? ''),
     events: new EventBridgeOrderEvents(process.env.ORDER_EVENTS_BUS ?? ''),
     pager: new SnsPager(process.env.PAGES_TOPIC_ARN ?? ''),
-    stuckOrdersMetric: new EmbeddedStuckOrdersMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
-    webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? '', 'webhook secret (FULFILLMENT_WEBHOOK_SECRET_ARN)'),
+    stuckOrdersMetric: new PowertoolsStuckOrdersMetric(metricNamespace(), metricDimensions()),
+    paymentMetrics: new PowertoolsPaymentMetrics(metricNamespace(), metricDimensions()),
+    webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
+    fingerprintSecret: secretFromLambdaExtension(process.env[cardSecurityEnv.fingerprintSecretArn] ?? '', cardSecurityEnv.fingerprintSecretArn),
     gateways: paymentGateways(
       () => configuredGatewayName(process.env),
-      credentialsFromSecret(secretFromLambdaExtension(process.env[paymentEnv.secretArn] ?? '', `payment gateway secret (${paymentEnv.secretArn})`)),
+      credentialsFromSecret(secretFromLambdaExtension(process.env[paymentEnv.secretArn] ?? '', paymentEnv.secretArn)),
     ),
   }));
 

@@ -78,8 +78,8 @@ const createGateway = (name: GatewayName, sources: GatewayCredentialSources, env
 export const paymentGateways = (configuredName: () => GatewayName, sources: GatewayCredentialSources, env: Env = process.env): PaymentGateways => {
   const built = new Map<GatewayName, PaymentGateway>();
   const named = (name: GatewayName) => {
-    let gateway = built.get(name);
-    if (!gateway) built.set(name, (gateway = createGateway(name, sources, env)));
+    const gateway = built.get(name) ?? createGateway(name, sources, env);
+    built.set(name, gateway);
     return gateway;
   };
   const configured = () => named(configuredName());

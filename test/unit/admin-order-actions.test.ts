@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { approveOrder, addNote, cancelOrder, chargeHeldCard, shipOrder } from '../../functions/core/admin/order-actions.js';
 import { routes } from '../../contract/routes.js';
-import { AppError } from '../../functions/core/errors.js';
+import type { AppError } from '../../functions/core/errors.js';
 import { GatewayUnavailable } from '../../functions/core/ports.js';
 import { record } from '../../functions/core/transitions.js';
 import { orderActions } from '../../functions/admin-api/order-actions.js';
-import { fakeActionDeps } from './admin-fakes.js';
-import { anOrder } from './fixtures.js';
+import { anOrder } from '../support/fixtures.js';
+import { orderActionDeps } from '../support/ports.js';
 
 const staff = (orderId: string, expectedVersion: number | null = null) => ({ orderId, actor: 'admin', expectedVersion });
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: AppError) => error.code);
@@ -36,13 +36,19 @@ describe('the order action table', () => {
 
 describe('charge a held card', () => {
   const held = { number: '4242424242424242', expMonth: 12, expYear: 2030, holderName: 'Ann Lee' };
-  const chargeable = (answers: Parameters<typeof fakeActionDeps>[1] = {}) => {
-    const fake = fakeActionDeps(offline(), answers);
+  const chargeable = (answers: Parameters<typeof orderActionDeps>[1] = {}) => {
+    const fake = orderActionDeps(offline(), answers);
     const authorizations: unknown[] = [];
     const deps = {
       ...fake.deps,
       vault: { ...fake.deps.vault, read: async () => held },
-      gateway: { ...fake.deps.gateway, authorize: (request: Parameters<typeof fake.deps.gateway.authorize>[0]) => (authorizations.push(request), fake.deps.gateway.authorize(request)) },
+      gateway: {
+        ...fake.deps.gateway,
+        authorize: (request: Parameters<typeof fake.deps.gateway.authorize>[0]) => {
+          authorizations.push(request);
+          return fake.deps.gateway.authorize(request);
+        },
+      },
     };
     return { ...fake, deps, authorizations };
   };
@@ -82,14 +88,14 @@ describe('charge a held card', () => {
   it('answers no_card_on_file without a held card, and invalid_transition outside OFFLINE_PENDING', async () => {
     const { deps } = chargeable();
     expect(await codeOf(chargeHeldCard({ ...deps, vault: { ...deps.vault, read: async () => null } }, staff('ord_TEST')))).toBe('no_card_on_file');
-    const placed = fakeActionDeps(anOrder({ status: 'ORDER_PLACED' }));
+    const placed = orderActionDeps(anOrder({ status: 'ORDER_PLACED' }));
     expect(await codeOf(chargeHeldCard(placed.deps, staff('ord_TEST')))).toBe('invalid_transition');
   });
 });
 
 describe('approve', () => {
   it('purges the held card, records Approved (M), emails the payment receipt and announces the placed order', async () => {
-    const { deps, calls, current } = fakeActionDeps(offline());
+    const { deps, calls, current } = orderActionDeps(offline());
     const approved = await approveOrder(deps, staff('ord_TEST'), { authorizationCode: 'VT-1' });
     expect(approved).toMatchObject({ status: 'ORDER_PLACED', heldCard: null, payment: { status: 'APPROVED_MANUAL', authorizationCode: 'VT-1' } });
     expect(calls.purged).toEqual(['card-1']);
@@ -99,23 +105,23 @@ describe('approve', () => {
   });
 
   it('decides again after losing a race, and refuses what no longer applies', async () => {
-    const { deps, calls, loseNextRace, current } = fakeActionDeps(offline());
-    loseNextRace((order) => ({ ...order, status: 'CANCELLED', version: order.version + 1 }));
+    const { deps, calls, orders, current } = orderActionDeps(offline());
+    orders.beforeNextSave((order) => ({ ...order, status: 'CANCELLED', version: order.version + 1 }));
     expect(await codeOf(approveOrder(deps, staff('ord_TEST'), { authorizationCode: 'VT-1' }))).toBe('invalid_transition');
     expect(current().status).toBe('CANCELLED');
     expect(calls.mails).toEqual([]);
   });
 
   it('applies only to the version named in If-Match', async () => {
-    const { deps, calls } = fakeActionDeps(offline());
+    const { deps, calls, orders } = orderActionDeps(offline());
     expect(await codeOf(approveOrder(deps, staff('ord_TEST', 2), { authorizationCode: 'VT-1' }))).toBe('precondition_failed');
-    expect([calls.saves, calls.purged.length]).toEqual([0, 0]);
+    expect([orders.saves, calls.purged.length]).toEqual([0, 0]);
   });
 });
 
 describe('ship', () => {
   it('ships nothing when the gateway refuses the capture', async () => {
-    const { deps, calls, current } = fakeActionDeps(anOrder({ status: 'IN_PROCESS' }), { capture: { ok: false, reason: 'authorization_expired' } });
+    const { deps, calls, current } = orderActionDeps(anOrder({ status: 'IN_PROCESS' }), { capture: { ok: false, reason: 'authorization_expired' } });
     const error = await shipOrder(deps, staff('ord_TEST'), { carrier: 'UPS', trackingNumber: '1Z', notifyCustomer: true }).catch((caught: AppError) => caught);
     expect(error).toMatchObject({ code: 'conflict', message: expect.stringContaining('authorization_expired') });
     expect(current()).toEqual(anOrder({ status: 'IN_PROCESS' }));
@@ -123,13 +129,13 @@ describe('ship', () => {
   });
 
   it('ships nothing while the gateway is unavailable', async () => {
-    const { deps, current } = fakeActionDeps(anOrder({ status: 'IN_PROCESS' }), { capture: new GatewayUnavailable('processing_error') });
+    const { deps, current } = orderActionDeps(anOrder({ status: 'IN_PROCESS' }), { capture: new GatewayUnavailable('processing_error') });
     expect(await codeOf(shipOrder(deps, staff('ord_TEST'), { carrier: 'UPS', trackingNumber: '1Z', notifyCustomer: true }))).toBe('conflict');
     expect(current().status).toBe('IN_PROCESS');
   });
 
   it('captures an authorized card once, with an idempotency key per order', async () => {
-    const { deps, calls } = fakeActionDeps(anOrder({ status: 'IN_PROCESS' }));
+    const { deps, calls } = orderActionDeps(anOrder({ status: 'IN_PROCESS' }));
     const shipped = await shipOrder(deps, staff('ord_TEST'), { carrier: 'UPS', trackingNumber: '1Z', notifyCustomer: false });
     expect(shipped).toMatchObject({ status: 'SHIPPED', payment: { status: 'CAPTURED' }, shipments: [{ carrier: 'UPS', trackingNumber: '1Z' }] });
     expect(calls.captures).toBe(1);
@@ -138,8 +144,8 @@ describe('ship', () => {
 
 describe('cancel', () => {
   it('returns the stock once after the cancellation is stored, even when the first write lost a race', async () => {
-    const { deps, calls, loseNextRace, current } = fakeActionDeps(anOrder({ status: 'ORDER_PLACED' }));
-    loseNextRace((order) => record(order, {}, [{ type: 'note', actor: 'csr', message: 'hi', visibleToCustomer: false, data: { notifyCustomer: false } }], new Date()));
+    const { deps, calls, orders, current } = orderActionDeps(anOrder({ status: 'ORDER_PLACED' }));
+    orders.beforeNextSave((order) => record(order, {}, [{ type: 'note', actor: 'csr', message: 'hi', visibleToCustomer: false, data: { notifyCustomer: false } }], new Date()));
     await cancelOrder(deps, staff('ord_TEST'), { reason: 'Duplicate', notifyCustomer: false });
     expect(calls.released).toEqual([{ lines: [{ sku: 'WIDGET-1', quantity: 2 }], token: 'ord_TEST.0.release' }]);
     expect(current()).toMatchObject({ status: 'CANCELLED', stock: { reserved: false, round: 1 }, payment: { status: 'VOIDED' } });
@@ -150,7 +156,7 @@ describe('cancel', () => {
     ['refuses', { ok: false as const, reason: 'already_settled' }, 'already_settled'],
     ['is unavailable', new GatewayUnavailable('processing_error'), 'gateway_unavailable'],
   ])('cancels anyway when the gateway %s to void, and says so in the timeline', async (_, voidAnswer, reason) => {
-    const { deps, calls, current } = fakeActionDeps(anOrder({ status: 'ORDER_PLACED' }), { void: voidAnswer });
+    const { deps, calls, current } = orderActionDeps(anOrder({ status: 'ORDER_PLACED' }), { void: voidAnswer });
     await cancelOrder(deps, staff('ord_TEST'), { reason: 'Duplicate', notifyCustomer: true });
     expect(current()).toMatchObject({ status: 'CANCELLED', payment: { status: 'AUTHORIZED' } });
     expect(current().history.find((e) => e.type === 'payment_void_failed')).toMatchObject({ data: { reason } });
@@ -160,8 +166,8 @@ describe('cancel', () => {
 
 describe('notes', () => {
   it('refuses to email a note the customer may not see', async () => {
-    const { deps, calls } = fakeActionDeps(anOrder());
+    const { deps, orders } = orderActionDeps(anOrder());
     expect(await codeOf(addNote(deps, staff('ord_TEST'), { message: 'internal', visibleToCustomer: false, notifyCustomer: true }))).toBe('validation_failed');
-    expect(calls.saves).toBe(0);
+    expect(orders.saves).toBe(0);
   });
 });
