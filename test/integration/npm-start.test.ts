@@ -71,7 +71,7 @@ describe('npm start', () => {
     expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
   });
 
-  it('stops at once, with a one-line reason, on an unknown gateway or a missing gateway credential', async () => {
+  it('stops at once, with a one-line reason, on an unknown gateway or a missing gateway credential', { timeout: 90_000 }, async () => {
     const run = (env: Record<string, string>) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
