@@ -9,7 +9,7 @@ import { DynamoSettingsStore } from '../../functions/adapters/dynamo/settings-st
 import { HttpFulfillmentWebhook } from '../../functions/adapters/fulfillment-webhook.js';
 import { MailPager } from '../../functions/adapters/pager.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
-import { EmbeddedStuckOrdersMetric } from '../../functions/adapters/stuck-orders-metric.js';
+import { PowertoolsStuckOrdersMetric } from '../../functions/adapters/metrics.js';
 import { exponentialBackoff, type FulfillmentDeps } from '../../functions/core/fulfillment.js';
 import type { MonitorDeps } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
@@ -90,7 +90,7 @@ export const monitorDeps = (): MonitorDeps => {
     settings: new DynamoSettingsStore(client, 'Orders-local'),
     pager: new MailPager(mailer),
     mailer,
-    stuckOrdersMetric: new EmbeddedStuckOrdersMetric('OrderBackend', { Stack: 'test' }, (line) => metricLines.push(line)),
+    stuckOrdersMetric: new PowertoolsStuckOrdersMetric('OrderBackend', { Stack: 'test' }, (line) => metricLines.push(line)),
     ledger: new DynamoNoticeLedger(client, 'Orders-local'),
     links: createLinks(twin().apiUrl),
     clock,
