@@ -26,12 +26,17 @@ describe('the checkout workflow when a step fails unexpectedly', () => {
   it('releases the stock once and leaves the order INCOMPLETE with reason internal', async () => {
     const orders = new MemoryOrders([purchaseOrder()]);
     const catalog = new MemoryCatalog([product]);
-    const purged: string[] = [];
     const steps = createCheckoutSteps({
       orders,
       catalog,
       settings: new MemorySettings(),
-      vault: { hold: async () => 'ref', read: async () => null, keepWithoutCvc: async () => true, purge: async (_id, ref) => void purged.push(ref) },
+      vault: {
+        hold: async () => 'ref',
+        read: async () => null,
+        keepWithoutCvc: async () => true,
+        forgetCvc: async () => undefined,
+        purge: async () => undefined,
+      },
       gateway: {
         name: 'sandbox',
         authorize: async () => {
