@@ -89,6 +89,8 @@ export default async function setup(project: TestProject) {
       LOCAL_CSR_PASSWORD: staffPasswords.csr,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: a twin that fails to start is stopped with its emulators.
+    detached: true,
   });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -103,6 +105,11 @@ export default async function setup(project: TestProject) {
     setTimeout(() => reject(new Error(`twin not ready after 60 s:\n${output}`)), 60_000).unref();
   });
   await ready.catch(async (error: unknown) => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
     await receiver.stop();
     throw error;
   });
