@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { saveProduct } from '../core/admin/catalog-admin.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import { recordPaidOrder } from '../core/admin/record-order.js';
-import { type ReportDeps, reportSummary } from '../core/admin/reports.js';
+import { dailyReport, type ReportDeps, reportSummary } from '../core/admin/reports.js';
+import { mayAct, type StaffMember } from '../core/admin/staff.js';
+import { workQueue } from '../core/admin/work-queue.js';
+import { statusLabels } from '../core/status.js';
+import { allowedActions } from './allowed-actions.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { FulfillmentDeps } from '../core/fulfillment.js';
 import { type MonitorDeps, runStuckOrderMonitor } from '../core/monitor.js';
@@ -44,10 +48,13 @@ const parseInput = <Schema extends z.ZodType>(schema: Schema, value: unknown, pa
 /** The query as the operation's `query` schema parsed it (the shared handler types it loosely). */
 const queryOf = <Schema extends z.ZodType>(_schema: Schema, request: ApiRequest<unknown>) => request.query as unknown as z.infer<Schema>;
 
-/** An order for staff, with its version as the ETag to send back in `If-Match`. */
-const orderResult = (order: Order, status = 200): ApiResult => ({
+/**
+ * An order for staff, with its version as the ETag to send back in `If-Match`, and what this
+ * staff member may do to it now (the dashboard renders exactly those forms).
+ */
+const orderResult = (order: Order, member: StaffMember, now: Date, status = 200): ApiResult => ({
   status,
-  body: { order: toOrderView(order, 'staff') },
+  body: { order: { ...toOrderView(order, 'staff'), allowedActions: allowedActions(order, member, now) } },
   headers: { etag: `"${order.version}"` },
 });
 
@@ -70,14 +77,17 @@ export const createAdminHandler = (deps: AdminDeps) =>
 
       recordOrder: operation({
         ...adminContract.recordOrder,
-        handle: async (request) => orderResult(await recordPaidOrder(deps, request.body, staffMemberOf(request).username), 201),
+        handle: async (request) => {
+          const member = staffMemberOf(request);
+          return orderResult(await recordPaidOrder(deps, request.body, member.username), member, deps.clock.now(), 201);
+        },
       }),
 
       getStaffOrder: operation({
         handle: async (request) => {
           const order = await deps.orders.get(request.pathParameters.id!);
           if (!order) throw notFound();
-          return orderResult(order);
+          return orderResult(order, staffMemberOf(request), deps.clock.now());
         },
       }),
 
@@ -87,9 +97,24 @@ export const createAdminHandler = (deps: AdminDeps) =>
           const name = request.pathParameters.action!;
           if (!isOrderAction(name)) throw new AppError('not_found', 'There is no such order action.');
           const definition: OrderActionDefinition<AdminDeps> = orderActions[name];
+          const member = staffMemberOf(request);
+          if (!mayAct(member, definition.role ?? 'staff')) throw new AppError('forbidden', 'Only admins may do this.');
           const input = parseInput(definition.body, request.body);
-          const staff = { orderId: request.pathParameters.id!, actor: staffMemberOf(request).username, expectedVersion: expectedVersion(request.headers) };
-          return orderResult(await definition.run(deps, staff, input));
+          const staff = { orderId: request.pathParameters.id!, actor: member.username, expectedVersion: expectedVersion(request.headers) };
+          return orderResult(await definition.run(deps, staff, input), member, deps.clock.now());
+        },
+      }),
+
+      getWorkQueue: operation({
+        handle: async () => {
+          const queue = await workQueue(deps);
+          return {
+            status: 200,
+            body: {
+              tabs: queue.tabs,
+              stuck: queue.stuck.map(({ order, ...entry }) => ({ ...entry, order: toOrderSummary(order, 'staff') })),
+            },
+          };
         },
       }),
 
@@ -98,11 +123,24 @@ export const createAdminHandler = (deps: AdminDeps) =>
         handle: async (request) => ({ status: 200, body: await reportSummary(deps, queryOf(reportQuery, request)) }),
       }),
 
+      getDailyReport: operation({
+        query: reportQuery,
+        // With the status labels, for the report page's per-status table (the summary's keys).
+        handle: async (request) => ({ status: 200, body: { ...(await dailyReport(deps, queryOf(reportQuery, request))), statusLabels } }),
+      }),
+
       getSettings: operation({ handle: async () => ({ status: 200, body: await deps.settings.get() }) }),
 
       updateSettings: operation({
         body: settingsPatchSchema,
         handle: async (request) => ({ status: 200, body: await deps.settings.update(request.body) }),
+      }),
+
+      listCatalog: operation({
+        handle: async () => {
+          const [products, settings] = await Promise.all([deps.catalog.list(), deps.settings.get()]);
+          return { status: 200, body: { products: products.map((product) => ({ ...product, currency: settings.currency })) } };
+        },
       }),
 
       putProduct: operation({

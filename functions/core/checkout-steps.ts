@@ -1,6 +1,7 @@
 import { announceOrderPlaced } from './fulfillment.js';
 import type { Order } from './order.js';
 import { type AuthorizationResult, type CardVault, type Catalog, type Clock, type Links, type Mailer, type OrderEvents, type OrderRepository, type PaymentGateway, ReceiptNotSent, type SettingsStore } from './ports.js';
+import { issuePayLink, sendPayLink } from './pay-link.js';
 import { sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { actors } from './history.js';
@@ -144,6 +145,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
     },
 
     async markIncomplete(state: CheckoutState) {
+      const settings = await deps.settings.get();
       const expiresAt = await holdUntil();
       if (state.cardRef) await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt);
       const marked = await updateOrder(deps.orders, state.orderId, async (order) => {
@@ -156,11 +158,14 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             stock: await releaseOrderStock(deps.catalog, order),
             payment: { ...order.payment, status: 'DECLINED', declineReason: reason },
             heldCard: state.cardRef ? { ref: state.cardRef, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
+            // The customer was asked (402 with the next actions): they get a link to pay later too.
+            ...(state.onDecline === 'ask' && state.cardRef ? { payLink: issuePayLink(order, settings, now()) } : {}),
           },
           [{ type: 'status', actor: actors.system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
           now(),
         );
       });
+      await sendPayLink(deps, marked);
       return { status: marked.status };
     },
 
