@@ -44,7 +44,16 @@ export const payLinkView = (order: Order, settings: Settings, now: Date) => {
     expiresAt: order.payLink.expiresAt,
     open,
     actions: open ? (settings.allowOfflineResubmit && cardIsHeld(order, now) ? ['retry_payment', 'submit_offline'] : ['retry_payment']) : [],
+    /** Why the link offers nothing, in words for the customer; null while it is open. */
+    message: open ? null : closedMessage(order),
   };
+};
+
+const closedMessage = (order: Order): string => {
+  if (order.status === 'INCOMPLETE') return 'This pay link has expired. Please place a new order.';
+  if (order.status === 'CANCELLED') return 'This order was canceled: there is nothing to pay.';
+  if (order.status === 'OFFLINE_PENDING') return 'This order was submitted for offline payment: we will charge your card by hand.';
+  return 'This order is paid: there is nothing more to pay.';
 };
 
 const payLinkEmail = (order: Order, settings: Settings, url: string, reminder: boolean) =>

@@ -79,5 +79,9 @@ export const serveDashboard = (root: string, nodeModules: string): StaticHandler
     config: { apiBase: '', auth: 'local' },
   });
 
-/** The demo storefront at `/demo/` (SPEC §10): public API calls only; `/demo/pay` is the pay page of pay links. */
-export const serveDemoStorefront = (root: string): StaticHandler => serveStaticApp({ mount: '/demo', root, pages: ['pay'] });
+/**
+ * The demo storefront at `/demo/` (SPEC §10): public API calls only. `/demo/pay` is the pay page
+ * pay links open, `/demo/track` the tracking view; the template helper is the dashboard's.
+ */
+export const serveDemoStorefront = (root: string, dashboardRoot: string): StaticHandler =>
+  serveStaticApp({ mount: '/demo', root, pages: ['pay', 'track'], files: { 'html.js': join(dashboardRoot, 'html.js') } });

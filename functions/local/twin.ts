@@ -91,7 +91,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const folder = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
     const server = createApiServer(
       handlers,
-      serveStaticApps(serveDashboard(folder('dashboard'), folder('node_modules')), serveDemoStorefront(folder('storefront'))),
+      serveStaticApps(serveDashboard(folder('dashboard'), folder('node_modules')), serveDemoStorefront(folder('storefront'), folder('dashboard'))),
     );
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });

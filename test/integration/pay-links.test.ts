@@ -38,7 +38,7 @@ describe('pay links for declined orders', () => {
     expect(mail!.body.text).not.toMatch(/\d{12,}/);
 
     const view = await customerOrder(order.id, trackingToken);
-    expect(view.payLink).toEqual({ expiresAt: expect.any(String), open: true, actions: ['retry_payment', 'submit_offline'] });
+    expect(view.payLink).toEqual({ expiresAt: expect.any(String), open: true, actions: ['retry_payment', 'submit_offline'], message: null });
     const days = (Date.parse(view.payLink.expiresAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.9);
     expect(days).toBeLessThanOrEqual(7);
@@ -52,7 +52,7 @@ describe('pay links for declined orders', () => {
     expect(paid.body.order.id).toBe(order.id);
     const view = await customerOrder(order.id, trackingToken);
     expect(view.status).not.toBe('INCOMPLETE');
-    expect(view.payLink).toMatchObject({ open: false, actions: [] });
+    expect(view.payLink).toMatchObject({ open: false, actions: [], message: 'This order is paid: there is nothing more to pay.' });
   });
 
   it('sends one reminder once it is due, on the scheduled run, and records it on the timeline', async () => {
@@ -74,7 +74,7 @@ describe('pay links for declined orders', () => {
     await until('the pay link email', async () => (await mailsFor(email, 'complete the payment')).length > 0);
     await backdatePayLink(order.id, 'expiresAt');
     await backdatePayLink(order.id, 'remindAt');
-    expect((await customerOrder(order.id, trackingToken)).payLink).toMatchObject({ open: false, actions: [] });
+    expect((await customerOrder(order.id, trackingToken)).payLink).toMatchObject({ open: false, actions: [], message: 'This pay link has expired. Please place a new order.' });
     const refused = await retry(order.id, trackingToken, testCards.visa);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('invalid_transition');
