@@ -51,7 +51,11 @@ const route = async () => {
   if (!member) {
     nav.hidden = true;
     document.title = 'Sign in · Orders dashboard';
-    return loginView(main, { signedIn: () => (location.hash && location.hash !== '#/' ? route() : (location.hash = '#/orders')) });
+    const signedIn = () => {
+      if (location.hash && location.hash !== '#/') route();
+      else location.hash = '#/orders';
+    };
+    return loginView(main, { signedIn });
   }
   nav.hidden = false;
   document.getElementById('who').textContent = `${member.name} (${member.groups.join(', ')})`;

@@ -11,13 +11,13 @@ class Html {
 }
 
 const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escape = (value) => String(value).replace(/[&<>"']/g, (c) => entities[c]);
+const escapeText = (value) => String(value).replace(/[&<>"']/g, (c) => entities[c]);
 
 const interpolate = (value) => {
   if (value instanceof Html) return value.text;
   if (Array.isArray(value)) return value.map(interpolate).join('');
   if (value === null || value === undefined || value === false) return '';
-  return escape(value);
+  return escapeText(value);
 };
 
 export const html = (strings, ...values) => new Html(strings.reduce((out, part, i) => out + part + (i < values.length ? interpolate(values[i]) : ''), ''));

@@ -53,7 +53,11 @@ export const serveStaticApp =
       return true;
     }
     const listed = app.files?.[relative];
-    if (listed) return existsSync(listed) && (serveFile(response, listed), true);
+    if (listed) {
+      if (!existsSync(listed)) return false;
+      serveFile(response, listed);
+      return true;
+    }
     const name = app.pages?.includes(relative) ? `${relative}.html` : normalize(relative || 'index.html');
     const file = join(app.root, name);
     if (!file.startsWith(app.root + sep) || !existsSync(file) || !contentTypes[extname(file)]) return false;
