@@ -13,7 +13,7 @@ const paymentDetails = (order) => {
     ${p.card ? html`<dt>Card</dt><dd>${p.card.brand} ${p.card.bin ?? ''}…${p.card.last4}, expires ${p.card.expMonth}/${p.card.expYear}</dd>` : ''}
     ${p.authorizationCode ? html`<dt>Authorization</dt><dd>${p.authorizationCode}</dd>` : ''}
     ${p.gateway ? html`<dt>Gateway</dt><dd>${p.gateway}${p.transactionId ? `, transaction ${p.transactionId}` : ''}${p.gatewayCode ? `, code ${p.gatewayCode}` : ''}</dd>` : ''}
-    ${p.declineReason ? html`<dt>Declined</dt><dd>${p.declineMessage}</dd>` : ''}
+    ${p.declineReason ? html`<dt>Last decline</dt><dd>${p.declineReason}: ${p.declineMessage}</dd>` : ''}
     ${p.invoiceNumber ? html`<dt>Invoice</dt><dd>${p.invoiceNumber}</dd>` : ''}
     ${order.testMode ? html`<dt>Mode</dt><dd><span class="badge test">Test mode</span></dd>` : ''}
   </dl>`;

@@ -2,6 +2,7 @@ import { announceOrderPlaced } from './fulfillment.js';
 import type { Order } from './order.js';
 import { type AuthorizationResult, type CardVault, type Catalog, type Clock, type Links, type Mailer, type OrderEvents, type OrderRepository, type PaymentGateway, ReceiptNotSent, type SettingsStore } from './ports.js';
 import { issuePayLink, sendPayLink } from './pay-link.js';
+import { declineMessages } from './payments.js';
 import { sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { actors } from './history.js';
@@ -161,7 +162,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             // The customer was asked (402 with the next actions): they get a link to pay later too.
             ...(state.onDecline === 'ask' && state.cardRef ? { payLink: issuePayLink(order, settings, now()) } : {}),
           },
-          [{ type: 'status', actor: actors.system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
+          [{ type: 'status', actor: actors.system, message: `Payment not completed: ${declineMessages[reason]}`, visibleToCustomer: true }],
           now(),
         );
       });
