@@ -47,7 +47,14 @@ export const serveStaticApp =
       response.writeHead(301, { location: `${app.mount}/` }).end();
       return true;
     }
-    const relative = decodeURIComponent(path.slice(app.mount.length + 1));
+    let relative: string;
+    try {
+      relative = decodeURIComponent(path.slice(app.mount.length + 1));
+    } catch {
+      // A malformed percent-encoding is the client's mistake, as CloudFront answers it.
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request');
+      return true;
+    }
     if (relative === 'config.json' && app.config !== undefined) {
       response.writeHead(200, { 'content-type': contentTypes['.json']! }).end(JSON.stringify(app.config));
       return true;
