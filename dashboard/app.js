@@ -84,7 +84,8 @@ document.getElementById('logout').addEventListener('click', async () => {
     route();
   }
 });
-window.addEventListener('hashchange', route);
+// After a navigation, keyboard and screen reader users start at the new page's content.
+window.addEventListener('hashchange', () => route().then(() => main.focus({ preventScroll: true })));
 
 const config = await fetch('config.json')
   .then((r) => (r.ok ? r.json() : { apiBase: '', auth: 'local' }))
