@@ -1,15 +1,16 @@
 import type { z } from 'zod';
 import { revealableRef } from '../core/admin/card-reveal.js';
 import { mayAct, type StaffMember, type StaffRole } from '../core/admin/staff.js';
-import type { Order } from '../core/order.js';
+import { cardIsHeld, type Order } from '../core/order.js';
 import { canApply } from '../core/transitions.js';
 import { orderActions } from './order-actions.js';
-import { revealCardSchema } from './schemas.js';
+import { actionBodies, revealCardSchema } from './schemas.js';
 
 /**
  * What one staff member may do to one order now, decided here and nowhere else: the dashboard
  * renders these forms and keeps no rules of its own. Each entry names the request to send
- * (`POST path` with the fields as the JSON body).
+ * (`POST path` with the fields as the JSON body). The card operations (reveal, charge) have a
+ * function of their own; every other action comes from `orderActions`.
  */
 export interface FormField {
   readonly name: string;
@@ -97,6 +98,14 @@ const offers: readonly Offer[] = [
     role: 'admin',
     answers: 'card',
     offered: (order, now) => revealableRef(order, now) !== null,
+  },
+  {
+    name: 'charge',
+    label: 'Charge card',
+    body: actionBodies.charge,
+    role: 'admin',
+    answers: 'order',
+    offered: (order, now) => canApply(order.status, 'charge') && cardIsHeld(order, now),
   },
   ...Object.entries(orderActions).map(([name, definition]): Offer => ({
     name,

@@ -6,7 +6,7 @@ import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
 import { payLinkOpen } from './pay-link.js';
 import type { DeclineReason } from './payments.js';
-import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
+import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
 import { assertCan, transition } from './transitions.js';
 
 export type CheckoutPayment =
@@ -33,6 +33,8 @@ export interface CheckoutDeps extends CardTestingDeps {
   readonly workflow: CheckoutWorkflow;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Only its name is read here: an order created while it is the sandbox is a test order. */
+  readonly gateway: Pick<PaymentGateway, 'name'>;
 }
 
 export type CheckoutOutcome = 'placed' | 'offline' | 'awaiting_payment' | 'awaiting_evaluation';
@@ -215,6 +217,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     trackingToken: deps.ids.token(),
     stock: { reserved: false, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: holdUntil.toISOString() } : null,
+    testMode: deps.gateway.name === 'sandbox',
   };
   await deps.orders.create(order);
   return runWorkflow(deps, order, cardRef && admitted ? { ref: cardRef, admitted } : null, draft.onDecline, true);

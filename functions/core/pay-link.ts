@@ -75,7 +75,7 @@ const payLinkEmail = (order: Order, settings: Settings, url: string, reminder: b
 export const sendPayLink = async (deps: PayLinkDeps, order: Order): Promise<void> => {
   if (!order.payLink || alreadySent(order, 'pay_link')) return;
   const settings = await deps.settings.get();
-  await sendAndRecord(deps, order.id, 'pay_link', settings.fromEmail, payLinkEmail(order, settings, deps.links.payOrder(order.id, order.trackingToken), false));
+  await sendAndRecord(deps, order, 'pay_link', settings.fromEmail, payLinkEmail(order, settings, deps.links.payOrder(order.id, order.trackingToken), false));
 };
 
 const pageSize = 100;
@@ -101,7 +101,7 @@ export const sendPayLinkReminders = async (deps: PayLinkDeps, now: Date): Promis
         return claimed ? record(order, { payLink: { ...order.payLink!, remindAt: null } }, [], now) : null;
       });
       if (!claimed) continue;
-      if (await sendAndRecord(deps, current.id, 'pay_link_reminder', settings.fromEmail, payLinkEmail(current, settings, deps.links.payOrder(current.id, current.trackingToken), true))) sent++;
+      if (await sendAndRecord(deps, current, 'pay_link_reminder', settings.fromEmail, payLinkEmail(current, settings, deps.links.payOrder(current.id, current.trackingToken), true))) sent++;
     }
     cursor = page.nextCursor;
   } while (cursor);

@@ -14,7 +14,8 @@ describe('the staff order view says what the caller may do', () => {
     const csr = await actionsOf('csr', order.id);
     expect(names(csr)).toEqual(['approve', 'cancel', 'notes']);
     const admin = await actionsOf('admin', order.id);
-    expect(names(admin)).toEqual(['card/reveal', 'approve', 'cancel', 'notes']);
+    expect(names(admin)).toEqual(['card/reveal', 'charge', 'approve', 'cancel', 'notes']);
+    expect(admin[1]).toMatchObject({ label: 'Charge card', path: `/admin/orders/${order.id}/charge`, fields: [], answers: 'order' });
     expect(admin[0]).toEqual({
       name: 'card/reveal',
       label: 'Reveal card',
