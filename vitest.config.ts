@@ -36,6 +36,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/integration/twin-setup.ts'],
+          // A page waits on the API, the workflow and the browser: polls get a few seconds.
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

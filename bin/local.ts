@@ -55,6 +55,7 @@ console.log(
     'Local twin is up.',
     `  API          ${twin.apiUrl}`,
     `  Dashboard    ${twin.dashboardUrl}`,
+    `  Storefront   ${twin.storefrontUrl}   (demo: check out with the test cards)`,
     `  Mail viewer  ${twin.mailViewerUrl}`,
     `  DynamoDB     ${twin.dynamoDbUrl}`,
     `  Fulfillment  ${twin.fulfillmentWebhookUrl ? `signed POST to ${twin.fulfillmentWebhookUrl}` : 'no FULFILLMENT_WEBHOOK_URL: placed orders are accepted at once'}`,

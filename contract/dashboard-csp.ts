@@ -13,3 +13,13 @@ export const dashboardContentSecurityPolicy = (signInOrigin?: string): string =>
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
+
+/**
+ * Browser libraries the dashboard loads from its own origin (no CDN): the file it requests,
+ * relative to the dashboard, and where the npm package keeps it. The twin serves them from
+ * node_modules; a deployment uploads them beside the dashboard's own files.
+ */
+export const dashboardVendorFiles = {
+  'vendor/chart.umd.min.js': 'chart.js/dist/chart.umd.min.js',
+  'vendor/oidc-client-ts.min.js': 'oidc-client-ts/dist/browser/oidc-client-ts.min.js',
+} as const;

@@ -26,3 +26,11 @@ export const mailEnv = {
   /** The SES identity senders must belong to: an address, or a domain. Unset: any sender. */
   verifiedIdentity: 'MAIL_VERIFIED_IDENTITY',
 } as const;
+
+export const linkEnv = {
+  /**
+   * Where pay links for declined orders point (`?order=…&token=…` is appended): the
+   * merchant's storefront pay page; unset, the store URL (`STORE_URL`). The twin: `/demo/pay`.
+   */
+  payPage: 'PAY_PAGE_URL',
+} as const;

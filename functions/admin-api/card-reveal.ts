@@ -23,7 +23,7 @@ export const createCardRevealHandler = (deps: CardRevealDeps & OrderActionDeps &
       chargeCard: async (request) => {
         const staff = { orderId: request.pathParameters.id, actor: request.staff.username, expectedVersion: expectedVersion(request.headers) };
         const charged = await chargeHeldCard(deps, staff);
-        if (charged.approved) return orderResult(charged.order);
+        if (charged.approved) return orderResult(charged.order, request.staff, deps.clock.now());
         return {
           status: 402,
           body: {

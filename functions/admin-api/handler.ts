@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import { saveProduct } from '../core/admin/catalog-admin.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import { recordPaidOrder } from '../core/admin/record-order.js';
-import { type ReportDeps, reportSummary } from '../core/admin/reports.js';
+import { dailyReport, type ReportDeps, reportSummary } from '../core/admin/reports.js';
+import { mayAct, type StaffMember } from '../core/admin/staff.js';
+import { workQueue } from '../core/admin/work-queue.js';
+import { statusLabels } from '../core/status.js';
+import { allowedActions } from './allowed-actions.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { FulfillmentDeps } from '../core/fulfillment.js';
 import { type MonitorDeps, runStuckOrderMonitor } from '../core/monitor.js';
@@ -31,10 +35,13 @@ const parseInput = <Schema extends z.ZodType>(schema: Schema, value: unknown, pa
   throw new AppError('validation_failed', 'The request is invalid.', details);
 };
 
-/** An order for staff, with its version as the ETag to send back in `If-Match`. */
-export const orderResult = (order: Order, status = 200): ApiResult => ({
+/**
+ * An order for staff, with its version as the ETag to send back in `If-Match`, and what this
+ * staff member may do to it now (the dashboard renders exactly those forms).
+ */
+export const orderResult = (order: Order, member: StaffMember, now: Date, status = 200): ApiResult => ({
   status,
-  body: { order: toOrderView(order, 'staff') },
+  body: { order: { ...toOrderView(order, 'staff'), allowedActions: allowedActions(order, member, now) } },
   headers: { etag: `"${order.version}"` },
 });
 
@@ -53,28 +60,45 @@ export const createAdminHandler = (deps: AdminDeps) =>
         return { status: 200, body: { orders: page.orders.map((order) => toOrderSummary(order, 'staff')), nextCursor: page.nextCursor } };
       },
 
-      recordOrder: async (request) => orderResult(await recordPaidOrder(deps, request.body, request.staff.username), 201),
+      recordOrder: async (request) => orderResult(await recordPaidOrder(deps, request.body, request.staff.username), request.staff, deps.clock.now(), 201),
 
       getStaffOrder: async (request) => {
         const order = await deps.orders.get(request.pathParameters.id);
         if (!order) throw notFound();
-        return orderResult(order);
+        return orderResult(order, request.staff, deps.clock.now());
       },
 
       applyOrderAction: async (request) => {
         const name = request.pathParameters.action;
         if (!isOrderAction(name)) throw new AppError('not_found', 'There is no such order action.');
         const definition: OrderActionDefinition<AdminDeps> = orderActions[name];
+        if (!mayAct(request.staff, definition.role ?? 'staff')) throw new AppError('forbidden', 'Only admins may do this.');
         const input = parseInput(definition.body, request.body);
         const staff = { orderId: request.pathParameters.id, actor: request.staff.username, expectedVersion: expectedVersion(request.headers) };
-        return orderResult(await definition.run(deps, staff, input));
+        return orderResult(await definition.run(deps, staff, input), request.staff, deps.clock.now());
+      },
+
+      getWorkQueue: async () => {
+        const queue = await workQueue(deps);
+        return {
+          status: 200,
+          body: { tabs: queue.tabs, stuck: queue.stuck.map(({ order, ...entry }) => ({ ...entry, order: toOrderSummary(order, 'staff') })) },
+        };
       },
 
       getReportSummary: async (request) => ({ status: 200, body: await reportSummary(deps, request.query) }),
 
+      // With the status labels, for the report page's per-status table (the summary's keys).
+      getDailyReport: async (request) => ({ status: 200, body: { ...(await dailyReport(deps, request.query)), statusLabels } }),
+
       getSettings: async () => ({ status: 200, body: await deps.settings.get() }),
 
       updateSettings: async (request) => ({ status: 200, body: await deps.settings.update(request.body) }),
+
+      listCatalog: async () => {
+        const [products, settings] = await Promise.all([deps.catalog.list(), deps.settings.get()]);
+        return { status: 200, body: { products: products.map((product) => ({ ...product, currency: settings.currency })) } };
+      },
 
       putProduct: async (request) => ({ status: 200, body: { product: await saveProduct(deps.catalog, request.pathParameters.sku, request.body) } }),
 

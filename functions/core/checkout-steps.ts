@@ -1,6 +1,8 @@
 import { announceOrderPlaced } from './fulfillment.js';
 import type { Order } from './order.js';
 import { type AuthorizationResult, type CardVault, type Catalog, type Clock, type Links, type Mailer, type OrderEvents, type OrderRepository, type PaymentGateway, ReceiptNotSent, type SettingsStore } from './ports.js';
+import { issuePayLink, sendPayLink } from './pay-link.js';
+import { declineMessages } from './payments.js';
 import { sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { actors } from './history.js';
@@ -145,6 +147,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
     },
 
     async markIncomplete(state: CheckoutState) {
+      const settings = await deps.settings.get();
       const expiresAt = await holdUntil();
       const kept = state.cardRef ? await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt, now()) : false;
       const marked = await updateOrder(deps.orders, state.orderId, async (order) => {
@@ -157,11 +160,14 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             stock: await releaseOrderStock(deps.catalog, order),
             payment: { ...order.payment, status: 'DECLINED', declineReason: reason },
             heldCard: kept ? { ref: state.cardRef!, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
+            // The customer was asked (402 with the next actions): they get a link to pay later too.
+            ...(state.onDecline === 'ask' && state.cardRef ? { payLink: issuePayLink(order, settings, now()) } : {}),
           },
-          [{ type: 'status', actor: actors.system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
+          [{ type: 'status', actor: actors.system, message: `Payment not completed: ${declineMessages[reason]}`, visibleToCustomer: true }],
           now(),
         );
       });
+      await sendPayLink(deps, marked);
       return { status: marked.status };
     },
 

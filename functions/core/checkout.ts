@@ -4,6 +4,8 @@ import { AppError, type ErrorDetail } from './errors.js';
 import { actors } from './history.js';
 import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
+import { payLinkOpen } from './pay-link.js';
+import type { DeclineReason } from './payments.js';
 import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
 import { assertCan, transition } from './transitions.js';
 
@@ -40,7 +42,7 @@ export type CheckoutOutcome = 'placed' | 'offline' | 'awaiting_payment' | 'await
 /** The checkout answer as the wire contract shapes it: 201 with an outcome, or 402 with actions. */
 export type CheckoutResult =
   | { readonly kind: 'created'; readonly order: Order; readonly outcome: CheckoutOutcome }
-  | { readonly kind: 'declined'; readonly order: Order; readonly declineReason: string; readonly actions: readonly string[] };
+  | { readonly kind: 'declined'; readonly order: Order; readonly declineReason: DeclineReason | 'internal'; readonly actions: readonly string[] };
 
 const outcomes: Partial<Record<Order['status'], CheckoutOutcome>> = {
   ORDER_PLACED: 'placed',
@@ -241,6 +243,9 @@ export const retryPayment = async (
   request: { readonly card: CardDetails; readonly onDecline: 'ask' | 'offline'; readonly clientIp?: string | null },
 ): Promise<CheckoutResult> => {
   const now = deps.clock.now();
+  if (order.status === 'INCOMPLETE' && order.payLink && !payLinkOpen(order, now)) {
+    throw new AppError('invalid_transition', 'This order can no longer be paid: its pay link has expired. Please place a new order.');
+  }
   const problems = cardProblems(request.card, now, 'payment.card');
   if (problems.length) throw new AppError('validation_failed', 'The request is invalid.', problems);
   assertCan(order, 'retryPayment');

@@ -4,6 +4,7 @@ import type { Order } from './order.js';
 import type { Clock, Links, Mailer, NoticeLedger, OrderRepository, Pager, PlacedOrderIndex, SettingsStore, StuckOrdersMetric } from './ports.js';
 import type { Settings } from './settings.js';
 import { actors } from './history.js';
+import { sendPayLinkReminders } from './pay-link.js';
 import { record } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
@@ -179,17 +180,21 @@ export const sendOfflineBacklogDigest = async (deps: MonitorDeps, now: Date): Pr
 
 /**
  * What the schedule runs (every 5 minutes in AWS, on the twin's timer) and what an on-demand
- * run should call: the stuck-order pass, then the daily digest. A digest that cannot be sent
- * is retried by the next run and never hides the stuck-order report.
+ * run should call: the stuck-order pass, the daily digest, then the pay-link reminders due. A
+ * digest that cannot be sent is retried by the next run; neither it nor the reminders ever
+ * hide the stuck-order report.
  */
 export const runScheduledMonitor = async (
   deps: MonitorDeps,
   now: Date,
-): Promise<{ readonly report: StuckOrderReport; readonly digest: DigestOutcome | { readonly failed: string } }> => {
+): Promise<{
+  readonly report: StuckOrderReport;
+  readonly digest: DigestOutcome | { readonly failed: string };
+  readonly payLinkReminders: number | { readonly failed: string };
+}> => {
   const report = await runStuckOrderMonitor(deps, now);
-  try {
-    return { report, digest: await sendOfflineBacklogDigest(deps, now) };
-  } catch (error) {
-    return { report, digest: { failed: error instanceof Error ? error.name : 'unknown' } };
-  }
+  const failure = (error: unknown) => ({ failed: error instanceof Error ? error.name : 'unknown' });
+  const digest = await sendOfflineBacklogDigest(deps, now).catch(failure);
+  const payLinkReminders = await sendPayLinkReminders(deps, now).catch(failure);
+  return { report, digest, payLinkReminders };
 };

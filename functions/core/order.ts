@@ -1,8 +1,8 @@
 import type { CardSummary } from './card.js';
 import type { HistoryEntry, OrderEmailKind } from './history.js';
 import type { Totals } from './money.js';
-import type { DeclineReason, GatewayName } from './payments.js';
-import { type OrderStatus, type PaymentStatus, paidPaymentStatuses, statusLabels } from './status.js';
+import { type DeclineReason, declineMessages, type GatewayName } from './payments.js';
+import { type OrderStatus, type PaymentStatus, paidPaymentStatuses, paymentStatusLabels, statusLabels } from './status.js';
 
 export interface Address {
   readonly line1: string;
@@ -95,6 +95,16 @@ export interface FulfillmentState {
   readonly queuedAt?: string | null;
 }
 
+/**
+ * The pay link a declined customer was emailed (SPEC §8): open until `expiresAt` while the
+ * order is INCOMPLETE; one reminder is due at `remindAt` (null: none, or already handled).
+ */
+export interface PayLink {
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly remindAt: string | null;
+}
+
 /** The stored order. Only `toOrderView` decides what leaves the system. */
 export interface Order {
   readonly id: string;
@@ -126,6 +136,7 @@ export interface Order {
   readonly pagedFor?: string | null;
   /** Emails already sent about this order, each kind once. */
   readonly emailsSent?: readonly OrderEmailKind[];
+  readonly payLink?: PayLink | null;
   /** Created or authorized while the gateway was the sandbox: no money moves for it. */
   readonly testMode?: boolean;
 }
@@ -179,6 +190,7 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
     payment: {
       method: order.payment.method,
       status: order.payment.status,
+      statusLabel: paymentStatusLabels[order.payment.status],
       card: card && {
         brand: card.brand,
         ...(audience === 'staff' ? { bin: card.bin } : {}),
@@ -188,6 +200,8 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
       },
       authorizationCode: order.payment.authorizationCode,
       declineReason: order.payment.declineReason,
+      // The words a customer is told, so no storefront keeps its own copy of them.
+      declineMessage: order.payment.declineReason ? declineMessages[order.payment.declineReason] : null,
       poNumber: order.payment.poNumber,
       invoiceNumber: order.payment.invoiceNumber,
       // Staff see which gateway answered, with its own ids and decline code.

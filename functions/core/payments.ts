@@ -23,3 +23,19 @@ export type DeclineReason = (typeof declineReasons)[number];
  */
 export const customerDeclineReason = (gatewayCode: string): DeclineReason =>
   (declineReasons as readonly string[]).includes(gatewayCode) && gatewayCode !== 'gateway_unavailable' ? (gatewayCode as DeclineReason) : 'card_declined';
+
+/**
+ * What a customer reads for each decline reason: the storefront shows these words as they
+ * are, so every storefront tells a declined customer the same thing.
+ */
+export const declineMessages: Record<DeclineReason | 'internal', string> = {
+  card_declined: 'Your card was declined. Please use another card.',
+  insufficient_funds: 'Your card has insufficient funds. Please use another card.',
+  expired_card: 'Your card has expired. Please use another card.',
+  incorrect_cvc: 'The security code (CVC) does not match the card. Check it, or use another card.',
+  incorrect_number: 'The card number is not correct. Check it, or use another card.',
+  avs_mismatch: 'The billing address does not match the card. Check the address, or use another card.',
+  processing_error: 'The card could not be processed. Please try again, or use another card.',
+  gateway_unavailable: 'The payment could not be processed right now and no money was taken. Please try again in a few minutes.',
+  internal: 'The checkout could not be completed and no payment was taken. Please try again.',
+};

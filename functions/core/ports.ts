@@ -227,6 +227,8 @@ export interface Links {
   /** The tracking page, opened on the customer's answer to a quote. */
   quoteDecision(orderId: string, token: string, decision: 'accept' | 'reject'): string;
   dashboardOrder(orderId: string): string;
+  /** The storefront's pay page for a declined order (`?order=…&token=…`): the twin's `/demo/pay`, the merchant's store in AWS. */
+  payOrder(orderId: string, token: string): string;
 }
 
 /** Orders in ORDER_PLACED by the time they entered it, through a sparse index: never a table scan. */

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { linkEnv } from '../../contract/environment.js';
 import { tables } from '../../contract/tables.js';
 import { rawAesKeyring } from '../adapters/card-vault.js';
 import { MailPager } from '../adapters/pager.js';
@@ -21,7 +22,7 @@ import { createStorefrontHandler } from '../storefront-api/handler.js';
 import { createStuckOrderMonitorHandler } from '../stuck-order-monitor/handler.js';
 import { createLocalAuthHandler, createLocalIssuer, type LocalLogin } from './auth.js';
 import { loadLocalCardKey, loadLocalFingerprintSecret } from './card-key.js';
-import { serveDashboard } from './dashboard.js';
+import { serveDashboard, serveDemoStorefront, serveStaticApps } from './dashboard.js';
 import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { InProcessEventDispatcher } from './event-dispatcher.js';
 import { startMonitorTimer } from './monitor-timer.js';
@@ -45,6 +46,8 @@ export interface TwinOptions {
 export interface Twin {
   readonly apiUrl: string;
   readonly dashboardUrl: string;
+  /** The demo storefront (public API only). */
+  readonly storefrontUrl: string;
   readonly dynamoDbUrl: string;
   readonly mailViewerUrl: string;
   readonly seeded: boolean;
@@ -71,6 +74,7 @@ const configureEnvironment = (dynamoDbUrl: string, sesUrl: string, apiUrl: strin
   process.env.SES_ENDPOINT = sesUrl;
   process.env.STORE_URL = apiUrl;
   process.env.DASHBOARD_URL = `${apiUrl}/dashboard`;
+  process.env[linkEnv.payPage] = `${apiUrl}/demo/pay`;
   for (const table of tables) process.env[table.envVar] = localTableName(table.id);
 };
 
@@ -99,7 +103,11 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
 
     // Handlers are bound once the port is known: links in emails carry the real address.
     const handlers: Parameters<typeof createApiServer>[0] = {};
-    const server = createApiServer(handlers, serveDashboard(fileURLToPath(new URL('../../dashboard', import.meta.url))));
+    const folder = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
+    const server = createApiServer(
+      handlers,
+      serveStaticApps(serveDashboard(folder('dashboard'), folder('node_modules')), serveDemoStorefront(folder('storefront'), folder('dashboard'))),
+    );
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
@@ -150,6 +158,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     return {
       apiUrl,
       dashboardUrl: `${apiUrl}/dashboard/`,
+      storefrontUrl: `${apiUrl}/demo/`,
       dynamoDbUrl: dynamoDb.url,
       mailViewerUrl: `${ses.url}/`,
       seeded,

@@ -1,4 +1,5 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
+import { linkEnv } from '../../contract/environment.js';
 import { cardVaultTable, ordersTable } from '../../contract/tables.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import type { CheckoutDeps } from '../core/checkout.js';
@@ -58,8 +59,11 @@ const requiredEnv = (name: string): string => {
   return value;
 };
 
-/** Links to the customer's tracking view (on the public API) and to the staff dashboard. */
-export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace(/\/$/, '')}/dashboard`): Links => {
+/**
+ * Links to the customer's tracking view (on the public API), the staff dashboard and the pay
+ * page of a declined order (`payPageUrl`, default the store URL itself, with the same query).
+ */
+export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace(/\/$/, '')}/dashboard`, payPageUrl = storeUrl): Links => {
   storeUrl = storeUrl.replace(/\/$/, '');
   dashboardUrl = dashboardUrl.replace(/\/$/, '');
   const trackOrder = (orderId: string, token: string) => `${storeUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`;
@@ -67,10 +71,12 @@ export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace
     trackOrder,
     quoteDecision: (orderId, token, decision) => `${trackOrder(orderId, token)}&quote=${decision}`,
     dashboardOrder: (orderId) => `${dashboardUrl}/#/orders/${encodeURIComponent(orderId)}`,
+    payOrder: (orderId, token) => `${payPageUrl}?${new URLSearchParams({ order: orderId, token })}`,
   };
 };
 
-export const linksFromEnv = (): Links => createLinks(process.env.STORE_URL ?? '', process.env.DASHBOARD_URL);
+export const linksFromEnv = (): Links =>
+  createLinks(process.env.STORE_URL ?? '', process.env.DASHBOARD_URL, process.env[linkEnv.payPage] || process.env.STORE_URL || '');
 
 const numberEnv = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);

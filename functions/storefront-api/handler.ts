@@ -2,6 +2,7 @@ import { checkout, type CheckoutDeps, customerOrigin, retryPayment } from '../co
 import { checkoutResponse } from '../http/checkout-response.js';
 import { submitOffline } from '../core/offline.js';
 import { toOrderView } from '../core/order.js';
+import { payLinkView } from '../core/pay-link.js';
 import { acceptQuote, rejectQuote } from '../core/quotes.js';
 import type { ReceiptDeps } from '../core/receipts.js';
 import { findOrderForCustomer } from '../core/tracking.js';
@@ -53,7 +54,12 @@ export const createStorefrontHandler = (deps: StorefrontDeps) => {
 
       checkout: async (request) => checkoutResponse(await checkout(deps, request.body, { ...customerOrigin, clientIp: clientIpOf(request) })),
 
-      getOrder: async (request) => ({ status: 200, body: customerView(await customerOrder(request)) }),
+      getOrder: async (request) => {
+        const order = await customerOrder(request);
+        // A declined order's pay link: the pay page shows what the server decides here.
+        const payLink = payLinkView(order, await deps.settings.get(), deps.clock.now());
+        return { status: 200, body: { order: { ...toOrderView(order, 'customer'), ...(payLink ? { payLink } : {}) } } };
+      },
 
       retryPayment: async (request) =>
         checkoutResponse(await retryPayment(deps, await customerOrder(request), { card: request.body.payment.card, onDecline: request.body.onDecline, clientIp: clientIpOf(request) })),

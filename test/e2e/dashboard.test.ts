@@ -1,15 +1,22 @@
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffToken } from '../integration/admin-helpers.js';
-import { cardPayment, checkoutBody, mailsFor, postCheckout, testCards, twin, uniqueEmail } from '../integration/helpers.js';
+import { scriptReceiver, sleep, until } from '../integration/fulfillment-helpers.js';
+import { cardPayment, checkoutBody, createProduct, documentClient, mailsFor, postCheckout, stockOf, storedOrder, testCards, twin, uniqueEmail } from '../integration/helpers.js';
+import { twinTiming } from '../integration/twin-setup.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = join(import.meta.dirname, 'screenshots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser: Browser;
 
 beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -17,46 +24,240 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-const signIn = async (username: string, password: string): Promise<Page> => {
+const shoot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+
+/**
+ * axe-core in the page (evaluated through the DevTools protocol, so the pages' strict CSP stays on):
+ * no serious or critical violations.
+ */
+const expectAccessible = async (page: Page) => {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations).toEqual([]);
+};
+
+const signIn = async (username: 'admin' | 'csr'): Promise<Page> => {
   const page = await browser.newPage();
   await page.goto(`${twin().apiUrl}/dashboard/`);
   await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password').fill(twin().staffPasswords[username]);
+  await expectAccessible(page);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
   return page;
 };
 
-describe('dashboard', () => {
-  it('lets a CSR find an offline order and an admin reveal the card and approve it', async () => {
-    const email = uniqueEmail();
-    const placed = await postCheckout(checkoutBody({ customer: { email, name: 'Dana Offline' }, payment: cardPayment(testCards.declined), onDecline: 'offline' }));
-    const orderId = placed.body.order.id as string;
+const fillCard = async (page: Page, number: string) => {
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiry month').fill('12');
+  await page.getByLabel('Expiry year').fill(String(new Date().getUTCFullYear() + 3));
+  await page.getByLabel('CVC').fill('123');
+};
 
-    const csr = await signIn('csr', twin().staffPasswords.csr);
-    await csr.getByRole('button', { name: 'Pending (offline)' }).click();
-    await csr.getByPlaceholder('Customer email').fill(email);
-    await csr.getByPlaceholder('Customer email').press('Enter');
-    await csr.getByRole('cell', { name: orderId }).click();
-    await expect.poll(() => csr.locator('#status').textContent()).toBe('Pending (offline)');
+/** A storefront checkout of one unit of `sku` with `card`, up to the answer shown. */
+const storefrontCheckout = async (page: Page, sku: string, email: string, card: string) => {
+  await page.goto(`${twin().apiUrl}/demo/`);
+  await page.locator(`#qty-${sku}`).fill('1');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Name', { exact: true }).fill('Casey Shopper');
+  await page.getByLabel('Address').fill('1 Main St');
+  await page.getByLabel('City').fill('Springfield');
+  await page.getByLabel('Postal code').fill('62701');
+  await fillCard(page, card);
+  await page.getByRole('button', { name: 'Place order' }).click();
+};
+
+const statusText = (page: Page) => page.locator('#status').textContent();
+
+describe('storefront, pay page and dashboard in the browser', () => {
+  const shopper = uniqueEmail();
+  let offline: { id: string; trackUrl: string };
+
+  it('checks out on the demo storefront with a declining card, is told why, and submits offline', async () => {
+    const product = await createProduct({ name: 'E2E Lantern', priceCents: 4200, stock: 3 });
+    const page = await browser.newPage();
+    await page.goto(`${twin().apiUrl}/demo/`);
+    await expect.poll(() => page.getByText('E2E Lantern').count()).toBeGreaterThan(0);
+    expect(await page.getByText('Repair evaluation').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByLabel('Purchase order', { exact: true }).count()).toBe(1);
+    await expectAccessible(page);
+    await storefrontCheckout(page, product.sku, shopper, testCards.declined);
+    await page.getByRole('heading', { name: 'Payment not completed' }).waitFor();
+    expect(await page.locator('#decline-message').textContent()).toBe('Your card was declined. Please use another card.');
+    expect(await page.getByRole('button', { name: 'Try another card' }).count()).toBe(1);
+    await expectAccessible(page);
+    await shoot(page, 'storefront-declined');
+    await page.getByRole('button', { name: 'Submit offline' }).click();
+    await page.getByRole('heading', { name: /process the payment offline/ }).waitFor();
+    const id = (await page.locator('#order-number').textContent())!;
+    expect(await page.locator('#order-status').textContent()).toBe('Pending (offline)');
+    const trackUrl = new URL((await page.getByRole('link', { name: 'Track this order' }).getAttribute('href'))!, page.url()).href;
+    await expectAccessible(page);
+    await shoot(page, 'storefront-placed');
+    expect((await storedOrder(id)).status).toBe('OFFLINE_PENDING');
+    expect(await stockOf(product.sku)).toBe(2);
+    offline = { id, trackUrl };
+    await page.close();
+  });
+
+  it('shows a CSR the offline order first in the queue, with counts, and no reveal button', async () => {
+    const csr = await signIn('csr');
+    const offlineTab = csr.getByRole('link', { name: /^Pending \(offline\) \d+$/ });
+    await offlineTab.waitFor();
+    expect(Number((await offlineTab.locator('.count').textContent())!)).toBeGreaterThanOrEqual(1);
+    expect((await csr.locator('.tabs a').first().textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^Pending \(offline\) \d+$/);
+    expect((await csr.locator('.tabs a').nth(1).textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^Stuck in Order Placed \d+$/);
+    expect(await offlineTab.getAttribute('aria-current')).toBe('page');
+    expect(await csr.locator('#orders tr').first().locator('a').textContent()).toBe(offline.id);
+    await expectAccessible(csr);
+    await shoot(csr, 'queue');
+
+    await csr.getByLabel('Customer email').fill(shopper);
+    await csr.getByLabel('Customer email').press('Enter');
+    await expect.poll(() => csr.locator('#orders tr a').allTextContents()).toEqual([offline.id]);
+    await csr.getByRole('link', { name: offline.id }).click();
+    await expect.poll(() => statusText(csr)).toBe('Pending (offline)');
     expect(await csr.getByRole('button', { name: 'Reveal card' }).count()).toBe(0);
+    expect(await csr.getByRole('button', { name: 'Approve (M)' }).count()).toBe(1);
+    await expectAccessible(csr);
     await csr.close();
+  });
 
-    const admin = await signIn('admin', twin().staffPasswords.admin);
-    await admin.getByRole('cell', { name: orderId }).click();
+  it('lets an admin reveal the card (reason asked), approve it with a code and ship it with tracking; the customer sees it', async () => {
+    await scriptReceiver(shopper, [200]);
+    const admin = await signIn('admin');
+    await admin.goto(`${twin().apiUrl}/dashboard/#/orders/${offline.id}`);
+    await expect.poll(() => statusText(admin)).toBe('Pending (offline)');
+    await admin.getByRole('button', { name: 'Reveal card' }).click();
+    // The reason is required: nothing is revealed without one.
+    expect(await admin.locator('.revealed').count()).toBe(0);
     await admin.getByLabel('Reason for revealing').fill('charge in the virtual terminal');
     await admin.getByRole('button', { name: 'Reveal card' }).click();
     await expect.poll(() => admin.locator('.revealed').textContent()).toContain('4000000000000002');
+    expect(await admin.locator('.timeline').textContent()).toContain('charge in the virtual terminal');
     await admin.getByLabel('Authorization code').fill('VT-123456');
     await admin.getByRole('button', { name: 'Approve (M)' }).last().click();
-    // The approval sends the payment receipt before the view reloads: slower than poll's 1 s default on a busy machine.
-    await expect.poll(() => admin.locator('#status').textContent(), { timeout: 10_000 }).toBe('Order Placed');
+    await expect.poll(() => statusText(admin)).not.toBe('Pending (offline)');
     expect(await admin.locator('#payment-status').textContent()).toBe('Approved (M)');
-    expect(await admin.locator('.timeline').textContent()).toContain('charge in the virtual terminal');
-    await admin.screenshot({ path: join(process.env.E2E_SCREENSHOT_DIR ?? tmpdir(), 'dashboard-order.png'), fullPage: true });
+    expect(await admin.locator('.revealed').count()).toBe(0);
+
+    await expect
+      .poll(async () => {
+        await admin.reload();
+        return statusText(admin);
+      })
+      .toBe('In Process');
+    await admin.getByLabel('Carrier').fill('UPS');
+    await admin.getByLabel('Tracking number').fill('1Z-E2E-777');
+    await admin.getByRole('button', { name: 'Ship' }).click();
+    await expect.poll(() => statusText(admin)).toBe('Shipped');
+    expect(await admin.locator('.timeline').textContent()).toContain('1Z-E2E-777');
+    await expectAccessible(admin);
+    await shoot(admin, 'order');
     await admin.close();
 
-    await expect.poll(async () => (await mailsFor(email, 'payment')).length).toBeGreaterThan(0);
+    const customer = await browser.newPage();
+    await customer.goto(offline.trackUrl);
+    await expect.poll(() => customer.locator('#order-status').textContent()).toBe('Shipped');
+    expect(await customer.locator('#shipments').textContent()).toContain('1Z-E2E-777');
+    expect(await customer.locator('#updates').textContent()).not.toContain('virtual terminal');
+    await expectAccessible(customer);
+    await customer.close();
+    await expect.poll(async () => (await mailsFor(shopper, 'payment')).length).toBeGreaterThan(0);
+  });
+
+  it('emails a declined customer a pay link, reminds them once, and the pay page takes another card on the same order', async () => {
+    const product = await createProduct({ name: 'E2E Kettle', priceCents: 3100, stock: 5 });
+    const email = uniqueEmail();
+    await scriptReceiver(email, [200]);
+    const shop = await browser.newPage();
+    await storefrontCheckout(shop, product.sku, email, testCards.insufficientFunds);
+    await shop.getByRole('heading', { name: 'Payment not completed' }).waitFor();
+    expect(await shop.locator('#decline-message').textContent()).toBe('Your card has insufficient funds. Please use another card.');
+    await shop.close();
+
+    const [linkMail] = await until('the pay link', async () => {
+      const mails = await mailsFor(email, 'complete the payment');
+      return mails.length > 0 && mails;
+    });
+    const link = /http\S+\/demo\/pay\?\S+/.exec(linkMail!.body.text)![0];
+    const orderId = new URL(link).searchParams.get('order')!;
+    // Time passes: the reminder is due; the scheduled run sends it, once.
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: 'Orders-local',
+        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+        UpdateExpression: 'SET payLink.remindAt = :at',
+        ExpressionAttributeValues: { ':at': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+    await until('the reminder', async () => (await mailsFor(email, 'still waiting for payment')).length > 0);
+    await sleep((twinTiming.monitorIntervalSeconds * 2 + 0.5) * 1000);
+    const reminders = await mailsFor(email, 'still waiting for payment');
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]!.body.text).toContain(link);
+
+    const pay = await browser.newPage();
+    await pay.goto(link);
+    await pay.getByRole('heading', { name: `Pay for order ${orderId}` }).waitFor();
+    expect(await pay.locator('#decline-message').textContent()).toContain('insufficient funds');
+    expect(await pay.getByRole('button', { name: 'Submit offline' }).count()).toBe(1);
+    await expectAccessible(pay);
+    await shoot(pay, 'pay-page');
+    await fillCard(pay, testCards.declined);
+    await pay.getByRole('button', { name: 'Pay with this card' }).click();
+    await expect.poll(() => pay.locator('#pay-error').textContent()).toBe('Your card was declined. Please use another card.');
+    await fillCard(pay, testCards.visa);
+    await pay.getByRole('button', { name: 'Pay with this card' }).click();
+    await pay.locator('#notice').waitFor();
+    expect(await pay.locator('#order-number').textContent()).toBe(orderId);
+    expect(await pay.getByRole('button', { name: 'Pay with this card' }).count()).toBe(0);
+    expect(['Order Placed', 'In Process']).toContain(await pay.locator('#order-status').textContent());
+    // Opened again later, the link says the order is paid and offers nothing.
+    await pay.goto(link);
+    await expect.poll(() => pay.locator('#pay-closed').textContent()).toBe('This order is paid: there is nothing more to pay.');
+    expect(await pay.locator('form').count()).toBe(0);
+    await pay.close();
+    expect((await storedOrder(orderId)).payment.status).toBe('AUTHORIZED');
+  });
+
+  it('draws the reports chart for a date range, and serves admins the settings and products pages', async () => {
+    const admin = await signIn('admin');
+    await admin.getByRole('link', { name: 'Reports' }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+    await admin.getByLabel('From', { exact: true }).fill(weekAgo);
+    await admin.getByLabel('To', { exact: true }).fill(today);
+    await admin.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => admin.locator('#daily-chart').getAttribute('data-days')).toBe('7');
+    expect(await admin.getByRole('cell', { name: 'Pending (offline)' }).count()).toBe(1);
+    // Something is painted: some pixel of the canvas is not transparent.
+    const drawn = await admin.locator('#daily-chart').evaluate((canvas: any) => {
+      const pixels: number[] = Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data);
+      return pixels.some((value, i) => i % 4 === 3 && value !== 0);
+    });
+    expect(drawn).toBe(true);
+    await expectAccessible(admin);
+    await shoot(admin, 'reports');
+
+    await admin.getByRole('link', { name: 'Settings' }).click();
+    await admin.getByLabel('Pay link reminder hours').waitFor();
+    expect(await admin.getByLabel('Declines per card per hour').inputValue()).toMatch(/^\d+$/);
+    await expectAccessible(admin);
+
+    const product = await createProduct({ name: 'E2E Stocked', stock: 4 });
+    await admin.getByRole('link', { name: 'Products' }).click();
+    await admin.getByLabel(`Stock of ${product.sku}`).fill('9');
+    await admin.getByRole('button', { name: `Save ${product.sku}` }).click();
+    await expect.poll(() => admin.locator('[role=status]').first().textContent()).toBe(`${product.sku} saved.`);
+    expect(await stockOf(product.sku)).toBe(9);
+    await expectAccessible(admin);
+    await admin.close();
   });
 
   it('signs in through Cognito managed login (code grant with PKCE), back on the linked order, and signs out there', async () => {
@@ -95,7 +296,7 @@ describe('dashboard', () => {
 
     await page.goto(`${dashboardUrl}#/orders/${orderId}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#status').textContent()).toBe('Pending (offline)');
+    await expect.poll(() => statusText(page)).toBe('Pending (offline)');
     expect(page.url()).toBe(`${dashboardUrl}#/orders/${orderId}`);
     expect(seen.authorize).toMatchObject({
       response_type: 'code',
@@ -108,7 +309,8 @@ describe('dashboard', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(seen.logout).toEqual({ client_id: cognito.clientId, logout_uri: dashboardUrl });
+    expect(seen.logout).toMatchObject({ client_id: cognito.clientId, logout_uri: dashboardUrl });
+    expect(Object.keys(seen.logout).sort()).toEqual(['client_id', 'id_token_hint', 'logout_uri']);
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
     await context.close();
   });

@@ -169,9 +169,11 @@ describe('recorded orders (POST /admin/orders)', () => {
     expect(order.payment).toEqual({
       method: 'recorded',
       status: 'APPROVED_MANUAL',
+      statusLabel: 'Approved (M)',
       card: null,
       authorizationCode: 'VT-EVENT-9',
       declineReason: null,
+      declineMessage: null,
       poNumber: null,
       invoiceNumber: null,
       gateway: null,

@@ -78,7 +78,12 @@ describe('card checkout outcomes', () => {
     const email = uniqueEmail();
     const { product, response } = await orderFor(email, { payment: cardPayment(testCards.insufficientFunds) });
     expect(response.status).toBe(402);
-    expect(response.body.error).toEqual({ code: 'payment_declined', message: expect.any(String), declineReason: 'insufficient_funds' });
+    expect(response.body.error).toEqual({
+      code: 'payment_declined',
+      message: expect.any(String),
+      declineReason: 'insufficient_funds',
+      declineMessage: 'Your card has insufficient funds. Please use another card.',
+    });
     expect(response.body.actions).toEqual(['retry_payment', 'submit_offline']);
     expect(response.body.order).toMatchObject({ status: 'INCOMPLETE', statusLabel: 'Incomplete', flags: { sent: false } });
     expect(response.body.order.payment).toMatchObject({ status: 'DECLINED', declineReason: 'insufficient_funds' });

@@ -123,7 +123,7 @@ describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)
   it('submitOffline after the hold expired answers card_no_longer_held and keeps nothing', async () => {
     const { deps, vault, clock, order } = await declinedOrder();
     clock.advance(31 * 60_000);
-    const offlineDeps = { ...deps, mailer: { send: async () => undefined }, links: { trackOrder: () => '', quoteDecision: () => '', dashboardOrder: () => '' } };
+    const offlineDeps = { ...deps, mailer: { send: async () => undefined }, links: { trackOrder: () => '', quoteDecision: () => '', dashboardOrder: () => '', payOrder: () => '' } };
     await expect(submitOffline(offlineDeps, order)).rejects.toMatchObject({ code: 'card_no_longer_held' });
     expect(await vault.read(order.id, order.heldCard!.ref, clock.now())).toBeNull();
   });

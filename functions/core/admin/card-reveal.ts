@@ -21,7 +21,7 @@ export interface RevealedCard {
 const noCardOnFile = () => new AppError('no_card_on_file', 'No card is held for this order.');
 
 /** A card may be revealed while the order waits for a manual charge, or is incomplete with its hold still running. */
-const revealableRef = (order: Order, now: Date): string | null =>
+export const revealableRef = (order: Order, now: Date): string | null =>
   order.heldCard && (order.status === 'OFFLINE_PENDING' || order.status === 'INCOMPLETE') && cardIsHeld(order, now) ? order.heldCard.ref : null;
 
 /**

@@ -96,3 +96,36 @@ export const reportSummary = async (deps: ReportDeps, range: DayRange): Promise<
   const [days, stuck] = await Promise.all([deps.totals.daily({ fromDay: range.from, toDay: range.to }), findStuckOrders(deps, settings, deps.clock.now())]);
   return summarize(days, stuck.filter(({ order }) => inRange(order.createdAt)).length);
 };
+
+const dayMs = 86_400_000;
+/** Days a daily report covers at most, and by default (ending today). */
+export const maxReportDays = 366;
+export const defaultReportDays = 30;
+
+export interface DailyReport {
+  readonly from: string;
+  readonly to: string;
+  /** Every day of the range, oldest first, days without orders included (as zeros). */
+  readonly days: readonly { readonly day: string; readonly orderCount: number; readonly revenueCents: number }[];
+}
+
+/**
+ * Orders (sales only) and revenue per creation day, from the daily totals: one small item per
+ * day, never the orders. CANCELLED and INCOMPLETE are left out, as in the summary.
+ */
+export const dailyReport = async (deps: Pick<ReportDeps, 'totals' | 'clock'>, range: DayRange): Promise<DailyReport> => {
+  const to = range.to ?? deps.clock.now().toISOString().slice(0, 10);
+  const from = range.from ?? new Date(Date.parse(dayStart(to)) - (defaultReportDays - 1) * dayMs).toISOString().slice(0, 10);
+  if (from > to) throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'from', message: 'must not be after to' }]);
+  const length = Math.round((Date.parse(dayStart(to)) - Date.parse(dayStart(from))) / dayMs) + 1;
+  if (length > maxReportDays) {
+    throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'from', message: `the range may cover at most ${maxReportDays} days` }]);
+  }
+  const stored = new Map((await deps.totals.daily({ fromDay: from, toDay: to })).map((totals) => [totals.day, totals]));
+  const days = Array.from({ length }, (_, i) => {
+    const day = new Date(Date.parse(dayStart(from)) + i * dayMs).toISOString().slice(0, 10);
+    const summary = summarize(stored.has(day) ? [stored.get(day)!] : [], 0);
+    return { day, orderCount: summary.orderCount, revenueCents: summary.revenueCents };
+  });
+  return { from, to, days };
+};
