@@ -24,6 +24,8 @@ import { InProcessEventDispatcher } from './event-dispatcher.js';
 import { startMonitorTimer } from './monitor-timer.js';
 import { seedDemoCatalog } from './seed.js';
 import { createApiServer } from './server.js';
+import { BenchProbe, benchProbeEnabled } from './bench-probe.js';
+import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { ensureTable } from './tables.js';
 import { LocalCheckoutWorkflow } from './workflow-runner.js';
 
@@ -84,7 +86,9 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
 
     // Handlers are bound once the port is known: links in emails carry the real address.
     const handlers: Parameters<typeof createApiServer>[0] = {};
-    const server = createApiServer(handlers, serveDashboard(fileURLToPath(new URL('../../dashboard', import.meta.url))));
+    const dashboard = serveDashboard(fileURLToPath(new URL('../../dashboard', import.meta.url)));
+    const probe = benchProbeEnabled() ? new BenchProbe() : null;
+    const server = createApiServer(handlers, probe ? (request, response) => probe.serve(request, response) || dashboard(request, response) : dashboard);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
@@ -96,7 +100,10 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const webhookUrl = process.env.FULFILLMENT_WEBHOOK_URL || null;
     if (webhookUrl && !process.env.FULFILLMENT_WEBHOOK_SECRET) throw new Error('FULFILLMENT_WEBHOOK_URL is set but FULFILLMENT_WEBHOOK_SECRET is not');
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
+    const documentClient = createDocumentClient(dynamoDb.url);
+    probe?.countRequests(documentClient);
     const adapters = createAdapters({
+      client: documentClient,
       keyring: rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir)),
       workflow: () => new LocalCheckoutWorkflow(stepHandlers),
       events,
@@ -104,7 +111,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       stuckOrdersMetric: new LoggedStuckOrdersMetric(),
       webhookSecret: secretFromEnv('FULFILLMENT_WEBHOOK_SECRET'),
     });
-    const stepHandlers = createCheckoutStepHandlers(adapters);
+    const stepHandlers = probe ? probe.timeSteps(createCheckoutStepHandlers(adapters)) : createCheckoutStepHandlers(adapters);
     void adapters.workflow; // synthesize the state machine now, not on the first checkout
     const seeded = await seedDemoCatalog(adapters.catalog);
     handlers.storefront = createStorefrontHandler(adapters);

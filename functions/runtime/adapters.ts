@@ -9,7 +9,7 @@ import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, Or
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
-import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { createDocumentClient, type DocumentClient } from '../adapters/dynamo/client.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { DynamoNoticeLedger } from '../adapters/dynamo/notice-ledger.js';
 import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
@@ -37,6 +37,8 @@ export interface RuntimeChoices {
   readonly stuckOrdersMetric: StuckOrdersMetric;
   /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
   readonly webhookSecret: SecretSource;
+  /** The one DynamoDB client every adapter shares; made from the environment when not given. */
+  readonly client?: DocumentClient;
 }
 
 const requiredEnv = (name: string): string => {
@@ -82,7 +84,7 @@ const fulfillmentPolicyFromEnv = (): FulfillmentPolicy => ({
  * environment; what differs per runtime (key, workflow) comes from its composition root.
  */
 export const createAdapters = (choices: RuntimeChoices): Adapters => {
-  const client = createDocumentClient();
+  const client = choices.client ?? createDocumentClient();
   const orderTableName = requiredEnv(ordersTable.envVar);
   const clock = choices.clock ?? { now: () => new Date() };
   let workflow: CheckoutWorkflow | undefined;

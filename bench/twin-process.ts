@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { freeLoopbackPort } from '../functions/local/emulators.js';
+
+export interface TwinProcess {
+  readonly apiUrl: string;
+  readonly dynamoDbUrl: string;
+  readonly mailViewerUrl: string;
+  readonly adminPassword: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the twin exactly as `npm start --memory` does, on free loopback ports, with `env` added. */
+export const startTwinProcess = async (env: Record<string, string> = {}): Promise<TwinProcess> => {
+  const [port, dynamoDbPort, sesPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+  const adminPassword = `admin-${randomUUID()}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DYNAMODB_PORT: String(dynamoDbPort),
+      SES_PORT: String(sesPort),
+      LOCAL_ADMIN_PASSWORD: adminPassword,
+      LOCAL_CSR_PASSWORD: `csr-${randomUUID()}`,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      if (output.length < 200_000) output += chunk.toString();
+      if (output.includes('Press Ctrl-C to stop.')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`twin exited with ${code} before it was ready:\n${output}`)));
+    setTimeout(() => reject(new Error(`twin not ready after 60 s:\n${output}`)), 60_000).unref();
+  });
+  const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)![1]!.replace(/\/$/, '');
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  process.once('exit', () => child.kill('SIGTERM'));
+  return { apiUrl: url('API'), dynamoDbUrl: url('DynamoDB'), mailViewerUrl: url('Mail viewer'), adminPassword, stop };
+};
