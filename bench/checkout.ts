@@ -9,11 +9,11 @@
 import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier, AlgorithmSuiteIdentifier } from '@aws-crypto/client-node';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { BatchGetCommand, PutCommand, TransactWriteCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { benchProbePath } from '../functions/local/bench-probe.js';
 import { type Figure, percentile, printFigures, writeSection } from './results.js';
-import { startTwinProcess, type TwinProcess } from './twin-process.js';
+import { startTwinProcess, type TwinProcess } from '../test/twin-process.js';
 import { runSoak } from './soak.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
@@ -63,7 +63,7 @@ export const putProduct = async (twin: TwinProcess, token: string, product: { sk
   if (response.status !== 200) throw new Error(`could not set up ${product.sku}: ${response.status} ${await response.text()}`);
 };
 
-type Probe = { requests: Record<string, number>; steps: Record<string, { calls: number; ms: number }> };
+type Probe = { requests: Record<string, number>; background: Record<string, number>; steps: Record<string, { calls: number; ms: number }> };
 const readProbe = async (apiUrl: string): Promise<Probe> => (await fetch(`${apiUrl}${benchProbePath}`)).json() as Promise<Probe>;
 const total = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
 const difference = (after: Record<string, number>, before: Record<string, number>) =>
@@ -71,10 +71,11 @@ const difference = (after: Record<string, number>, before: Record<string, number
 
 /** Waits until the twin's background work (fulfillment push, outbox) stops issuing requests. */
 const settled = async (apiUrl: string) => {
-  let last = total((await readProbe(apiUrl)).requests);
+  const all = (probe: Probe) => total(probe.requests) + total(probe.background);
+  let last = all(await readProbe(apiUrl));
   for (let quiet = 0; quiet < 3; ) {
     await new Promise((resolve) => setTimeout(resolve, 40));
-    const now = total((await readProbe(apiUrl)).requests);
+    const now = all(await readProbe(apiUrl));
     quiet = now === last ? quiet + 1 : 0;
     last = now;
   }
@@ -87,7 +88,8 @@ const expectedStatus = { approved: 201, declined: 402, offline: 201, purchase_or
 const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatus, runs: number) => {
   const sync: number[] = [];
   const background: number[] = [];
-  let byCommand: Record<string, number> = {};
+  let syncByCommand: Record<string, number> = {};
+  let backgroundByCommand: Record<string, number> = {};
   for (let i = 0; i < runs; i++) {
     const before = await settled(apiUrl);
     const response = await timedCheckout(apiUrl, checkoutBody(outcome));
@@ -95,10 +97,11 @@ const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatu
     const answered = await readProbe(apiUrl);
     const after = await settled(apiUrl);
     sync.push(total(answered.requests) - total(before.requests));
-    background.push(total(after.requests) - total(answered.requests));
-    byCommand = difference(answered.requests, before.requests);
+    background.push(total(after.background) - total(before.background));
+    syncByCommand = difference(answered.requests, before.requests);
+    backgroundByCommand = difference(after.background, before.background);
   }
-  return { sync: percentile(sync, 50), background: percentile(background, 50), byCommand };
+  return { sync: percentile(sync, 50), background: percentile(background, 50), syncByCommand, backgroundByCommand };
 };
 
 const stepTimes = (before: Probe, after: Probe) =>
@@ -156,6 +159,18 @@ const measureFloor = async (twin: TwinProcess, runs: number) => {
     await client.send(new DeleteCommand({ TableName: orders, Key: { pk: `FLOOR#${id}`, sk: 'ORDER' } }));
   }
   return times;
+};
+
+/** The stored size of a placed order (its history included), for the cost model's request units. */
+const sampleOrderBytes = async (twin: TwinProcess) => {
+  const { body } = await timedCheckout(twin.apiUrl, checkoutBody('approved'));
+  const client = createDocumentClient(twin.dynamoDbUrl);
+  for (let i = 0; i < 100; i++) {
+    const { Item } = await client.send(new GetCommand({ TableName: 'Orders-local', Key: { pk: `ORDER#${body.order.id}`, sk: 'ORDER' }, ConsistentRead: true }));
+    if (Item && !Item.emailOutbox?.length && Item.status === 'IN_PROCESS') return Buffer.byteLength(JSON.stringify(Item));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the sampled order did not settle');
 };
 
 const concurrent = async (apiUrl: string, concurrency: number, total: number) => {
@@ -228,8 +243,11 @@ const main = async () => {
       { key: 'p50C16', label: 'checkout p50, concurrency 16', value: c16.p50, unit: 'ms' },
     ];
     printFigures('checkout (over HTTP through the twin, DynamoDB Local in memory)', figures);
-    console.log(`  requests by command, approved: ${JSON.stringify(counts.approved.byCommand)}`);
-    writeSection({ section: 'checkout', figures, details: { counts, steps, c16 } });
+    console.log(`  requests by command, approved: ${JSON.stringify(counts.approved.syncByCommand)}, background ${JSON.stringify(counts.approved.backgroundByCommand)}`);
+    const probeAfter = await settled(twin.apiUrl);
+    const background = Object.fromEntries(Object.entries(stepTimes(probeBefore, probeAfter)).filter(([name]) => !(name in steps)));
+    const orderItemBytes = await sampleOrderBytes(twin);
+    writeSection({ section: 'checkout', figures, details: { counts, steps, background, c16, orderItemBytes, p50: percentile(latencies, 50), floorP50 } });
   } finally {
     await twin.stop();
   }

@@ -3,7 +3,8 @@ import { AppError, type ErrorDetail } from './errors.js';
 import { actors } from './history.js';
 import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
-import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
+import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore, StockReservation } from './ports.js';
+import { stockLines } from './stock.js';
 import { transition } from './transitions.js';
 
 export type CheckoutPayment =
@@ -80,27 +81,28 @@ const outOfStockError = (order: Order, shortSkus: readonly string[]) =>
   );
 
 /**
- * Runs the checkout workflow for an order in INCOMPLETE and shapes the result. A brand-new
- * order that could not reserve stock is discarded: the customer never had an order.
+ * Runs the checkout workflow for an order in INCOMPLETE and shapes the result. A new order
+ * arrives holding its stock (`reservation`); a retried one reserves it again in the workflow.
  */
-const runWorkflow = async (deps: CheckoutDeps, order: Order, cardRef: string | null, onDecline: 'ask' | 'offline', isNew: boolean): Promise<CheckoutResult> => {
+const runWorkflow = async (
+  deps: CheckoutDeps,
+  order: Order,
+  cardRef: string | null,
+  onDecline: 'ask' | 'offline',
+  reservation?: StockReservation,
+): Promise<CheckoutResult> => {
   const settings = await deps.settings.get();
   const run = await deps.workflow.run({
     orderId: order.id,
     cardRef,
     onDecline: onDecline === 'offline' && settings.allowOfflineResubmit ? 'offline' : 'ask',
     attempt: order.payment.attempt,
+    ...(reservation ? { reservation } : {}),
   });
   if (run.status === 'failed') {
     throw new AppError('internal', 'The checkout could not be completed and no payment was taken. Please try again.');
   }
-  if (run.outOfStock.length) {
-    if (isNew) {
-      if (cardRef) await deps.vault.purge(order.id, cardRef);
-      await deps.orders.discard(order.id);
-    }
-    throw outOfStockError(order, run.outOfStock);
-  }
+  if (run.outOfStock.length) throw outOfStockError(order, run.outOfStock);
   const placed = await deps.orders.get(order.id);
   if (!placed) throw new AppError('internal', 'The order disappeared during checkout.');
   const outcome = outcomes[placed.status];
@@ -192,11 +194,23 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     quote: null,
     history: [{ at, type: 'created', actor: draft.origin.actor, message: draft.origin.message, visibleToCustomer: false }],
     trackingToken: deps.ids.token(),
-    stock: { reserved: false, round: 0 },
+    stock: { reserved: true, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: null } : null,
   };
-  await deps.orders.create(order);
-  return runWorkflow(deps, order, cardRef, draft.onDecline, true);
+  // The order and its stock in one write: short of stock, the customer never had an order.
+  const created = await deps.orders.createReserving(order, stockLines(order));
+  if (!created.ok) {
+    if (cardRef) await deps.vault.purge(id, cardRef);
+    throw outOfStockError(order, created.shortSkus);
+  }
+  const reservation: StockReservation = {
+    reserved: true,
+    paymentMethod: order.payment.method,
+    outOfStock: [],
+    amountCents: totals.totalCents,
+    currency: order.currency,
+  };
+  return runWorkflow(deps, order, cardRef, draft.onDecline, reservation);
 };
 
 export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest, origin: CheckoutOrigin = customerOrigin): Promise<CheckoutResult> =>
@@ -236,5 +250,5 @@ export const retryPayment = async (
   );
   await deps.orders.save(next, order);
   if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
-  return runWorkflow(deps, next, cardRef, request.onDecline, false);
+  return runWorkflow(deps, next, cardRef, request.onDecline);
 };

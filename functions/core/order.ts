@@ -122,6 +122,20 @@ export interface Order {
   readonly pagedFor?: string | null;
   /** Emails already sent about this order, each kind once. */
   readonly emailsSent?: readonly OrderEmailKind[];
+  /**
+   * The outbox: emails due but not sent yet, written with the change that made them due and
+   * drained off the customer's wait. `sending` is claimed by one drain; a stale claim is retaken.
+   */
+  readonly emailOutbox?: readonly OutboxEmail[];
+}
+
+export interface OutboxEmail {
+  readonly kind: OrderEmailKind;
+  readonly state: 'pending' | 'sending';
+  /** When it was queued, or when the current drain claimed it. */
+  readonly since: string;
+  /** Send attempts that failed so far. */
+  readonly failures: number;
 }
 
 export const orderFlags = (order: Order) => ({

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentClient } from '../adapters/dynamo/client.js';
 
@@ -7,38 +8,49 @@ export const benchProbeEnabled = () => process.env.BENCH_PROBE === 'true';
 export const benchProbePath = '/__bench/probe';
 
 /**
- * Counts DynamoDB requests by command and sums the time spent in each workflow step, and
- * serves both as JSON at `benchProbePath` so the bench can read them before and after a request.
+ * Counts DynamoDB requests by command, apart for the event targets (in AWS other functions run
+ * them, here they share the process), sums the time spent in each workflow step, and serves it
+ * all as JSON at `benchProbePath` so the bench can read it before and after a request.
  */
 export class BenchProbe {
+  private readonly inBackground = new AsyncLocalStorage<true>();
   private readonly requests: Record<string, number> = {};
+  private readonly background: Record<string, number> = {};
   private readonly steps: Record<string, { calls: number; ms: number }> = {};
 
   countRequests(client: DocumentClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-        this.requests[name] = (this.requests[name] ?? 0) + 1;
+        const counts = this.inBackground.getStore() ? this.background : this.requests;
+        counts[name] = (counts[name] ?? 0) + 1;
         return next(args);
       },
       { step: 'initialize', name: 'benchRequestCounter' },
     );
   }
 
+  /** An event target whose requests count as background work, timed under `name`. */
+  backgroundTarget<E, R>(name: string, handler: (event: E) => Promise<R>): (event: E) => Promise<R> {
+    return (event) => this.inBackground.run(true, () => this.timed(name, () => handler(event)));
+  }
+
+  private async timed<R>(name: string, run: () => Promise<R>): Promise<R> {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      const step = (this.steps[name] ??= { calls: 0, ms: 0 });
+      step.calls++;
+      step.ms += performance.now() - started;
+    }
+  }
+
   timeSteps<T extends Record<string, (state: never) => Promise<unknown>>>(handlers: T): T {
     return Object.fromEntries(
       Object.entries(handlers).map(([name, handler]) => [
         name,
-        async (state: never) => {
-          const started = performance.now();
-          try {
-            return await handler(state);
-          } finally {
-            const step = (this.steps[name] ??= { calls: 0, ms: 0 });
-            step.calls++;
-            step.ms += performance.now() - started;
-          }
-        },
+        (state: never) => this.timed(name, () => handler(state)),
       ]),
     ) as T;
   }
@@ -46,7 +58,7 @@ export class BenchProbe {
   serve = (request: IncomingMessage, response: ServerResponse): boolean => {
     if (request.method !== 'GET' || request.url !== benchProbePath) return false;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ requests: this.requests, steps: this.steps }));
+    response.end(JSON.stringify({ requests: this.requests, background: this.background, steps: this.steps }));
     return true;
   };
 }

@@ -12,6 +12,7 @@ import { createCardRevealHandler } from '../admin-api/card-reveal.js';
 import { createAdminHandler } from '../admin-api/handler.js';
 import { createCheckoutStepHandlers } from '../checkout-steps/handler.js';
 import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
+import { createOrderMailHandler } from '../order-mail/handler.js';
 import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
@@ -88,7 +89,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const handlers: Parameters<typeof createApiServer>[0] = {};
     const dashboard = serveDashboard(fileURLToPath(new URL('../../dashboard', import.meta.url)));
     const probe = benchProbeEnabled() ? new BenchProbe() : null;
-    const server = createApiServer(handlers, probe ? (request, response) => probe.serve(request, response) || dashboard(request, response) : dashboard);
+    let ready = false;
+    const server = createApiServer(handlers, probe ? (request, response) => probe.serve(request, response) || dashboard(request, response) : dashboard, () => ready);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
@@ -117,7 +119,9 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     handlers.storefront = createStorefrontHandler(adapters);
 
     // The OrderPlaced rule and the monitor schedule, bound to the same handlers as in AWS.
-    events.onOrderPlaced(createFulfillmentPushHandler(adapters));
+    const target = <E, R>(name: string, handler: (event: E) => Promise<R>) => (probe ? probe.backgroundTarget(name, handler) : handler);
+    events.onOrderPlaced(target('fulfillmentPush', createFulfillmentPushHandler(adapters)));
+    events.onEmailsPending(target('orderMail', createOrderMailHandler(adapters)));
     const monitorIntervalSeconds = options.monitorIntervalSeconds ?? 60;
     const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
     running.push({ url: '', stop: async () => (await monitor.stop(), await events.stop()) });
@@ -128,6 +132,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     handlers.admin = createAdminHandler(staffDeps);
     handlers.cardReveal = createCardRevealHandler(staffDeps);
     handlers.local = createLocalAuthHandler(issuer, adapters);
+    // Every route is bound: from here `/health` answers 200.
+    ready = true;
 
     return {
       apiUrl,

@@ -25,6 +25,7 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
   let conflictOnNextSave: ((order: Order) => Order) | null = null;
   const orders: OrderRepository = {
     create: async () => undefined,
+    createReserving: async () => ({ ok: true }),
     get: async (id) => stored.get(id) ?? null,
     async save(next, previous) {
       if (conflictOnNextSave) {
@@ -65,7 +66,7 @@ export const fakeActionDeps = (initial: Order, options: { capture?: GatewayAnswe
     settings: { get: async () => defaultSettings, put: async () => undefined, update: async () => defaultSettings },
     links: createLinks('https://store.test'),
     clock: { now: () => new Date('2026-05-01T12:00:00Z') },
-    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId) },
+    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId), emailsPending: async () => undefined },
   };
   return {
     deps,

@@ -36,6 +36,12 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
     this.stored.set(order.id, structuredClone(order));
   }
 
+  /** Stock is not modelled here: every reservation succeeds. */
+  async createReserving(order: Order) {
+    await this.create(order);
+    return { ok: true } as const;
+  }
+
   async get(id: string) {
     this.calls.push('get');
     await tick();
@@ -107,10 +113,14 @@ export const http = (status: number): WebhookDelivery =>
 
 export class RecordingEvents implements OrderEvents {
   readonly published: OrderPlacedEvent[] = [];
+  readonly emailsAnnounced: string[] = [];
   failWith: Error | null = null;
   async orderPlaced(event: OrderPlacedEvent) {
     if (this.failWith) throw this.failWith;
     this.published.push(event);
+  }
+  async emailsPending(event: { orderId: string }) {
+    this.emailsAnnounced.push(event.orderId);
   }
 }
 

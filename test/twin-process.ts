@@ -4,15 +4,21 @@ import { freeLoopbackPort } from '../functions/local/emulators.js';
 
 export interface TwinProcess {
   readonly apiUrl: string;
+  readonly port: number;
   readonly dynamoDbUrl: string;
   readonly mailViewerUrl: string;
   readonly adminPassword: string;
   stop(): Promise<void>;
 }
 
-/** Starts the twin exactly as `npm start --memory` does, on free loopback ports, with `env` added. */
-export const startTwinProcess = async (env: Record<string, string> = {}): Promise<TwinProcess> => {
-  const [port, dynamoDbPort, sesPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+/**
+ * Starts a twin of its own exactly as `npm start --memory` does, on free loopback ports (or the
+ * given ones), with `env` added; for the bench and for tests that must not share the suite's twin.
+ */
+export const startTwinProcess = async (env: Record<string, string> = {}, ports: { port?: number; dynamoDbPort?: number; sesPort?: number } = {}): Promise<TwinProcess> => {
+  const port = ports.port ?? (await freeLoopbackPort());
+  const dynamoDbPort = ports.dynamoDbPort ?? (await freeLoopbackPort());
+  const sesPort = ports.sesPort ?? (await freeLoopbackPort());
   const adminPassword = `admin-${randomUUID()}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
     env: {
@@ -46,5 +52,5 @@ export const startTwinProcess = async (env: Record<string, string> = {}): Promis
       child.kill('SIGTERM');
     });
   process.once('exit', () => child.kill('SIGTERM'));
-  return { apiUrl: url('API'), dynamoDbUrl: url('DynamoDB'), mailViewerUrl: url('Mail viewer'), adminPassword, stop };
+  return { apiUrl: url('API'), port, dynamoDbUrl: url('DynamoDB'), mailViewerUrl: url('Mail viewer'), adminPassword, stop };
 };
