@@ -38,9 +38,16 @@ export const checkoutBody = (outcome: 'approved' | 'declined' | 'offline' | 'pur
   onDecline: outcome === 'offline' ? 'offline' : 'ask',
 });
 
+/** The fields of an answer the bench reads. */
+interface Answer {
+  readonly order: { readonly id: string; readonly status: string };
+  readonly token: string;
+  readonly error?: { readonly code: string };
+}
+
 export const post = async (apiUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
   const response = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json().catch(() => null)) as any };
+  return { status: response.status, body: (await response.json().catch(() => null)) as Answer };
 };
 
 export const timedCheckout = async (apiUrl: string, body: unknown, key = `bench-${randomUUID()}`) => {
@@ -51,7 +58,7 @@ export const timedCheckout = async (apiUrl: string, body: unknown, key = `bench-
 
 export const adminToken = async (twin: TwinProcess) => {
   const { body } = await post(twin.apiUrl, '/auth/login', { username: 'admin', password: twin.adminPassword });
-  return body.token as string;
+  return body.token;
 };
 
 export const putProduct = async (twin: TwinProcess, token: string, product: { sku: string; stock: number; priceCents?: number }) => {

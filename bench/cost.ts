@@ -14,7 +14,7 @@ import { type Figure, printFigures, readSection, writeSection } from './results.
 
 const targetPerThousand = 0.15;
 
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Properties: Record<string, unknown> };
 const template = Template.fromStack(buildApp({ bundling: false, nag: false }).stack).toJSON() as { Resources: Record<string, Resource> };
 const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler ?? '').startsWith('index.'));
 const memoryOf = (handler: string) => {
@@ -37,7 +37,10 @@ const details = checkout.details as {
 const runWorkflow = async (outcome: 'happy' | 'offline') => {
   const asl = aslFromTemplate(template);
   const tasks: string[] = [];
-  const stand = (name: string, result: unknown) => async () => (tasks.push(name), result);
+  const stand = (name: string, result: unknown) => async () => {
+    tasks.push(name);
+    return result;
+  };
   const handlers = {
     reserveStock: stand('reserveStock', { reserved: true, paymentMethod: 'card', outOfStock: [] }),
     authorizePayment: stand('authorizePayment', outcome === 'happy' ? { approved: true, authorizationCode: 'A', transactionId: 'T' } : { approved: false, declineReason: 'card_declined', gatewayCode: 'x' }),

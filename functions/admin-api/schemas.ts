@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { containsCardNumber } from '../core/admin/free-text.js';
 import { settingsSchema } from '../core/settings.js';
 import { orderStatuses } from '../core/status.js';
+import type { ContractsFor } from '../http/api-handler.js';
 import { checkoutSchema } from '../storefront-api/schemas.js';
 
 /**
@@ -79,11 +80,27 @@ export const ifMatchSchema = z
   .regex(/^(W\/)?"?\d{1,12}"?$/, 'must be the order version, e.g. "7"')
   .transform((value) => Number(value.replace(/\D/g, '')));
 
-/** What each back-office operation accepts with a body, for the OpenAPI document. */
+const documented = (schema: z.ZodType) => {
+  const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' });
+  return jsonSchema;
+};
+
+/** The body of `POST /admin/orders/{id}/{action}` depends on the action, so the handler validates it per action. */
+export const orderActionBody = z
+  .unknown()
+  .meta({ description: 'The body of the action named in the path', anyOf: Object.values(actionBodies).map(documented) });
+
+/** What each back-office operation accepts; the handler and the OpenAPI document both read it. */
 export const adminContract = {
+  listOrders: { query: listOrdersQuery },
   recordOrder: { body: recordOrderSchema, idempotent: 'optional' },
-  applyOrderAction: { body: z.union(Object.values(actionBodies)) },
+  getStaffOrder: {},
+  applyOrderAction: { body: orderActionBody },
   revealCard: { body: revealCardSchema },
+  getReportSummary: { query: reportQuery },
+  getSettings: {},
   updateSettings: { body: settingsPatchSchema },
-  putProduct: { body: productPatchSchema },
-} as const;
+  putProduct: { path: z.object({ sku: skuSchema }), body: productPatchSchema },
+  runMonitor: {},
+  listAuditEvents: { query: auditQuery },
+} as const satisfies ContractsFor<'admin' | 'cardReveal'>;

@@ -40,9 +40,8 @@ export class BenchProbe {
     try {
       return await run();
     } finally {
-      const step = (this.steps[name] ??= { calls: 0, ms: 0 });
-      step.calls++;
-      step.ms += performance.now() - started;
+      const step = this.steps[name] ?? { calls: 0, ms: 0 };
+      this.steps[name] = { calls: step.calls + 1, ms: step.ms + performance.now() - started };
     }
   }
 

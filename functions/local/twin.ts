@@ -124,7 +124,13 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     events.onEmailsPending(target('orderMail', createOrderMailHandler(adapters)));
     const monitorIntervalSeconds = options.monitorIntervalSeconds ?? 60;
     const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
-    running.push({ url: '', stop: async () => (await monitor.stop(), await events.stop()) });
+    running.push({
+      url: '',
+      stop: async () => {
+        await monitor.stop();
+        await events.stop();
+      },
+    });
 
     // Staff sign in at the local issuer; the staff APIs verify its tokens like Cognito's.
     const issuer = await createLocalIssuer({ dataDir: options.memory ? null : options.dataDir, issuer: `${apiUrl}/auth` });

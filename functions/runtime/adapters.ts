@@ -109,7 +109,8 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     stuckOrdersMetric: choices.stuckOrdersMetric,
     ledger: new DynamoNoticeLedger(client, orderTableName, () => clock.now()),
     get workflow() {
-      return (workflow ??= choices.workflow());
+      workflow ??= choices.workflow();
+      return workflow;
     },
   };
 };

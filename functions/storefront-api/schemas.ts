@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { luhnValid, normalizeCardNumber } from '../core/card.js';
+import type { ContractsFor } from '../http/api-handler.js';
 
 /**
  * The storefront's request schemas: the handlers validate with them and the OpenAPI document
@@ -87,4 +88,4 @@ export const storefrontContract = {
   submitOffline: { orderToken: true },
   acceptQuote: { body: acceptQuoteSchema, orderToken: true },
   rejectQuote: { orderToken: true },
-} as const;
+} as const satisfies ContractsFor<'storefront'>;

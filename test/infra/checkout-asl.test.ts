@@ -46,7 +46,10 @@ describe('checkout ASL', () => {
     const output = await run(
       {
         reserveStock: async () => Promise.reject(new Error('must not run')),
-        authorizePayment: async (state) => (seen.push(state.reservation), { approved: true }),
+        authorizePayment: async (state) => {
+          seen.push(state.reservation);
+          return { approved: true };
+        },
         placeOrder: async () => ({ status: 'ORDER_PLACED' }),
       },
       { orderId: 'o-5', cardRef: 'c-5', onDecline: 'ask', attempt: 1, reservation },

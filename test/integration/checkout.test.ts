@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, cardPayment, checkoutBody, createProduct, mailsArrived, mailsFor, postCheckout, stockOf, testCards, uniqueEmail, vaultItemsOf } from './helpers.js';
+import { api, cardPayment, checkoutBody, createProduct, mailsArrived, mailsFor, outboxDrained, postCheckout, stockOf, testCards, uniqueEmail, vaultItemsOf } from './helpers.js';
 
 const orderFor = async (email: string, overrides: Record<string, unknown>) => {
   const product = await createProduct({ stock: 10, priceCents: 2500 });
@@ -146,6 +146,8 @@ describe('tracking view', () => {
   it('shows the order with its token (header or query) and only customer-visible history', async () => {
     const { response } = await orderFor(uniqueEmail(), {});
     const { order, trackingToken } = response.body;
+    // The receipt is sent after the answer; once it is recorded the order no longer changes on its own.
+    await outboxDrained(order.id);
     const byHeader = await api('GET', `/orders/${order.id}`, { headers: { 'X-Order-Token': trackingToken } });
     expect(byHeader.status).toBe(200);
     expect(byHeader.body.order.id).toBe(order.id);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { enterFulfillmentManually } from '../../functions/core/fulfillment.js';
 import { runStuckOrderMonitor } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
-import { anOrder } from '../unit/fixtures.js';
+import { anOrder } from '../support/fixtures.js';
 import { monitorDeps, orderRepository, receivedFor, scriptReceiver, sleep, storedOrder, until } from './fulfillment-helpers.js';
 import { act, staffApi } from './admin-helpers.js';
 import { api, checkoutBody, createProduct, mailsFor, postCheckout, sentMails, twin, uniqueEmail } from './helpers.js';

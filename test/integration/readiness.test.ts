@@ -21,17 +21,19 @@ describe('readiness', () => {
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DYNAMODB_PORT: String(dynamoDbPort), SES_PORT: String(sesPort), LOCAL_ADMIN_PASSWORD: password, LOCAL_CSR_PASSWORD: `${password}-csr` },
       stdio: 'ignore',
     });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let exitCode: number | null = null;
+    const exited = new Promise((resolve) => child.once('exit', (code) => resolve((exitCode = code ?? -1))));
     try {
       const api = `http://127.0.0.1:${port}`;
       const early: { status: number; retryAfter: string | null }[] = [];
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 100_000;
       for (;;) {
+        if (exitCode !== null) throw new Error(`the twin exited with ${exitCode}`);
         if (Date.now() > deadline) throw new Error('the twin never became ready');
         const health = await probe(`${api}/health`);
         if (health?.status === 200) break;
         if (health) early.push(health);
-        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
       // A scripted client that waited for /health signs in at once, and every route answers.
       const login = await probe(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
@@ -44,5 +46,5 @@ describe('readiness', () => {
       child.kill('SIGTERM');
       await exited;
     }
-  }, 90_000);
+  }, 120_000);
 });

@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../functions/core/order.js';
-import { type OrderRepository, VersionConflict } from '../../functions/core/ports.js';
+import type { OrderRepository } from '../../functions/core/ports.js';
 import { queueEmails, type ReceiptDeps, receiptKinds, sendPendingEmails } from '../../functions/core/receipts.js';
 import { defaultSettings } from '../../functions/core/settings.js';
 import { record } from '../../functions/core/transitions.js';
 import { createLinks } from '../../functions/runtime/adapters.js';
-import { anOrder } from './fixtures.js';
+import { anOrder } from '../support/fixtures.js';
+import { MemoryOrders } from '../support/memory-orders.js';
 
 const memoryOrders = (initial: Order) => {
-  let stored = initial;
-  const orders = {
-    get: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      return stored;
-    },
-    save: async (next: Order, previous: Order) => {
-      if (stored.version !== previous.version) throw new VersionConflict('changed');
-      stored = next;
-    },
-  } as unknown as OrderRepository;
-  return { orders, current: () => stored };
+  const orders = new MemoryOrders([initial]);
+  return { orders, current: () => orders.order(initial.id) };
 };
 
 const now = new Date('2026-11-23T10:00:00Z');

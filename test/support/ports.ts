@@ -1,92 +1,32 @@
 import { createLinks } from '../../functions/runtime/adapters.js';
+import type { OrderActionDeps } from '../../functions/core/admin/order-actions.js';
 import type { FulfillmentDeps, FulfillmentPolicy } from '../../functions/core/fulfillment.js';
-import { enteredStatusAt } from '../../functions/core/fulfillment.js';
 import type { MonitorDeps } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
-import {
-  type Email,
-  type FulfillmentWebhook,
-  type Mailer,
-  type NoticeLedger,
-  type OrderEvents,
-  type OrderPage,
-  type OrderPlacedEvent,
-  type OrderQuery,
-  type OrderRepository,
-  type Pager,
-  type PlacedOrderIndex,
-  type SettingsStore,
-  type StuckOrdersMetric,
-  VersionConflict,
-  type WebhookDelivery,
+import type {
+  Catalog,
+  Email,
+  FulfillmentWebhook,
+  Mailer,
+  NoticeLedger,
+  OrderEvents,
+  OrderPlacedEvent,
+  Pager,
+  PaymentGateway,
+  SettingsStore,
+  SettlementResult,
+  StockLine,
+  StuckOrdersMetric,
+  WebhookDelivery,
 } from '../../functions/core/ports.js';
 import { defaultSettings, type Settings } from '../../functions/core/settings.js';
+import { MemoryOrders } from './memory-orders.js';
 
-/** Stub ports for the fulfillment and monitor use cases: in memory, recording what they are asked. */
+export { MemoryOrders } from './memory-orders.js';
+
+/** In-memory ports for the unit tests of the core use cases, recording what they are asked. */
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-/** Versioned like the DynamoDB repository; every call yields once, so concurrent callers interleave. */
-export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
-  readonly stored = new Map<string, Order>();
-  readonly calls: string[] = [];
-
-  async create(order: Order) {
-    await tick();
-    this.stored.set(order.id, structuredClone(order));
-  }
-
-  /** Stock is not modelled here: every reservation succeeds. */
-  async createReserving(order: Order) {
-    await this.create(order);
-    return { ok: true } as const;
-  }
-
-  async get(id: string) {
-    this.calls.push('get');
-    await tick();
-    const order = this.stored.get(id);
-    return order ? structuredClone(order) : null;
-  }
-
-  async save(next: Order) {
-    this.calls.push('save');
-    await tick();
-    const current = this.stored.get(next.id);
-    if (!current || current.version !== next.version - 1) throw new VersionConflict(`order ${next.id} changed concurrently`);
-    this.stored.set(next.id, structuredClone(next));
-  }
-
-  async discard(id: string) {
-    this.stored.delete(id);
-  }
-
-  async list(query: OrderQuery): Promise<OrderPage> {
-    this.calls.push('list');
-    await tick();
-    const offset = Number(query.cursor ?? 0);
-    const matching = [...this.stored.values()]
-      .filter((o) => (!query.status || o.status === query.status) && (!query.createdBefore || o.createdAt < query.createdBefore))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const orders = matching.slice(offset, offset + query.limit);
-    return { orders: structuredClone(orders), nextCursor: offset + query.limit < matching.length ? String(offset + query.limit) : null };
-  }
-
-  async listPlacedUpTo(query: { placedUpTo: string; limit: number; cursor?: string | null }): Promise<OrderPage> {
-    this.calls.push('listPlacedUpTo');
-    await tick();
-    const offset = Number(query.cursor ?? 0);
-    const matching = [...this.stored.values()]
-      .filter((o) => o.status === 'ORDER_PLACED' && enteredStatusAt(o) <= query.placedUpTo)
-      .sort((a, b) => enteredStatusAt(a).localeCompare(enteredStatusAt(b)));
-    const orders = matching.slice(offset, offset + query.limit);
-    return { orders: structuredClone(orders), nextCursor: offset + query.limit < matching.length ? String(offset + query.limit) : null };
-  }
-
-  order(id: string): Order {
-    return this.stored.get(id)!;
-  }
-}
 
 export class TestClock {
   constructor(public current = new Date('2026-03-02T10:00:00.000Z')) {}
@@ -214,4 +154,62 @@ export const monitorDeps = (settings: Partial<Settings> = {}) => {
     clock,
   };
   return { deps, clock, orders, pager, mailer, stuckOrdersMetric, ledger };
+};
+
+/** A catalog with nothing in it that records the stock given back. */
+export const releaseRecordingCatalog = (released: { lines: readonly StockLine[]; token: string }[]): Catalog => ({
+  list: async () => [],
+  get: async () => new Map(),
+  put: async () => undefined,
+  update: async () => null,
+  reserve: async () => ({ ok: true }),
+  release: async (lines, token) => void released.push({ lines, token }),
+});
+
+type GatewayAnswer = SettlementResult | Error;
+const answer = async (given: GatewayAnswer | undefined, fallback: SettlementResult) => {
+  if (given instanceof Error) throw given;
+  return given ?? fallback;
+};
+
+/** Ports for the back-office order actions on one stored order; the gateway settles with `options` when given. */
+export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnswer; void?: GatewayAnswer } = {}) => {
+  const orders = new MemoryOrders([initial]);
+  const calls = {
+    released: [] as { lines: readonly StockLine[]; token: string }[],
+    purged: [] as string[],
+    mails: [] as Email[],
+    captures: 0,
+    voids: 0,
+    announced: [] as string[],
+  };
+  const gateway: PaymentGateway = {
+    name: 'sandbox',
+    authorize: async () => ({ approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' }),
+    capture: async () => {
+      calls.captures += 1;
+      return answer(options.capture, { ok: true, reference: 'CAP1' });
+    },
+    void: async () => {
+      calls.voids += 1;
+      return answer(options.void, { ok: true, reference: 'VOID1' });
+    },
+  };
+  const deps: OrderActionDeps = {
+    orders,
+    catalog: releaseRecordingCatalog(calls.released),
+    vault: {
+      hold: async () => 'ref',
+      read: async () => null,
+      keepWithoutCvc: async () => true,
+      purge: async (_orderId, ref) => void calls.purged.push(ref),
+    },
+    gateway,
+    mailer: { send: async (_from, email) => void calls.mails.push(email) },
+    settings: new MemorySettings(),
+    links: createLinks('https://store.test'),
+    clock: { now: () => new Date('2026-05-01T12:00:00Z') },
+    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId), emailsPending: async () => undefined },
+  };
+  return { deps, calls, orders, current: () => orders.order(initial.id) };
 };
