@@ -217,6 +217,12 @@ export interface PlacedOrderIndex {
   listPlacedUpTo(query: { readonly placedUpTo: string; readonly limit: number; readonly cursor?: string | null }): Promise<OrderPage>;
 }
 
+/** Orders with emails in their outbox, through a sparse index: never a table scan. */
+export interface PendingEmailIndex {
+  /** Oldest first. */
+  listWithPendingEmails(query: { readonly limit: number; readonly cursor?: string | null }): Promise<OrderPage>;
+}
+
 /** Announced when an order is ready for fulfillment (ORDER_PLACED or AWAITING_PAYMENT). */
 export interface OrderPlacedEvent {
   readonly orderId: string;

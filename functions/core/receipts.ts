@@ -1,7 +1,7 @@
 import { offlineOrderNotice, orderReceipt } from './emails.js';
 import { actors, type NewHistoryEntry, type OrderEmailKind } from './history.js';
 import type { Order, OutboxEmail } from './order.js';
-import type { Clock, Email, Links, Mailer, OrderEvents, OrderRepository, SettingsStore } from './ports.js';
+import type { Clock, Email, Links, Mailer, OrderEvents, OrderRepository, PendingEmailIndex, SettingsStore } from './ports.js';
 import { sendAndRecord } from './send-and-record.js';
 import type { Settings } from './settings.js';
 import type { OrderStatus } from './status.js';
@@ -101,6 +101,22 @@ export const sendPendingEmails = async (deps: ReceiptDeps, orderId: string): Pro
     return record(current, { emailOutbox: outbox, emailsSent: [...(current.emailsSent ?? []), ...sent.filter((kind) => !alreadySent(current, kind))] }, entries, now);
   }, order);
   return results.every((result) => !result.error);
+};
+
+/**
+ * The scheduled run's share of the outbox: drains every order that still has emails waiting
+ * (the event-driven drain gave up, say while the mail server was down). Claims keep a
+ * concurrent drain from sending any email twice. Returns how many orders still wait.
+ */
+export const drainOutboxes = async (deps: ReceiptDeps & { readonly pendingEmails: PendingEmailIndex }): Promise<number> => {
+  let waiting = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await deps.pendingEmails.listWithPendingEmails({ limit: 100, cursor });
+    for (const order of page.orders) if (!(await sendPendingEmails(deps, order.id))) waiting++;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return waiting;
 };
 
 /**

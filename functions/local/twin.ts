@@ -95,14 +95,16 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
 
-    configureEnvironment(dynamoDb.url, ses.url, apiUrl);
+    // The handlers may reach the emulators through another address (the fault drills put a proxy there).
+    const handlersDynamoDbUrl = process.env.TWIN_DYNAMODB_VIA || dynamoDb.url;
+    configureEnvironment(handlersDynamoDbUrl, process.env.TWIN_SES_VIA || ses.url, apiUrl);
     const client = new DynamoDBClient({ endpoint: dynamoDb.url });
     for (const table of tables) await ensureTable(client, table, localTableName(table.id));
 
     const webhookUrl = process.env.FULFILLMENT_WEBHOOK_URL || null;
     if (webhookUrl && !process.env.FULFILLMENT_WEBHOOK_SECRET) throw new Error('FULFILLMENT_WEBHOOK_URL is set but FULFILLMENT_WEBHOOK_SECRET is not');
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
-    const documentClient = createDocumentClient(dynamoDb.url);
+    const documentClient = createDocumentClient(handlersDynamoDbUrl);
     probe?.countRequests(documentClient);
     const adapters = createAdapters({
       client: documentClient,

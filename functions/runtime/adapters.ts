@@ -5,7 +5,7 @@ import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, StuckOrdersMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, PendingEmailIndex, StuckOrdersMetric } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
@@ -14,7 +14,7 @@ import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js'
 import { DynamoNoticeLedger } from '../adapters/dynamo/notice-ledger.js';
 import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
-import { DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
+import { DynamoPendingEmailIndex, DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
 import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
 import { randomIds } from '../adapters/ids.js';
@@ -25,7 +25,7 @@ import type { SecretSource } from '../adapters/webhook-secret.js';
 export type Adapters = CheckoutDeps &
   StepDeps &
   FulfillmentDeps &
-  MonitorDeps & { readonly idempotency: IdempotencyStore; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
+  MonitorDeps & { readonly idempotency: IdempotencyStore; readonly pendingEmails: PendingEmailIndex; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
@@ -105,6 +105,7 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     webhook: webhookFromEnv(choices.webhookSecret),
     fulfillmentPolicy: fulfillmentPolicyFromEnv(),
     placedOrders: new DynamoPlacedOrderIndex(client, orderTableName),
+    pendingEmails: new DynamoPendingEmailIndex(client, orderTableName),
     pager: choices.pager,
     stuckOrdersMetric: choices.stuckOrdersMetric,
     ledger: new DynamoNoticeLedger(client, orderTableName, () => clock.now()),

@@ -20,11 +20,12 @@ export const toItem = (order: Order) => ({
   entity: 'order',
   customerEmail: order.customer.email.toLowerCase(),
   ...(order.status === 'ORDER_PLACED' ? { placedAt: enteredStatusAt(order) } : {}),
+  ...(order.emailOutbox?.length ? { outbox: 'pending' } : {}),
   ...order,
 });
 
 export const fromItem = (item: Record<string, unknown>): Order => {
-  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, placedAt: _placedAt, ...order } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, placedAt: _placedAt, outbox: _outbox, ...order } = item;
   return order as unknown as Order;
 };
 
