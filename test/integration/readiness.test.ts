@@ -22,7 +22,12 @@ describe('readiness', () => {
       stdio: 'ignore',
     });
     let exitCode: number | null = null;
-    const exited = new Promise((resolve) => child.once('exit', (code) => resolve((exitCode = code ?? -1))));
+    const exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        exitCode = code ?? -1;
+        resolve(code);
+      }),
+    );
     try {
       const api = `http://127.0.0.1:${port}`;
       const early: { status: number; retryAfter: string | null }[] = [];
