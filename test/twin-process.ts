@@ -42,7 +42,7 @@ export const startTwinProcess = async (env: Record<string, string> = {}, ports: 
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`twin exited with ${code} before it was ready:\n${output}`)));
-    setTimeout(() => reject(new Error(`twin not ready after 60 s:\n${output}`)), 60_000).unref();
+    setTimeout(() => reject(new Error(`twin not ready after 120 s:\n${output}`)), 120_000).unref();
   });
   const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)![1]!.replace(/\/$/, '');
   const stop = () =>

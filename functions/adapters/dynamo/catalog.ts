@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Catalog, Product, Reservation, StockLine } from '../../core/ports.js';
 import { type DocumentClient, isConditionFailure } from './client.js';
+import { transactWrite } from './order-totals.js';
 
 const catalogPartition = 'CATALOG';
 const productKey = (sku: string) => ({ pk: catalogPartition, sk: `PRODUCT#${sku}` });
@@ -132,7 +133,7 @@ export class DynamoCatalog implements Catalog {
 
   async reserve(lines: readonly StockLine[], token: string): Promise<Reservation> {
     try {
-      await this.client.send(new TransactWriteCommand({ ClientRequestToken: requestToken(token), TransactItems: stockReservationItems(this.tableName, lines) }));
+      await transactWrite(this.client, { ClientRequestToken: requestToken(token), TransactItems: stockReservationItems(this.tableName, lines) });
       return { ok: true };
     } catch (error) {
       const shortSkus = shortLines(error, lines);
@@ -143,19 +144,17 @@ export class DynamoCatalog implements Catalog {
 
   async release(lines: readonly StockLine[], token: string): Promise<void> {
     // All lines in one transaction; the token makes a repeat within 10 minutes a no-op.
-    await this.client.send(
-      new TransactWriteCommand({
-        ClientRequestToken: requestToken(token),
-        TransactItems: lines.map((line) => ({
-          Update: {
-            TableName: this.tableName,
-            Key: productKey(line.sku),
-            UpdateExpression: 'SET stock = stock + :quantity',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':quantity': line.quantity },
-          },
-        })),
-      }),
-    );
+    await transactWrite(this.client, {
+      ClientRequestToken: requestToken(token),
+      TransactItems: lines.map((line) => ({
+        Update: {
+          TableName: this.tableName,
+          Key: productKey(line.sku),
+          UpdateExpression: 'SET stock = stock + :quantity',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':quantity': line.quantity },
+        },
+      })),
+    });
   }
 }
