@@ -84,5 +84,5 @@ export const createAdminHandler = (deps: AdminDeps) =>
         return { status: 200, body: await deps.audit.list({ day, limit, cursor }) };
       },
     },
-    { idempotency: { store: deps.idempotency, clock: deps.clock }, staff: deps },
+    { idempotency: { store: deps.idempotency, clock: deps.clock, fingerprints: deps.fingerprints }, staff: deps },
   );

@@ -139,7 +139,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
     async holdCardOffline(state: CheckoutState) {
       if (!state.cardRef) throw new Error('no card to hold');
       const cardRef = state.cardRef;
-      await deps.vault.keepWithoutCvc(state.orderId, cardRef, null);
+      // An offline order's card stays held until staff charge, approve or cancel it (no expiry).
+      if (!(await deps.vault.keepWithoutCvc(state.orderId, cardRef, null, now()))) throw new Error('card hold expired');
       const settings = await deps.settings.get();
       let wrote = false;
       // The reservation made at creation carries over: a held order keeps its stock.
@@ -170,7 +171,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
 
     async markIncomplete(state: CheckoutState) {
       const expiresAt = new Date(now().getTime() + (await deps.settings.get()).offlineHoldMinutes * 60_000);
-      if (state.cardRef) await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt);
+      const kept = state.cardRef ? await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt, now()) : false;
       const marked = await updateOrder(deps.orders, state.orderId, async (order) => {
         if (order.status !== 'INCOMPLETE' || (order.payment.status === 'DECLINED' && !order.stock.reserved)) return null;
         const reason = declineReasonOf(state);
@@ -181,7 +182,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           {
             stock: await releaseOrderStock(deps.catalog, order),
             payment: { ...decided.payment, status: 'DECLINED', declineReason: reason },
-            heldCard: state.cardRef ? { ref: state.cardRef, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
+            heldCard: kept ? { ref: state.cardRef!, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
           },
           [...decided.entries, { type: 'status', actor: actors.system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
           now(),

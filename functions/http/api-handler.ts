@@ -12,14 +12,15 @@ import {
   routesFor,
 } from '../../contract/routes.js';
 import type { StaffMember } from '../core/admin/staff.js';
-import { AppError, type ErrorDetail } from '../core/errors.js';
+import { AppError, type ErrorDetail, RateLimited } from '../core/errors.js';
 import { requestFingerprint, runIdempotently, type IdempotencyStore } from '../core/idempotency.js';
-import { type Clock, VersionConflict } from '../core/ports.js';
+import { type Clock, type Fingerprints, VersionConflict } from '../core/ports.js';
 import { auditTrail, type StaffGuard } from './audit.js';
 import { requireStaff } from './auth.js';
 import { logger } from './logger.js';
 
 export const maxBodyBytes = 64 * 1024;
+const maxPathParameterLength = 256;
 
 /** The middy request context: the route is looked up once, and the staff member signed in travels with it. */
 export interface ApiContext extends Context {
@@ -88,8 +89,15 @@ export const errorBody = (code: AppError['code'], message: string, details: read
   error: { code, message, ...(details.length ? { details } : {}) },
 });
 
+/**
+ * Messages never echo input: an unknown key is not named (it may be a card number sent as a
+ * key), and any other message is our schema's own words about limits and shapes.
+ */
 export const zodDetails = (error: z.ZodError): ErrorDetail[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? 'Unknown fields are not accepted here.' : issue.message,
+  }));
 
 const validationFailed = (error: z.ZodError) => new AppError('validation_failed', 'The request is invalid.', zodDetails(error));
 
@@ -140,6 +148,9 @@ const requireIdempotencyKey = (headers: Readonly<Record<string, string>>) => {
 };
 
 export const errorResult = (error: unknown): ApiResult => {
+  if (error instanceof RateLimited) {
+    return { status: error.status, body: errorBody(error.code, error.message), headers: { 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof AppError) return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   if (error instanceof VersionConflict) {
     return { status: 409, body: errorBody('conflict', 'The order was changed by another request; reload it and try again.') };
@@ -183,7 +194,7 @@ const parse = (schema: z.ZodType, value: unknown) => {
 
 export interface ApiHandlerOptions {
   /** Needed when an operation is idempotent. */
-  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock };
+  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock; readonly fingerprints: Fingerprints };
   /** Staff APIs: tokens are checked before anything is read, and the outcome is audited. */
   readonly staff?: StaffGuard;
 }
@@ -217,6 +228,10 @@ export const createApiHandler = <Target extends RouteTarget, Contracts extends C
     const route = context.route;
     if (!route) throw new Error('the route lookup did not run');
     if (route.auth !== 'public' && !context.staff) throw new Error('a staff operation was reached without authentication');
+    // Ids, actions and SKUs are short: a longer path segment names nothing (and would overflow a table key).
+    if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > maxPathParameterLength)) {
+      throw new AppError('not_found', 'No such resource.');
+    }
     const contract = contractOf(route);
     const headers = lowerCaseHeaders(event.headers);
     const requestId = requestIdOf(event);
@@ -239,18 +254,20 @@ export const createApiHandler = <Target extends RouteTarget, Contracts extends C
     }
 
     const key = requireIdempotencyKey(headers);
+    let liveHeaders: Readonly<Record<string, string>> = {};
     const outcome = await runIdempotently(
       idempotency!.store,
-      { key, fingerprint: requestFingerprint(route.operation, event.path, event.body), now: idempotency!.clock.now() },
+      { key, fingerprint: await requestFingerprint(idempotency!.fingerprints, route.operation, event.path, event.body), now: idempotency!.clock.now() },
       async () => {
         // Client errors are part of the first answer and are replayed too.
         const result = await run().catch(errorResult);
+        liveHeaders = result.headers ?? {};
         return { status: result.status, body: JSON.stringify(result.body) };
       },
     );
     return {
       statusCode: outcome.status,
-      headers: { ...responseHeaders(requestId), ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}) },
+      headers: { ...responseHeaders(requestId), ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : liveHeaders) },
       body: outcome.body,
     };
   });

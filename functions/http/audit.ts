@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { maskCardNumbers } from '../core/admin/free-text.js';
+import { maskCardNumbers } from '../core/free-text.js';
 import type { AuditEvent, AuditTrail, Clock } from '../core/ports.js';
 import type { ApiMiddleware } from './api-handler.js';
 import type { StaffAuthenticator } from './auth.js';

@@ -70,7 +70,8 @@ const notReady = (response: ServerResponse, requestId: string) => {
  * are bound (links in emails need the port); until `ready()` says so, every request is a 503.
  */
 export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandler>>, staticHandler?: StaticHandler, ready: () => boolean = () => true): Server =>
-  createServer(async (request, response) => {
+  // Clients keep idle sockets open longer than Node's 5 s default; closing them first races their next request.
+  Object.assign(createServer(async (request, response) => {
     const requestId = randomUUID();
     const started = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -90,6 +91,14 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
           ? send(response, requestId, 405, errorBody('method_not_allowed', `${request.method} is not allowed here.`))
           : send(response, requestId, 404, errorBody('not_found', 'No such route.'));
       }
+      let pathParameters: Record<string, string> | null;
+      try {
+        pathParameters = Object.keys(matched.params).length
+          ? Object.fromEntries(Object.entries(matched.params).map(([k, v]) => [k, decodeURIComponent(v)]))
+          : null;
+      } catch {
+        return send(response, requestId, 400, errorBody('validation_failed', 'The request path is not valid percent-encoding.'));
+      }
       let body: string;
       try {
         body = await readBody(request);
@@ -107,13 +116,11 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
         multiValueHeaders: {},
         queryStringParameters: Object.keys(query).length ? query : null,
         multiValueQueryStringParameters: null,
-        pathParameters: Object.keys(matched.params).length
-          ? Object.fromEntries(Object.entries(matched.params).map(([k, v]) => [k, decodeURIComponent(v)]))
-          : null,
+        pathParameters,
         stageVariables: null,
         body: body === '' ? null : body,
         isBase64Encoded: false,
-        requestContext: { requestId, path: url.pathname, httpMethod: request.method, stage: 'local' },
+        requestContext: { requestId, path: url.pathname, httpMethod: request.method, stage: 'local', identity: { sourceIp: request.socket.remoteAddress ?? null } },
       } as unknown as APIGatewayProxyEvent;
       const target = matched.route.target;
       const result = await handlers[target]!(event, lambdaContext(requestId, `${target}-api`));
@@ -123,4 +130,4 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
       logger.error('twin server error', { error: error instanceof Error ? { name: error.name, stack: error.stack } : String(error) });
       if (!response.headersSent) send(response, requestId, 500, errorBody('internal', 'Something went wrong on our side. Please try again.'));
     }
-  });
+  }), { keepAliveTimeout: 65_000 });

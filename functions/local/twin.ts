@@ -6,7 +6,7 @@ import { tables } from '../../contract/tables.js';
 import { rawAesKeyring } from '../adapters/card-vault.js';
 import { MailPager } from '../adapters/pager.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
-import { LoggedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
+import { LoggedPaymentMetrics, LoggedStuckOrdersMetric } from '../adapters/metrics.js';
 import { secretFromEnv } from '../adapters/webhook-secret.js';
 import { createCardRevealHandler } from '../admin-api/card-reveal.js';
 import { createAdminHandler } from '../admin-api/handler.js';
@@ -18,7 +18,7 @@ import { createAdapters } from '../runtime/adapters.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
 import { createStuckOrderMonitorHandler } from '../stuck-order-monitor/handler.js';
 import { createLocalAuthHandler, createLocalIssuer, type LocalLogin } from './auth.js';
-import { loadLocalCardKey } from './card-key.js';
+import { loadLocalCardKey, loadLocalFingerprintSecret } from './card-key.js';
 import { serveDashboard } from './dashboard.js';
 import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { InProcessEventDispatcher } from './event-dispatcher.js';
@@ -103,6 +103,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
 
     const webhookUrl = process.env.FULFILLMENT_WEBHOOK_URL || null;
     if (webhookUrl && !process.env.FULFILLMENT_WEBHOOK_SECRET) throw new Error('FULFILLMENT_WEBHOOK_URL is set but FULFILLMENT_WEBHOOK_SECRET is not');
+    const fingerprintSecret = loadLocalFingerprintSecret(options.memory ? null : options.dataDir);
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
     const documentClient = createDocumentClient(handlersDynamoDbUrl);
     probe?.countRequests(documentClient);
@@ -113,7 +114,9 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       events,
       pager: new MailPager(new SesMailer()),
       stuckOrdersMetric: new LoggedStuckOrdersMetric(),
+      paymentMetrics: new LoggedPaymentMetrics(),
       webhookSecret: secretFromEnv('FULFILLMENT_WEBHOOK_SECRET'),
+      fingerprintSecret: async () => fingerprintSecret,
     });
     const stepHandlers = probe ? probe.timeSteps(createCheckoutStepHandlers(adapters)) : createCheckoutStepHandlers(adapters);
     void adapters.workflow; // synthesize the state machine now, not on the first checkout

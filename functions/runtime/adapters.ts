@@ -5,8 +5,9 @@ import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, PendingEmailIndex, StuckOrdersMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, PaymentMetrics, PendingEmailIndex, StuckOrdersMetric } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
+import { DynamoAttemptCounters } from '../adapters/dynamo/attempt-counters.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
 import { createDocumentClient, type DocumentClient } from '../adapters/dynamo/client.js';
@@ -16,6 +17,7 @@ import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
 import { DynamoPendingEmailIndex, DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
+import { HmacFingerprints } from '../adapters/fingerprints.js';
 import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
 import { randomIds } from '../adapters/ids.js';
 import { SandboxGateway } from '../adapters/sandbox-gateway.js';
@@ -35,8 +37,11 @@ export interface RuntimeChoices {
   readonly events: OrderEvents;
   readonly pager: Pager;
   readonly stuckOrdersMetric: StuckOrdersMetric;
+  readonly paymentMetrics: PaymentMetrics;
   /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
   readonly webhookSecret: SecretSource;
+  /** The secret keying card, client and idempotency fingerprints, read when the first is taken. */
+  readonly fingerprintSecret: SecretSource;
   /** The one DynamoDB client every adapter shares; made from the environment when not given. */
   readonly client?: DocumentClient;
 }
@@ -95,7 +100,10 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     idempotency: new DynamoIdempotencyStore(client, orderTableName),
     totals: new DynamoOrderTotals(client, orderTableName),
     audit: new DynamoAuditTrail(client, orderTableName),
-    vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring),
+    vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring, () => clock.now()),
+    fingerprints: new HmacFingerprints(choices.fingerprintSecret),
+    counters: new DynamoAttemptCounters(client, orderTableName),
+    paymentMetrics: choices.paymentMetrics,
     gateway: new SandboxGateway(),
     mailer: new SesMailer(),
     links: linksFromEnv(),

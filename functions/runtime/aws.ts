@@ -2,18 +2,23 @@ import { kmsKeyring } from '../adapters/card-vault.js';
 import { EventBridgeOrderEvents } from '../adapters/order-events.js';
 import { SnsPager } from '../adapters/pager.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
-import { EmbeddedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
+import { PowertoolsPaymentMetrics, PowertoolsStuckOrdersMetric } from '../adapters/metrics.js';
 import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
+import { cardSecurityEnv } from '../../contract/environment.js';
 import { metricsNamespace } from '../../contract/metrics.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
 import { type Adapters, createAdapters } from './adapters.js';
 
 let adapters: Adapters | undefined;
 
+const metricNamespace = () => process.env.METRICS_NAMESPACE ?? metricsNamespace;
+const metricDimensions = () => ({ Stack: process.env.METRICS_STACK ?? 'orders' });
+
 /**
  * The AWS composition root: KMS for card keys, Step Functions for the checkout workflow,
- * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics, and the
- * webhook secret from Secrets Manager. Each function is given only the settings it uses.
+ * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics (Powertools),
+ * and the webhook and fingerprint secrets from Secrets Manager. Each function is given only the
+ * settings it uses.
  */
 export const awsAdapters = (): Adapters =>
   (adapters ??= createAdapters({
@@ -21,8 +26,10 @@ export const awsAdapters = (): Adapters =>
     workflow: () => new StepFunctionsCheckoutWorkflow(process.env.CHECKOUT_STATE_MACHINE_ARN ?? ''),
     events: new EventBridgeOrderEvents(process.env.ORDER_EVENTS_BUS ?? ''),
     pager: new SnsPager(process.env.PAGES_TOPIC_ARN ?? ''),
-    stuckOrdersMetric: new EmbeddedStuckOrdersMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
+    stuckOrdersMetric: new PowertoolsStuckOrdersMetric(metricNamespace(), metricDimensions()),
+    paymentMetrics: new PowertoolsPaymentMetrics(metricNamespace(), metricDimensions()),
     webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
+    fingerprintSecret: secretFromLambdaExtension(process.env[cardSecurityEnv.fingerprintSecretArn] ?? '', cardSecurityEnv.fingerprintSecretArn),
   }));
 
 /** Staff tokens are the Cognito user pool's ID tokens for the dashboard client, checked against the pool's JWKS. */

@@ -1,4 +1,4 @@
-import { checkout, type CheckoutDeps, retryPayment } from '../core/checkout.js';
+import { checkout, type CheckoutDeps, customerOrigin, retryPayment } from '../core/checkout.js';
 import { checkoutResponse } from '../http/checkout-response.js';
 import { submitOffline } from '../core/offline.js';
 import { toOrderView } from '../core/order.js';
@@ -6,14 +6,18 @@ import { acceptQuote, rejectQuote } from '../core/quotes.js';
 import type { ReceiptDeps } from '../core/receipts.js';
 import { findOrderForCustomer } from '../core/tracking.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
+import type { Fingerprints } from '../core/ports.js';
 import { type ApiRequestBase, createApiHandler } from '../http/api-handler.js';
 import { openApiDocument } from '../openapi/document.js';
 import { storefrontContract } from './schemas.js';
 
-export type StorefrontDeps = CheckoutDeps & ReceiptDeps & { readonly idempotency: IdempotencyStore };
+export type StorefrontDeps = CheckoutDeps & ReceiptDeps & { readonly idempotency: IdempotencyStore; readonly fingerprints: Fingerprints };
 
 /** The tracking token travels in `X-Order-Token`, or as `?token=` for links in emails. */
 const orderToken = (request: ApiRequestBase) => request.headers['x-order-token'] ?? request.event.queryStringParameters?.token;
+
+/** The caller's address as API Gateway saw it (the socket's peer in the twin): card-testing limits count per client. */
+const clientIpOf = (request: ApiRequestBase) => request.event.requestContext?.identity?.sourceIp ?? null;
 
 const customerView = (order: Parameters<typeof toOrderView>[0]) => ({ order: toOrderView(order, 'customer') });
 
@@ -47,20 +51,20 @@ export const createStorefrontHandler = (deps: StorefrontDeps) => {
         };
       },
 
-      checkout: async (request) => checkoutResponse(await checkout(deps, request.body)),
+      checkout: async (request) => checkoutResponse(await checkout(deps, request.body, { ...customerOrigin, clientIp: clientIpOf(request) })),
 
       getOrder: async (request) => ({ status: 200, body: customerView(await customerOrder(request)) }),
 
       retryPayment: async (request) =>
-        checkoutResponse(await retryPayment(deps, await customerOrder(request), { card: request.body.payment.card, onDecline: request.body.onDecline })),
+        checkoutResponse(await retryPayment(deps, await customerOrder(request), { card: request.body.payment.card, onDecline: request.body.onDecline, clientIp: clientIpOf(request) })),
 
       submitOffline: async (request) => ({ status: 200, body: customerView(await submitOffline(deps, await customerOrder(request))) }),
 
       acceptQuote: async (request) =>
-        checkoutResponse(await acceptQuote(deps, await customerOrder(request), { payment: request.body.payment ?? null, onDecline: request.body.onDecline })),
+        checkoutResponse(await acceptQuote(deps, await customerOrder(request), { payment: request.body.payment ?? null, onDecline: request.body.onDecline, clientIp: clientIpOf(request) })),
 
       rejectQuote: async (request) => ({ status: 200, body: customerView(await rejectQuote(deps, await customerOrder(request))) }),
     },
-    { idempotency: { store: deps.idempotency, clock: deps.clock } },
+    { idempotency: { store: deps.idempotency, clock: deps.clock, fingerprints: deps.fingerprints } },
   );
 };

@@ -1,6 +1,6 @@
 import { enteredStatusAt } from '../../functions/core/fulfillment.js';
 import type { Order } from '../../functions/core/order.js';
-import { type OrderPage, type OrderQuery, type OrderRepository, type PlacedOrderIndex, VersionConflict } from '../../functions/core/ports.js';
+import { type OrderPage, type OrderQuery, type OrderRepository, type PlacedOrderIndex, type Reservation, type StockLine, VersionConflict } from '../../functions/core/ports.js';
 import type { OrderRevision } from '../../functions/core/transitions.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -31,10 +31,14 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
     this.stored.set(order.id, structuredClone(order));
   }
 
-  /** Stock is not modelled here: every reservation succeeds. */
-  async createReserving(order: Order) {
+  /** SKUs a creation holding stock finds short; stock is not modelled beyond that. */
+  readonly shortSkus = new Set<string>();
+
+  async createReserving(order: Order, lines: readonly StockLine[]): Promise<Reservation> {
+    const short = lines.filter((line) => this.shortSkus.has(line.sku)).map((line) => line.sku);
+    if (short.length) return { ok: false, shortSkus: short };
     await this.create(order);
-    return { ok: true } as const;
+    return { ok: true };
   }
 
   async get(id: string) {

@@ -3,7 +3,10 @@ import type { OrderActionDeps } from '../../functions/core/admin/order-actions.j
 import type { FulfillmentDeps, FulfillmentPolicy } from '../../functions/core/fulfillment.js';
 import type { MonitorDeps } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
+import type { CardDetails } from '../../functions/core/card.js';
 import type {
+  AttemptCounters,
+  CardVault,
   Catalog,
   Email,
   FulfillmentWebhook,
@@ -202,6 +205,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
       hold: async () => 'ref',
       read: async () => null,
       keepWithoutCvc: async () => true,
+      forgetCvc: async () => undefined,
       purge: async (_orderId, ref) => void calls.purged.push(ref),
     },
     gateway,
@@ -213,3 +217,50 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
   };
   return { deps, calls, orders, current: () => orders.order(initial.id) };
 };
+
+/** A vault that keeps the card and the CVC apart, as the real one does, and honours expiry on read. */
+export class MemoryVault implements CardVault {
+  readonly cards = new Map<string, { card: Omit<CardDetails, 'cvc'>; expiresAt: Date | null }>();
+  readonly cvcs = new Map<string, string>();
+  private next = 0;
+  async hold(_orderId: string, card: CardDetails, expiresAt: Date | null) {
+    const ref = `ref-${++this.next}`;
+    const { cvc, ...held } = card;
+    this.cards.set(ref, { card: held, expiresAt });
+    if (cvc) this.cvcs.set(ref, cvc);
+    return ref;
+  }
+  async read(_orderId: string, ref: string, now: Date) {
+    const held = this.cards.get(ref);
+    if (!held || (held.expiresAt && held.expiresAt <= now)) return null;
+    const cvc = this.cvcs.get(ref);
+    return cvc ? { ...held.card, cvc } : held.card;
+  }
+  async keepWithoutCvc(_orderId: string, ref: string, expiresAt: Date | null, now: Date) {
+    this.cvcs.delete(ref);
+    const held = this.cards.get(ref);
+    if (!held || (held.expiresAt && held.expiresAt <= now)) return false;
+    this.cards.set(ref, { ...held, expiresAt });
+    return true;
+  }
+  async forgetCvc(_orderId: string, ref: string) {
+    this.cvcs.delete(ref);
+  }
+  async purge(_orderId: string, ref: string) {
+    this.cvcs.delete(ref);
+    this.cards.delete(ref);
+  }
+}
+
+export class MemoryCounters implements AttemptCounters {
+  readonly counts = new Map<string, { count: number; expiresAt: Date }>();
+  async read(keys: readonly string[], now: Date) {
+    return keys.map((key) => {
+      const counter = this.counts.get(key);
+      return counter && counter.expiresAt > now ? counter.count : 0;
+    });
+  }
+  async increment(keys: readonly string[], expiresAt: Date) {
+    for (const key of keys) this.counts.set(key, { count: (this.counts.get(key)?.count ?? 0) + 1, expiresAt: this.counts.get(key)?.expiresAt ?? expiresAt });
+  }
+}

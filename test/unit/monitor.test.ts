@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EmbeddedStuckOrdersMetric } from '../../functions/adapters/stuck-orders-metric.js';
+import { PowertoolsStuckOrdersMetric } from '../../functions/adapters/metrics.js';
 import { webhookSignature } from '../../functions/adapters/fulfillment-webhook.js';
 import { runScheduledMonitor, runStuckOrderMonitor, sendOfflineBacklogDigest } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
@@ -198,7 +198,7 @@ describe('adapters without I/O', () => {
 
   it('writes the StuckOrders metric in CloudWatch embedded metric format', async () => {
     const lines: string[] = [];
-    await new EmbeddedStuckOrdersMetric('OrderBackend', { Stack: 'OrdersStack' }, (line) => lines.push(line)).record(3, new Date('2026-03-02T10:00:00Z'));
+    await new PowertoolsStuckOrdersMetric('OrderBackend', { Stack: 'OrdersStack' }, (line) => lines.push(line)).record(3, new Date('2026-03-02T10:00:00Z'));
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       {
         _aws: {
