@@ -204,6 +204,12 @@ const main = async () => {
   const twin = await startTwinProcess({ BENCH_PROBE: 'true' });
   try {
     const token = await adminToken(twin);
+    // The bench declines the same test card many times on purpose: lift the card-testing limits.
+    await fetch(`${twin.apiUrl}/admin/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ declinesPerCardPerHour: 10_000, declinesPerIpPerHour: 100_000 }),
+    });
     if (soak) {
       await runSoak(twin, token);
       return;
