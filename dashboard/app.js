@@ -396,6 +396,7 @@ document.getElementById('logout').addEventListener('click', () => {
   location.hash = '';
   route();
 });
-window.addEventListener('hashchange', route);
+// After a navigation, keyboard and screen reader users start at the new page's content.
+window.addEventListener('hashchange', () => route().then(() => main.focus({ preventScroll: true })));
 config = await fetch('config.json').then((r) => (r.ok ? r.json() : config)).catch(() => config);
 hostedSignIn.finish().then(route, (error) => loginView(error.message));

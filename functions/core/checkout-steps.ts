@@ -56,10 +56,14 @@ export const createCheckoutSteps = (deps: StepDeps) => {
   const now = () => deps.clock.now();
 
   /** The gateway's answer to this attempt as the order records it, with its timeline entry. */
-  const decidedPayment = (order: Order, state: CheckoutState): { payment: Payment; entries: NewHistoryEntry[] } => {
+  const decidedPayment = (order: Order, state: CheckoutState): { payment: Payment; entries: NewHistoryEntry[]; testMode?: true } => {
     const result = state.authorization;
     if (!fromGateway(result) || order.payment.decision?.attempt === state.attempt) return { payment: order.payment, entries: [] };
-    const decided = { ...order.payment, decision: { attempt: state.attempt, approved: result.approved }, gateway: deps.gateway.name };
+    const decided = {
+      ...order.payment,
+      decision: { attempt: state.attempt, approved: result.approved },
+      gateway: deps.gateway.name,
+    };
     const payment: Payment = result.approved
       ? { ...decided, status: 'AUTHORIZED', authorizationCode: result.authorizationCode, transactionId: result.transactionId, declineReason: null, gatewayCode: null }
       : { ...decided, status: 'DECLINED', declineReason: result.declineReason, gatewayCode: result.gatewayCode };
@@ -75,7 +79,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         ...(result.approved ? {} : { declineReason: result.declineReason, gatewayCode: result.gatewayCode }),
       },
     };
-    return { payment, entries: [entry] };
+    // An order the sandbox answered moves no money: it is marked so (SPEC §11).
+    return { payment, entries: [entry], ...(deps.gateway.name === 'sandbox' ? { testMode: true as const } : {}) };
   };
 
   const announce = (order: Order) => announceEmails(deps, order);
@@ -121,7 +126,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         return transition(
           order,
           placements[method],
-          { heldCard: null, payment, ...handOff.changes, ...emails.changes },
+          { heldCard: null, payment, ...(decided.testMode ? { testMode: true } : {}), ...handOff.changes, ...emails.changes },
           [...decided.entries, { type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true }, ...handOff.entries, ...emails.entries],
           now(),
         );
@@ -154,6 +159,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           'holdOffline',
           {
             payment: { ...decided.payment, status: 'OFFLINE', declineReason: declineReasonOf(state) },
+            ...(decided.testMode ? { testMode: true } : {}),
             heldCard: { ref: cardRef, heldAt: now().toISOString(), expiresAt: null },
             ...emails.changes,
           },
@@ -182,6 +188,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           {
             stock: await releaseOrderStock(deps.catalog, order),
             payment: { ...decided.payment, status: 'DECLINED', declineReason: reason },
+            ...(decided.testMode ? { testMode: true } : {}),
             heldCard: kept ? { ref: state.cardRef!, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
           },
           [...decided.entries, { type: 'status', actor: actors.system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],

@@ -131,6 +131,8 @@ export interface Order {
    * drained off the customer's wait. `sending` is claimed by one drain; a stale claim is retaken.
    */
   readonly emailOutbox?: readonly OutboxEmail[];
+  /** Created or authorized while the gateway was the sandbox: no money moves for it. */
+  readonly testMode?: boolean;
 }
 
 export interface OutboxEmail {
@@ -141,6 +143,9 @@ export interface OutboxEmail {
   /** Send attempts that failed so far. */
   readonly failures: number;
 }
+
+/** A test order: created on, or authorized by, the sandbox gateway. Every view and email says so. */
+export const isTestOrder = (order: Order): boolean => order.testMode === true || order.payment.gateway === 'sandbox';
 
 export const orderFlags = (order: Order) => ({
   sent: order.status !== 'INCOMPLETE',
@@ -209,6 +214,7 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
     supersedes: order.supersedes,
     supersededBy: order.supersededBy,
     quote: order.quote ?? null,
+    testMode: isTestOrder(order),
   };
 };
 

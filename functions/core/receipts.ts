@@ -128,7 +128,7 @@ export const sendOrderReceipts = async (deps: ReceiptDeps, order: Order): Promis
   let allSent = true;
   for (const kind of receiptKinds(order.status, settings)) {
     if (alreadySent(order, kind)) continue;
-    allSent = (await sendAndRecord(deps, order.id, kind, settings.fromEmail, outboxEmails[kind]!(order, settings, deps.links))) && allSent;
+    allSent = (await sendAndRecord(deps, order, kind, settings.fromEmail, outboxEmails[kind]!(order, settings, deps.links))) && allSent;
   }
   return allSent;
 };

@@ -1,5 +1,6 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
 import { cardVaultTable, ordersTable } from '../../contract/tables.js';
+import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
@@ -20,14 +21,20 @@ import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
 import { HmacFingerprints } from '../adapters/fingerprints.js';
 import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
 import { randomIds } from '../adapters/ids.js';
-import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import type { SecretSource } from '../adapters/webhook-secret.js';
+import type { PaymentGateways } from './payment-gateways.js';
 
 export type Adapters = CheckoutDeps &
   StepDeps &
   FulfillmentDeps &
-  MonitorDeps & { readonly idempotency: IdempotencyStore; readonly pendingEmails: PendingEmailIndex; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
+  MonitorDeps & {
+    readonly idempotency: IdempotencyStore;
+    readonly pendingEmails: PendingEmailIndex;
+    readonly totals: OrderTotalsReader;
+    readonly audit: AuditTrail;
+    readonly gatewayFor: OrderActionDeps['gatewayFor'];
+  };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
@@ -42,6 +49,8 @@ export interface RuntimeChoices {
   readonly webhookSecret: SecretSource;
   /** The secret keying card, client and idempotency fingerprints, read when the first is taken. */
   readonly fingerprintSecret: SecretSource;
+  /** The configured payment gateway, and the one that authorized an earlier order. */
+  readonly gateways: PaymentGateways;
   /** The one DynamoDB client every adapter shares; made from the environment when not given. */
   readonly client?: DocumentClient;
 }
@@ -104,7 +113,8 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     fingerprints: new HmacFingerprints(choices.fingerprintSecret),
     counters: new DynamoAttemptCounters(client, orderTableName),
     paymentMetrics: choices.paymentMetrics,
-    gateway: new SandboxGateway(),
+    gateway: choices.gateways.configured,
+    gatewayFor: choices.gateways.named,
     mailer: new SesMailer(),
     links: linksFromEnv(),
     clock,

@@ -4,10 +4,11 @@ import { SnsPager } from '../adapters/pager.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
 import { PowertoolsPaymentMetrics, PowertoolsStuckOrdersMetric } from '../adapters/metrics.js';
 import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
-import { cardSecurityEnv } from '../../contract/environment.js';
+import { cardSecurityEnv, paymentEnv } from '../../contract/environment.js';
 import { metricsNamespace } from '../../contract/metrics.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
 import { type Adapters, createAdapters } from './adapters.js';
+import { configuredGatewayName, credentialsFromSecret, paymentGateways } from './payment-gateways.js';
 
 let adapters: Adapters | undefined;
 
@@ -17,8 +18,9 @@ const metricDimensions = () => ({ Stack: process.env.METRICS_STACK ?? 'orders' }
 /**
  * The AWS composition root: KMS for card keys, Step Functions for the checkout workflow,
  * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics (Powertools),
- * and the webhook and fingerprint secrets from Secrets Manager. Each function is given only the
- * settings it uses.
+ * and the webhook and fingerprint secrets and the payment gateway's credentials from Secrets
+ * Manager. The gateway is the one the deployment chose (no default: sandbox only when chosen).
+ * Each function is given only the settings it uses.
  */
 export const awsAdapters = (): Adapters =>
   (adapters ??= createAdapters({
@@ -30,6 +32,10 @@ export const awsAdapters = (): Adapters =>
     paymentMetrics: new PowertoolsPaymentMetrics(metricNamespace(), metricDimensions()),
     webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
     fingerprintSecret: secretFromLambdaExtension(process.env[cardSecurityEnv.fingerprintSecretArn] ?? '', cardSecurityEnv.fingerprintSecretArn),
+    gateways: paymentGateways(
+      () => configuredGatewayName(process.env),
+      credentialsFromSecret(secretFromLambdaExtension(process.env[paymentEnv.secretArn] ?? '', paymentEnv.secretArn)),
+    ),
   }));
 
 /** Staff tokens are the Cognito user pool's ID tokens for the dashboard client, checked against the pool's JWKS. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act, entriesOf, staffApi } from './admin-helpers.js';
-import { cardPayment, checkoutBody, createProduct, postCheckout, testCards, uniqueEmail } from './helpers.js';
+import { cardPayment, checkoutBody, createProduct, postCheckout, stockOf, testCards, uniqueEmail } from './helpers.js';
 
 /** Three orders by one customer, oldest first: placed, offline, placed. */
 const ordersOfOneCustomer = async () => {
@@ -31,7 +31,7 @@ describe('finding orders (GET /admin/orders)', () => {
     expect(placed.body.orders.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[0]]);
     for (const order of placed.body.orders) {
       expect(Object.keys(order).sort()).toEqual(
-        ['billingAddress', 'createdAt', 'currency', 'customer', 'flags', 'id', 'items', 'payment', 'quote', 'shipments', 'shippingAddress', 'status', 'statusLabel', 'supersededBy', 'supersedes', 'totals', 'updatedAt', 'version'].sort(),
+        ['billingAddress', 'createdAt', 'currency', 'customer', 'flags', 'id', 'items', 'payment', 'quote', 'shipments', 'shippingAddress', 'status', 'statusLabel', 'supersededBy', 'supersedes', 'testMode', 'totals', 'updatedAt', 'version'].sort(),
       );
     }
   });
@@ -78,5 +78,23 @@ describe('one order (GET /admin/orders/{id})', () => {
     const response = await staffApi('csr', 'GET', '/admin/orders/ord_NO_SUCH_ORDER');
     expect(response.status).toBe(404);
     expect(response.body.error.code).toBe('not_found');
+  });
+});
+
+describe('cancelling an INCOMPLETE order', () => {
+  it('cancels it and leaves the stock alone: the decline already gave it back', async () => {
+    const product = await createProduct({ stock: 10 });
+    const declined = await postCheckout(
+      checkoutBody({ customer: { email: uniqueEmail(), name: 'Can Cel' }, items: [{ sku: product.sku, quantity: 3 }], payment: cardPayment(testCards.declined) }),
+    );
+    expect(declined.status).toBe(402);
+    expect(declined.body.order.status).toBe('INCOMPLETE');
+    expect(await stockOf(product.sku)).toBe(10);
+
+    const cancelled = await act('csr', declined.body.order.id, 'cancel', { reason: 'Customer gave up', notifyCustomer: false });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.order.status).toBe('CANCELLED');
+    expect(entriesOf(cancelled.body.order, 'stock_released')).toEqual([]);
+    expect(await stockOf(product.sku)).toBe(10);
   });
 });

@@ -115,6 +115,42 @@ describe('Idempotency-Key on POST /checkout', () => {
     expect((await postCheckout(checkoutBody(), key)).body.error.code).toBe('idempotency_key_reused');
   });
 
+  it('takes over a claim left in progress for over 5 minutes by a request that died', async () => {
+    const key = newKey();
+    const email = uniqueEmail();
+    const body = checkoutBody({ customer: { email, name: 'Ann Lee' } });
+    // The fingerprint is keyed by the twin's secret: take it from the same request under another key.
+    const earlier = newKey();
+    await postCheckout(body, earlier);
+    const fingerprint = await fingerprintOf(earlier);
+    const abandoned = (minutesAgo: number) =>
+      documentClient().send(
+        new PutCommand({
+          TableName: 'Orders-local',
+          Item: {
+            pk: `IDEMPOTENCY#${key}`,
+            sk: 'IDEMPOTENCY',
+            fingerprint,
+            state: 'in_progress',
+            claimedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+            expiresAt: Math.floor(Date.now() / 1000) + 3600,
+          },
+        }),
+      );
+    await abandoned(4);
+    expect((await postCheckout(body, key)).body.error.code).toBe('idempotency_request_in_progress');
+
+    await abandoned(6);
+    const takenOver = await postCheckout(body, key);
+    expect(takenOver.status).toBe(201);
+    expect(takenOver.headers.get('idempotent-replayed')).toBeNull();
+    const replayed = await postCheckout(body, key);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.text).toBe(takenOver.text);
+    // The earlier request's order and the one taken over: nothing more.
+    expect(await ordersOf(email)).toHaveLength(2);
+  });
+
   it('keeps only a fingerprint of the request, and forgets the key after 24 h', async () => {
     const key = newKey();
     const email = uniqueEmail();

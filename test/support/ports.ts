@@ -6,6 +6,7 @@ import type { Order } from '../../functions/core/order.js';
 import type { CardDetails } from '../../functions/core/card.js';
 import type {
   AttemptCounters,
+  AuthorizationResult,
   CardVault,
   Catalog,
   Email,
@@ -16,6 +17,8 @@ import type {
   OrderPlacedEvent,
   Pager,
   PaymentGateway,
+  Product,
+  Reservation,
   SettingsStore,
   SettlementResult,
   StockLine,
@@ -159,6 +162,50 @@ export const monitorDeps = (settings: Partial<Settings> = {}) => {
   return { deps, clock, orders, pager, mailer, stuckOrdersMetric, ledger };
 };
 
+/** A catalog in memory whose reserve and release keep the DynamoDB catalog's rules: all lines or none, once per token. */
+export class MemoryCatalog implements Catalog {
+  readonly stock = new Map<string, number>();
+  /** Releases that gave stock back (a repeated token gives nothing). */
+  readonly releases: string[] = [];
+  private readonly tokens = new Set<string>();
+
+  constructor(private readonly products: readonly Product[]) {
+    for (const product of products) this.stock.set(product.sku, product.stock);
+  }
+
+  async list() {
+    return this.products.map((product) => ({ ...product, stock: this.stock.get(product.sku)! }));
+  }
+
+  async get(skus: readonly string[]) {
+    return new Map((await this.list()).filter((product) => skus.includes(product.sku)).map((product) => [product.sku, product]));
+  }
+
+  async put(product: Product) {
+    this.stock.set(product.sku, product.stock);
+  }
+
+  async update() {
+    return null;
+  }
+
+  async reserve(lines: readonly StockLine[], token: string): Promise<Reservation> {
+    if (this.tokens.has(token)) return { ok: true };
+    const shortSkus = lines.filter((line) => (this.stock.get(line.sku) ?? 0) < line.quantity).map((line) => line.sku);
+    if (shortSkus.length) return { ok: false, shortSkus };
+    this.tokens.add(token);
+    for (const line of lines) this.stock.set(line.sku, this.stock.get(line.sku)! - line.quantity);
+    return { ok: true };
+  }
+
+  async release(lines: readonly StockLine[], token: string) {
+    if (this.tokens.has(token)) return;
+    this.tokens.add(token);
+    this.releases.push(token);
+    for (const line of lines) this.stock.set(line.sku, (this.stock.get(line.sku) ?? 0) + line.quantity);
+  }
+}
+
 /** A catalog with nothing in it that records the stock given back. */
 export const releaseRecordingCatalog = (released: { lines: readonly StockLine[]; token: string }[]): Catalog => ({
   list: async () => [],
@@ -176,7 +223,10 @@ const answer = async (given: GatewayAnswer | undefined, fallback: SettlementResu
 };
 
 /** Ports for the back-office order actions on one stored order; the gateway settles with `options` when given. */
-export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnswer; void?: GatewayAnswer } = {}) => {
+export const orderActionDeps = (
+  initial: Order,
+  options: { capture?: GatewayAnswer; void?: GatewayAnswer; authorize?: AuthorizationResult | Error } = {},
+) => {
   const orders = new MemoryOrders([initial]);
   const calls = {
     released: [] as { lines: readonly StockLine[]; token: string }[],
@@ -188,7 +238,10 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
   };
   const gateway: PaymentGateway = {
     name: 'sandbox',
-    authorize: async () => ({ approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' }),
+    authorize: async () => {
+      if (options.authorize instanceof Error) throw options.authorize;
+      return options.authorize ?? { approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' };
+    },
     capture: async () => {
       calls.captures += 1;
       return answer(options.capture, { ok: true, reference: 'CAP1' });
@@ -209,6 +262,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
       purge: async (_orderId, ref) => void calls.purged.push(ref),
     },
     gateway,
+    gatewayFor: () => gateway,
     mailer: { send: async (_from, email) => void calls.mails.push(email) },
     settings: new MemorySettings(),
     links: createLinks('https://store.test'),
