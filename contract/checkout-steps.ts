@@ -8,7 +8,6 @@ export const checkoutSteps = [
   'placeOrder',
   'holdCardOffline',
   'markIncomplete',
-  'sendReceipt',
   'compensateCheckout',
 ] as const;
 
@@ -18,6 +17,3 @@ import { workflowErrorNames } from '../functions/core/ports.js';
 
 /** Error name the authorize step throws for a transient gateway failure; the workflow retries it. */
 export const gatewayUnavailableError = workflowErrorNames.gatewayUnavailable;
-
-/** Error name the receipt step throws when an email could not be sent (already recorded); retried a little later. */
-export const receiptNotSentError = workflowErrorNames.receiptNotSent;

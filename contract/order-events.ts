@@ -4,3 +4,5 @@
  */
 export const orderEventSource = 'orders';
 export const orderPlacedDetailType = 'OrderPlaced';
+/** An order's outbox holds emails to send; the rule triggers the order-mail function. */
+export const orderEmailsPendingDetailType = 'OrderEmailsPending';

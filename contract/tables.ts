@@ -29,7 +29,9 @@ export interface TableDefinition {
  * Only order items carry `status`, `customerEmail` and `entity`, so the indexes are sparse.
  * `placedAt` (when the order entered ORDER_PLACED) is set only while an order is in
  * ORDER_PLACED, so `byPlacedAt` holds exactly the orders waiting for their fulfillment
- * hand-off: the stuck-order monitor reads those and nothing else.
+ * hand-off: the stuck-order monitor reads those and nothing else. `outbox` is set only while an
+ * order has emails waiting to be sent, so `byPendingEmail` holds exactly those: the scheduled run
+ * drains what the event-driven drain left (a mail server that was down).
  */
 export const ordersTable = {
   id: 'Orders',
@@ -42,6 +44,7 @@ export const ordersTable = {
     { indexName: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     { indexName: 'byCreated', partitionKey: { name: 'entity', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     { indexName: 'byPlacedAt', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'placedAt', type: 'S' } },
+    { indexName: 'byPendingEmail', partitionKey: { name: 'outbox', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
   ],
 } as const satisfies TableDefinition;
 

@@ -42,6 +42,7 @@ export class OrdersStack extends Stack {
   readonly api: OrdersApi;
   readonly monitor: StuckOrderMonitor;
   readonly fulfillment: Fulfillment;
+  readonly orderMail: NodeFunction;
   readonly dashboard: DashboardHosting;
 
   constructor(scope: Construct, id: string, props: OrdersStackProps) {
@@ -137,6 +138,19 @@ export class OrdersStack extends Stack {
       alarmTopic: this.monitor.pages,
     });
     this.fulfillment.grantPublish(this.checkoutFunctions.steps.placeOrder);
+    this.fulfillment.grantPublish(this.checkoutFunctions.steps.holdCardOffline);
+
+    // Receipts leave the customer's wait: the outcome steps queue them, this function sends them.
+    this.orderMail = new NodeFunction(this, 'OrderMail', {
+      entry: 'functions/order-mail/index.ts',
+      handler: 'orderMail',
+      description: "Sends the emails queued in an order's outbox (receipts, offline notices)",
+      environment,
+      timeout: Duration.seconds(30),
+    });
+    this.tables.grantOrdersReadWrite(this.orderMail);
+    mail.identity.grantSendEmail(this.orderMail);
+    this.fulfillment.routeEmailsPending(this.orderMail);
     // The admin API approves orders (announcing them), retries hand-offs and runs the monitor on demand.
     this.fulfillment.grantPublish(this.adminApi);
     this.fulfillment.grantPush(this.adminApi);

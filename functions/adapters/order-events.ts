@@ -1,19 +1,25 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
-import type { OrderEvents, OrderPlacedEvent } from '../core/ports.js';
+import { orderEmailsPendingDetailType, orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
+import type { OrderEmailsPendingEvent, OrderEvents, OrderPlacedEvent } from '../core/ports.js';
 
-/** AWS: `OrderPlaced` on the stack's event bus; a rule there triggers the fulfillment push. */
+/** AWS: order events on the stack's event bus; its rules trigger the fulfillment push and the order mail. */
 export class EventBridgeOrderEvents implements OrderEvents {
   private readonly client = new EventBridgeClient({});
 
   constructor(private readonly busName: string) {}
 
-  async orderPlaced(event: OrderPlacedEvent): Promise<void> {
+  orderPlaced(event: OrderPlacedEvent): Promise<void> {
+    return this.publish(orderPlacedDetailType, event);
+  }
+
+  emailsPending(event: OrderEmailsPendingEvent): Promise<void> {
+    return this.publish(orderEmailsPendingDetailType, event);
+  }
+
+  private async publish(detailType: string, detail: object): Promise<void> {
     if (!this.busName) throw new Error('no event bus configured (ORDER_EVENTS_BUS)');
     const result = await this.client.send(
-      new PutEventsCommand({
-        Entries: [{ EventBusName: this.busName, Source: orderEventSource, DetailType: orderPlacedDetailType, Detail: JSON.stringify(event) }],
-      }),
+      new PutEventsCommand({ Entries: [{ EventBusName: this.busName, Source: orderEventSource, DetailType: detailType, Detail: JSON.stringify(detail) }] }),
     );
     if (result.FailedEntryCount) {
       const failed = result.Entries?.find((entry) => entry.ErrorCode);

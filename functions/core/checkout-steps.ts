@@ -1,17 +1,19 @@
-import { announceOrderPlaced } from './fulfillment.js';
-import type { Order } from './order.js';
-import { type AuthorizationResult, type CardVault, type Catalog, type Clock, type Links, type Mailer, type OrderEvents, type OrderRepository, type PaymentGateway, ReceiptNotSent, type SettingsStore } from './ports.js';
-import { issuePayLink, sendPayLink } from './pay-link.js';
+import { publishOrderPlaced, queueHandOff } from './fulfillment.js';
+import type { NewHistoryEntry } from './history.js';
+import type { Order, Payment } from './order.js';
+import { issuePayLink } from './pay-link.js';
 import { declineMessages } from './payments.js';
-import { sendOrderReceipts } from './receipts.js';
+import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderEvents, OrderRepository, PaymentGateway, SettingsStore, StockReservation } from './ports.js';
+import { announceEmails, queueEmails, receiptKinds } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { actors } from './history.js';
-import { type OrderAction, record, transition } from './transitions.js';
+import { nextStatus, type OrderAction, record, transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
 /**
- * The checkout workflow's task steps (SPEC §6). Each reads the order by id, acts, and records
- * the result on the order, so that running a step twice changes nothing the second time.
+ * The checkout workflow's task steps (SPEC §6). What a step learned travels to the next in the
+ * execution state (ids and small facts, never card data); each step that writes re-reads the
+ * order and writes it once, so that running a step twice changes nothing the second time.
  */
 export interface StepDeps {
   readonly orders: OrderRepository;
@@ -25,13 +27,20 @@ export interface StepDeps {
   readonly events: OrderEvents;
 }
 
+/** The workflow's answer when the gateway could not answer after its retries. */
+export interface GatewayUnavailableOutcome {
+  readonly approved: false;
+  readonly declineReason: 'gateway_unavailable';
+}
+
 /** The execution state each step receives: ids and earlier step results, never card data. */
 export interface CheckoutState {
   readonly orderId: string;
   readonly cardRef: string | null;
   readonly onDecline: 'ask' | 'offline';
   readonly attempt: number;
-  readonly authorization?: AuthorizationResult;
+  readonly reservation?: StockReservation;
+  readonly authorization?: AuthorizationResult | GatewayUnavailableOutcome;
 }
 
 /** How an order whose payment is settled (or not needed) is placed, by payment method. */
@@ -42,85 +51,95 @@ const placements = {
   none: 'placeEvaluation',
 } as const satisfies Record<Order['payment']['method'], OrderAction>;
 
+const fromGateway = (authorization: CheckoutState['authorization']): authorization is AuthorizationResult =>
+  !!authorization && ('authorizationCode' in authorization || 'gatewayCode' in authorization);
+
 export const createCheckoutSteps = (deps: StepDeps) => {
   const now = () => deps.clock.now();
-  const holdUntil = async () => new Date(now().getTime() + (await deps.settings.get()).offlineHoldMinutes * 60_000);
+
+  /** The gateway's answer to this attempt as the order records it, with its timeline entry. */
+  const decidedPayment = (order: Order, state: CheckoutState): { payment: Payment; entries: NewHistoryEntry[]; testMode?: true } => {
+    const result = state.authorization;
+    if (!fromGateway(result) || order.payment.decision?.attempt === state.attempt) return { payment: order.payment, entries: [] };
+    const decided = {
+      ...order.payment,
+      decision: { attempt: state.attempt, approved: result.approved },
+      gateway: deps.gateway.name,
+    };
+    const payment: Payment = result.approved
+      ? { ...decided, status: 'AUTHORIZED', authorizationCode: result.authorizationCode, transactionId: result.transactionId, declineReason: null, gatewayCode: null }
+      : { ...decided, status: 'DECLINED', declineReason: result.declineReason, gatewayCode: result.gatewayCode };
+    const entry: NewHistoryEntry = {
+      type: 'payment_attempt',
+      actor: actors.system,
+      message: result.approved ? `Card authorized (attempt ${state.attempt})` : `Card declined: ${result.gatewayCode} (attempt ${state.attempt})`,
+      visibleToCustomer: false,
+      data: {
+        attempt: state.attempt,
+        approved: result.approved,
+        gateway: deps.gateway.name,
+        ...(result.approved ? {} : { declineReason: result.declineReason, gatewayCode: result.gatewayCode }),
+      },
+    };
+    // An order the sandbox answered moves no money: it is marked so (SPEC §11).
+    return { payment, entries: [entry], ...(deps.gateway.name === 'sandbox' ? { testMode: true as const } : {}) };
+  };
+
+  const announce = (order: Order) => announceEmails(deps, order);
 
   const steps = {
-    async reserveStock(state: CheckoutState) {
+    async reserveStock(state: CheckoutState): Promise<StockReservation> {
       const order = await deps.orders.get(state.orderId);
       if (!order) throw new Error('order not found');
-      const paymentMethod = order.payment.method;
-      if (order.stock.reserved) return { reserved: true, paymentMethod, outOfStock: [] };
+      const facts = { paymentMethod: order.payment.method, amountCents: order.totals.totalCents, currency: order.currency };
+      if (order.stock.reserved) return { reserved: true, outOfStock: [], ...facts };
       const reservation = await reserveOrderStock(deps.catalog, order);
-      if (!reservation.ok) return { reserved: false, paymentMethod, outOfStock: reservation.shortSkus };
+      if (!reservation.ok) return { reserved: false, outOfStock: reservation.shortSkus, ...facts };
       await updateOrder(deps.orders, order.id, (current) =>
         current.stock.reserved ? null : record(current, { stock: { ...current.stock, reserved: true } }, [], now()),
       );
-      return { reserved: true, paymentMethod, outOfStock: [] };
+      return { reserved: true, outOfStock: [], ...facts };
     },
 
+    /**
+     * Asks the gateway; the answer travels to the outcome step, which records it with the
+     * transition. A re-run sends the same idempotency key, so the gateway answers it once.
+     */
     async authorizePayment(state: CheckoutState): Promise<AuthorizationResult> {
-      const order = await deps.orders.get(state.orderId);
-      if (!order) throw new Error('order not found');
-      const recorded = recordedAuthorization(order, state.attempt);
-      if (recorded) return recorded;
-      const card = state.cardRef ? await deps.vault.read(order.id, state.cardRef, now()) : null;
+      const charge = state.reservation;
+      if (!charge) throw new Error('no reservation in the checkout state');
+      const card = state.cardRef ? await deps.vault.read(state.orderId, state.cardRef, now()) : null;
       if (!card) throw new Error('card not in vault');
-      const result = await deps.gateway.authorize({
-        idempotencyKey: `${order.id}.${state.attempt}`,
-        amountCents: order.totals.totalCents,
-        currency: order.currency,
-        card,
-      });
-      await updateOrder(deps.orders, order.id, (current) => {
-        if (recordedAuthorization(current, state.attempt)) return null;
-        const decided = { ...current.payment, decision: { attempt: state.attempt, approved: result.approved }, gateway: deps.gateway.name };
-        const payment = result.approved
-          ? { ...decided, status: 'AUTHORIZED' as const, authorizationCode: result.authorizationCode, transactionId: result.transactionId, declineReason: null, gatewayCode: null }
-          : { ...decided, status: 'DECLINED' as const, declineReason: result.declineReason, gatewayCode: result.gatewayCode };
-        return record(
-          current,
-          { payment, ...(deps.gateway.name === 'sandbox' ? { testMode: true } : {}) },
-          [
-            {
-              type: 'payment_attempt',
-              actor: actors.system,
-              message: result.approved
-                ? `Card authorized (attempt ${state.attempt})`
-                : `Card declined: ${result.gatewayCode} (attempt ${state.attempt})`,
-              visibleToCustomer: false,
-              data: {
-                attempt: state.attempt,
-                approved: result.approved,
-                gateway: deps.gateway.name,
-                ...(result.approved ? {} : { declineReason: result.declineReason, gatewayCode: result.gatewayCode }),
-              },
-            },
-          ],
-          now(),
-        );
-      });
-      return result;
+      return deps.gateway.authorize({ idempotencyKey: `${state.orderId}.${state.attempt}`, amountCents: charge.amountCents, currency: charge.currency, card });
     },
 
     async placeOrder(state: CheckoutState) {
+      const settings = await deps.settings.get();
+      let wrote = false;
       const placed = await updateOrder(deps.orders, state.orderId, (order) => {
-        if (order.status !== 'INCOMPLETE') return null;
+        wrote = order.status === 'INCOMPLETE';
+        if (!wrote) return null;
         const method = order.payment.method;
-        const payment = method === 'recorded' ? { ...order.payment, status: 'APPROVED_MANUAL' as const } : order.payment;
+        const decided = decidedPayment(order, state);
+        const payment = method === 'recorded' ? { ...decided.payment, status: 'APPROVED_MANUAL' as const } : decided.payment;
+        const placedStatus = nextStatus({ ...order, payment }, placements[method]);
+        const handOff = queueHandOff(order, placedStatus, now());
+        const emails = queueEmails(order, receiptKinds(placedStatus, settings), now());
         return transition(
           order,
           placements[method],
-          { heldCard: null, payment },
-          [{ type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true }],
+          { heldCard: null, payment, ...(decided.testMode ? { testMode: true } : {}), ...handOff.changes, ...emails.changes },
+          [...decided.entries, { type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true }, ...handOff.entries, ...emails.entries],
           now(),
         );
       });
       // An authorized card has done its job: nothing is held once the order is placed.
       if (state.cardRef) await deps.vault.purge(state.orderId, state.cardRef);
-      // OrderPlaced starts the fulfillment hand-off; published once, and never fails the order.
-      await announceOrderPlaced(deps, state.orderId);
+      // OrderPlaced starts the fulfillment hand-off, published by the run that placed the order.
+      if (wrote) {
+        await publishOrderPlaced(deps, placed);
+        await announce(placed);
+      }
       return { status: placed.status };
     },
 
@@ -129,57 +148,67 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       const cardRef = state.cardRef;
       // An offline order's card stays held until staff charge, approve or cancel it (no expiry).
       if (!(await deps.vault.keepWithoutCvc(state.orderId, cardRef, null, now()))) throw new Error('card hold expired');
-      // The reservation made by reserveStock carries over: a held order keeps its stock.
+      const settings = await deps.settings.get();
+      let wrote = false;
+      // The reservation made at creation carries over: a held order keeps its stock.
       const held = await updateOrder(deps.orders, state.orderId, (order) => {
-        if (order.status !== 'INCOMPLETE') return null;
+        wrote = order.status === 'INCOMPLETE';
+        if (!wrote) return null;
+        const decided = decidedPayment(order, state);
+        const emails = queueEmails(order, receiptKinds('OFFLINE_PENDING', settings), now());
         return transition(
           order,
           'holdOffline',
           {
-            payment: { ...order.payment, status: 'OFFLINE', declineReason: declineReasonOf(state) },
+            payment: { ...decided.payment, status: 'OFFLINE', declineReason: declineReasonOf(state) },
+            ...(decided.testMode ? { testMode: true } : {}),
             heldCard: { ref: cardRef, heldAt: now().toISOString(), expiresAt: null },
+            ...emails.changes,
           },
-          [{ type: 'status', actor: actors.system, message: 'Order received; the payment will be processed offline', visibleToCustomer: true }],
+          [
+            ...decided.entries,
+            { type: 'status', actor: actors.system, message: 'Order received; the payment will be processed offline', visibleToCustomer: true },
+            ...emails.entries,
+          ],
           now(),
         );
       });
+      if (wrote) await announce(held);
       return { status: held.status };
     },
 
     async markIncomplete(state: CheckoutState) {
       const settings = await deps.settings.get();
-      const expiresAt = await holdUntil();
+      const expiresAt = new Date(now().getTime() + settings.offlineHoldMinutes * 60_000);
       const kept = state.cardRef ? await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt, now()) : false;
       const marked = await updateOrder(deps.orders, state.orderId, async (order) => {
         if (order.status !== 'INCOMPLETE' || (order.payment.status === 'DECLINED' && !order.stock.reserved)) return null;
         const reason = declineReasonOf(state);
+        const decided = decidedPayment(order, state);
+        // The customer was asked (402 with the next actions): they get a link to pay later too, off their wait.
+        const asked = state.onDecline === 'ask' && !!state.cardRef;
+        const emails = asked ? queueEmails(order, ['pay_link'], now()) : { changes: {}, entries: [] };
         return transition(
           order,
           'authorizationDeclined',
           {
             stock: await releaseOrderStock(deps.catalog, order),
-            payment: { ...order.payment, status: 'DECLINED', declineReason: reason },
+            payment: { ...decided.payment, status: 'DECLINED', declineReason: reason },
+            ...(decided.testMode ? { testMode: true } : {}),
             heldCard: kept ? { ref: state.cardRef!, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
-            // The customer was asked (402 with the next actions): they get a link to pay later too.
-            ...(state.onDecline === 'ask' && state.cardRef ? { payLink: issuePayLink(order, settings, now()) } : {}),
+            ...(asked ? { payLink: issuePayLink(order, settings, now()) } : {}),
+            ...emails.changes,
           },
-          [{ type: 'status', actor: actors.system, message: `Payment not completed: ${declineMessages[reason]}`, visibleToCustomer: true }],
+          [
+            ...decided.entries,
+            { type: 'status', actor: actors.system, message: `Payment not completed: ${declineMessages[reason]}`, visibleToCustomer: true },
+            ...emails.entries,
+          ],
           now(),
         );
       });
-      await sendPayLink(deps, marked);
+      await announce(marked);
       return { status: marked.status };
-    },
-
-    /**
-     * Sends the receipt once; it never fails the order. Each failure is on the timeline; throwing
-     * lets the workflow retry a little later (only the emails not yet sent go again), then finish.
-     */
-    async sendReceipt(state: CheckoutState) {
-      const order = await deps.orders.get(state.orderId);
-      if (!order) throw new Error('order not found');
-      if (!(await sendOrderReceipts(deps, order))) throw new ReceiptNotSent(`receipt for ${order.id} not sent`);
-      return { sent: true };
     },
 
     async compensateCheckout(state: CheckoutState) {
@@ -204,12 +233,3 @@ export const createCheckoutSteps = (deps: StepDeps) => {
 
 const declineReasonOf = (state: CheckoutState) =>
   state.authorization && !state.authorization.approved ? state.authorization.declineReason : 'card_declined';
-
-/** The gateway's answer to `attempt` as the order recorded it, if the attempt was decided. */
-const recordedAuthorization = (order: Order, attempt: number): AuthorizationResult | null => {
-  const { payment } = order;
-  if (payment.decision?.attempt !== attempt) return null;
-  return !payment.decision.approved
-    ? { approved: false, declineReason: payment.declineReason === 'internal' || !payment.declineReason ? 'card_declined' : payment.declineReason, gatewayCode: payment.gatewayCode ?? '' }
-    : { approved: true, authorizationCode: payment.authorizationCode ?? '', transactionId: payment.transactionId ?? '' };
-};

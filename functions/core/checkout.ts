@@ -6,7 +6,8 @@ import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
 import { payLinkOpen } from './pay-link.js';
 import type { DeclineReason } from './payments.js';
-import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
+import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore, StockReservation } from './ports.js';
+import { stockLines } from './stock.js';
 import { assertCan, transition } from './transitions.js';
 
 export type CheckoutPayment =
@@ -85,16 +86,16 @@ const outOfStockError = (order: Order, shortSkus: readonly string[]) =>
   );
 
 /**
- * Runs the checkout workflow for an order in INCOMPLETE and shapes the result. A brand-new
- * order that could not reserve stock is discarded: the customer never had an order. However
- * the run ends (failed, thrown, timed out, out of stock), the CVC is gone afterwards.
+ * Runs the checkout workflow for an order in INCOMPLETE and shapes the result. A new order
+ * arrives holding its stock (`reservation`); a retried one reserves it again in the workflow.
+ * However the run ends (failed, thrown, timed out, out of stock), the CVC is gone afterwards.
  */
 const runWorkflow = async (
   deps: CheckoutDeps,
   order: Order,
   card: { readonly ref: string; readonly admitted: CardAttempt } | null,
   onDecline: 'ask' | 'offline',
-  isNew: boolean,
+  reservation?: StockReservation,
 ): Promise<CheckoutResult> => {
   const cardRef = card?.ref ?? null;
   try {
@@ -104,17 +105,12 @@ const runWorkflow = async (
       cardRef,
       onDecline: onDecline === 'offline' && settings.allowOfflineResubmit ? 'offline' : 'ask',
       attempt: order.payment.attempt,
+      ...(reservation ? { reservation } : {}),
     });
     if (run.status === 'failed') {
       throw new AppError('internal', 'The checkout could not be completed and no payment was taken. Please try again.');
     }
-    if (run.outOfStock.length) {
-      if (isNew) {
-        if (cardRef) await deps.vault.purge(order.id, cardRef);
-        await deps.orders.discard(order.id);
-      }
-      throw outOfStockError(order, run.outOfStock);
-    }
+    if (run.outOfStock.length) throw outOfStockError(order, run.outOfStock);
     const placed = await deps.orders.get(order.id);
     if (!placed) throw new AppError('internal', 'The order disappeared during checkout.');
     if (card) await countCardOutcome(deps, card.admitted, placed);
@@ -215,12 +211,18 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     quote: null,
     history: [{ at, type: 'created', actor: draft.origin.actor, message: draft.origin.message, visibleToCustomer: false }],
     trackingToken: deps.ids.token(),
-    stock: { reserved: false, round: 0 },
+    stock: { reserved: true, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: holdUntil.toISOString() } : null,
     testMode: deps.gateway.name === 'sandbox',
   };
-  await deps.orders.create(order);
-  return runWorkflow(deps, order, cardRef && admitted ? { ref: cardRef, admitted } : null, draft.onDecline, true);
+  // The order and its stock in one write: short of stock, the customer never had an order.
+  const created = await deps.orders.createReserving(order, stockLines(order));
+  if (!created.ok) {
+    if (cardRef) await deps.vault.purge(id, cardRef);
+    throw outOfStockError(order, created.shortSkus);
+  }
+  const reservation: StockReservation = { reserved: true, paymentMethod: order.payment.method, outOfStock: [], amountCents: totals.totalCents, currency: order.currency };
+  return runWorkflow(deps, order, cardRef && admitted ? { ref: cardRef, admitted } : null, draft.onDecline, reservation);
 };
 
 export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest, origin: CheckoutOrigin = customerOrigin): Promise<CheckoutResult> =>
@@ -271,5 +273,5 @@ export const retryPayment = async (
     throw error;
   }
   if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
-  return runWorkflow(deps, next, { ref: cardRef, admitted }, request.onDecline, false);
+  return runWorkflow(deps, next, { ref: cardRef, admitted }, request.onDecline);
 };

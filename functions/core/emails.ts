@@ -76,3 +76,19 @@ export const offlineOrderNotice = (order: Order, settings: Settings, dashboardUr
     ].filter(Boolean),
     [{ label: 'Open in the dashboard', url: dashboardUrl }],
   );
+
+/** The pay link for a declined order, or its one reminder (SPEC §8). */
+export const payLinkEmail = (order: Order, settings: Settings, url: string, reminder: boolean) =>
+  compose(
+    [order.customer.email],
+    reminder ? `${settings.storeName}: your order ${order.id} is still waiting for payment` : `${settings.storeName}: complete the payment for order ${order.id}`,
+    [
+      `Hello ${order.customer.name},`,
+      reminder
+        ? `Your order ${order.id} for ${formatMoney(order.totals.totalCents, order.currency)} has not been paid yet.`
+        : `The payment for your order ${order.id} (${formatMoney(order.totals.totalCents, order.currency)}) did not go through, so the order is not placed yet.`,
+      `You can pay for the same order with another card until ${order.payLink!.expiresAt.slice(0, 10)}.`,
+      orderSummary(order),
+    ],
+    [{ label: 'Pay for your order', url }],
+  );

@@ -21,6 +21,8 @@ export const errorStatus = {
   idempotency_key_reused: 422,
   rate_limited: 429,
   internal: 500,
+  /** Not ready yet, or a store it depends on cannot be reached: retry after `Retry-After`. */
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -78,8 +78,8 @@ const attemptMessage = (delivery: WebhookDelivery, attempt: number): string => {
 };
 
 /** Records one attempt; an accepted hand-off also applies `fulfillmentAccepted` in the same write. */
-const recordAttempt = (deps: Pick<FulfillmentDeps, 'orders' | 'clock'>, orderId: string, delivery: WebhookDelivery, ms: number) =>
-  updateOrder(deps.orders, orderId, (order) => {
+const recordAttempt = (deps: Pick<FulfillmentDeps, 'orders' | 'clock'>, pushed: Order, delivery: WebhookDelivery, ms: number) =>
+  updateOrder(deps.orders, pushed.id, (order) => {
     const now = deps.clock.now();
     const at = now.toISOString();
     const accepted = delivery.kind === 'accepted' || delivery.kind === 'not_configured';
@@ -110,7 +110,7 @@ const recordAttempt = (deps: Pick<FulfillmentDeps, 'orders' | 'clock'>, orderId:
     const entries: NewHistoryEntry[] =
       order.status === 'ORDER_PLACED' ? [entry, { type: 'status', actor: actors.fulfillment, message: 'Order in process', visibleToCustomer: true }] : [entry];
     return transition(order, 'fulfillmentAccepted', { fulfillment }, entries, now);
-  });
+  }, pushed);
 
 export type PushOutcome =
   | { readonly outcome: 'accepted'; readonly order: Order }
@@ -130,7 +130,7 @@ export const pushToFulfillment = async (deps: FulfillmentDeps, orderId: string):
     if (!awaitsHandOff(order)) return { outcome: 'skipped', order };
     const started = deps.clock.now();
     const delivery = await deps.webhook.deliver({ orderId, body: fulfillmentPayload(order, started) });
-    order = await recordAttempt(deps, orderId, delivery, deps.clock.now().getTime() - started.getTime());
+    order = await recordAttempt(deps, order, delivery, deps.clock.now().getTime() - started.getTime());
     if (delivery.kind === 'accepted' || delivery.kind === 'not_configured') return { outcome: 'accepted', order };
     const retryable = isRetryable(delivery);
     if (!retryable || attempt >= deps.fulfillmentPolicy.maxAttempts) return { outcome: 'failed', retryable, order };
@@ -178,6 +178,41 @@ export const announceOrderPlaced = async (deps: AnnounceDeps, orderId: string): 
     );
   });
   return error === null;
+};
+
+/**
+ * The hand-off queued in the same write as the transition into `status` (when it awaits one):
+ * OrderPlaced is published right after that write (`publishOrderPlaced`), so a re-run step,
+ * seeing it queued, publishes nothing more.
+ */
+export const queueHandOff = (order: Order, status: Order['status'], now: Date): { changes: Pick<Order, 'fulfillment'> | Record<string, never>; entries: NewHistoryEntry[] } => {
+  if (!canApply(status, 'fulfillmentAccepted') || order.fulfillment?.handedOffAt) return { changes: {}, entries: [] };
+  return {
+    changes: { fulfillment: { ...(order.fulfillment ?? noHandOffYet), queuedAt: now.toISOString() } },
+    entries: [{ type: 'fulfillment_queued', actor: actors.system, message: 'Queued for the fulfillment hand-off', visibleToCustomer: false }],
+  };
+};
+
+/**
+ * Publishes OrderPlaced for an order whose hand-off was queued with its transition. A failure
+ * never fails the order: it is recorded and the queue mark cleared, the order stays
+ * ORDER_PLACED and the monitor pages CSRs about it.
+ */
+export const publishOrderPlaced = async (deps: AnnounceDeps, order: Order): Promise<void> => {
+  if (!awaitsHandOff(order) || !queuedSinceEntered(order)) return;
+  try {
+    await deps.events.orderPlaced({ orderId: order.id, status: order.status, at: deps.clock.now().toISOString() });
+  } catch (cause) {
+    const error = cause instanceof Error ? cause.name : 'unknown';
+    await updateOrder(deps.orders, order.id, (current) =>
+      record(
+        current,
+        { fulfillment: { ...(current.fulfillment ?? noHandOffYet), queuedAt: null } },
+        [{ type: 'fulfillment_queue_failed', actor: actors.system, message: `Could not queue the fulfillment hand-off (${error})`, visibleToCustomer: false, data: { error } }],
+        deps.clock.now(),
+      ),
+    );
+  }
 };
 
 export interface ActionOptions {

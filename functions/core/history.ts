@@ -61,6 +61,7 @@ export type HistoryEvent =
   | { readonly type: 'quote'; readonly data: { readonly amountCents: number } }
   | { readonly type: 'quote_accepted'; readonly data: { readonly supersededBy: string } }
   | { readonly type: 'quote_rejected' }
+  | { readonly type: 'email_queued'; readonly data: { readonly kind: OrderEmailKind } }
   | { readonly type: 'email_sent'; readonly data: { readonly kind: OrderEmailKind; readonly to: string } }
   | { readonly type: 'email_failed'; readonly data: { readonly kind: OrderEmailKind; readonly to: string; readonly error: string; readonly pending: true } }
   | { readonly type: 'paged'; readonly data: { readonly since: string; readonly minutesStuck: number } }

@@ -25,8 +25,12 @@ export interface IdempotencyStore {
 }
 
 export const idempotencyKeyLifetimeMs = 24 * 60 * 60 * 1000;
-/** A claim this old belongs to a request that died; a retry may take it over. */
-const staleClaimMs = 5 * 60 * 1000;
+/**
+ * A claim this old belongs to a request that died (the API function gives up after 29 s), for
+ * example one that could not release its key while the database was unreachable: a retry may
+ * take it over.
+ */
+const staleClaimMs = 30 * 1000;
 
 /** Canonical JSON: the same request with keys in another order or other spacing is the same request. */
 const canonical = (value: unknown): string => {

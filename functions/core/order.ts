@@ -137,8 +137,22 @@ export interface Order {
   /** Emails already sent about this order, each kind once. */
   readonly emailsSent?: readonly OrderEmailKind[];
   readonly payLink?: PayLink | null;
+  /**
+   * The outbox: emails due but not sent yet, written with the change that made them due and
+   * drained off the customer's wait. `sending` is claimed by one drain; a stale claim is retaken.
+   */
+  readonly emailOutbox?: readonly OutboxEmail[];
   /** Created or authorized while the gateway was the sandbox: no money moves for it. */
   readonly testMode?: boolean;
+}
+
+export interface OutboxEmail {
+  readonly kind: OrderEmailKind;
+  readonly state: 'pending' | 'sending';
+  /** When it was queued, or when the current drain claimed it. */
+  readonly since: string;
+  /** Send attempts that failed so far. */
+  readonly failures: number;
 }
 
 /** A test order: created on, or authorized by, the sandbox gateway. Every view and email says so. */

@@ -1,5 +1,4 @@
-import { compose, orderSummary } from './emails.js';
-import { formatMoney } from './format.js';
+import { payLinkEmail } from './emails.js';
 import { cardIsHeld, type Order, type PayLink } from './order.js';
 import type { Clock, Links, Mailer, OrderRepository, SettingsStore } from './ports.js';
 import { alreadySent } from './receipts.js';
@@ -56,27 +55,6 @@ const closedMessage = (order: Order): string => {
   return 'This order is paid: there is nothing more to pay.';
 };
 
-const payLinkEmail = (order: Order, settings: Settings, url: string, reminder: boolean) =>
-  compose(
-    [order.customer.email],
-    reminder ? `${settings.storeName}: your order ${order.id} is still waiting for payment` : `${settings.storeName}: complete the payment for order ${order.id}`,
-    [
-      `Hello ${order.customer.name},`,
-      reminder
-        ? `Your order ${order.id} for ${formatMoney(order.totals.totalCents, order.currency)} has not been paid yet.`
-        : `The payment for your order ${order.id} (${formatMoney(order.totals.totalCents, order.currency)}) did not go through, so the order is not placed yet.`,
-      `You can pay for the same order with another card until ${order.payLink!.expiresAt.slice(0, 10)}.`,
-      orderSummary(order),
-    ],
-    [{ label: 'Pay for your order', url }],
-  );
-
-/** Emails the pay link once (the workflow may run the step twice; a failure is on the timeline). */
-export const sendPayLink = async (deps: PayLinkDeps, order: Order): Promise<void> => {
-  if (!order.payLink || alreadySent(order, 'pay_link')) return;
-  const settings = await deps.settings.get();
-  await sendAndRecord(deps, order, 'pay_link', settings.fromEmail, payLinkEmail(order, settings, deps.links.payOrder(order.id, order.trackingToken), false));
-};
 
 const pageSize = 100;
 

@@ -54,6 +54,11 @@ export interface OrderPage {
  */
 export interface OrderRepository {
   create(order: Order): Promise<void>;
+  /**
+   * Creates the order holding its stock: the order and every line's decrement in one write.
+   * Nothing is written when a line is short (`shortSkus`); `order.stock.reserved` must be true.
+   */
+  createReserving(order: Order, lines: readonly StockLine[]): Promise<Reservation>;
   get(id: string): Promise<Order | null>;
   /**
    * Writes `next` only if the stored order is still `previous` (same version); otherwise throws
@@ -146,17 +151,13 @@ export type AuthorizationResult =
   | { readonly approved: false; readonly declineReason: DeclineReason; readonly gatewayCode: string };
 
 /** Error names the checkout workflow matches in its Retry and Catch rules. */
-export const workflowErrorNames = { gatewayUnavailable: 'GatewayUnavailable', receiptNotSent: 'ReceiptNotSent' } as const;
+export const workflowErrorNames = { gatewayUnavailable: 'GatewayUnavailable' } as const;
 
 /** Thrown for transient gateway failures; the workflow retries on this error name. */
 export class GatewayUnavailable extends Error {
   override readonly name = workflowErrorNames.gatewayUnavailable;
 }
 
-/** Thrown when a receipt could not be sent (already recorded); the workflow retries a little later. */
-export class ReceiptNotSent extends Error {
-  override readonly name = workflowErrorNames.receiptNotSent;
-}
 
 /** The gateway's answer to a capture or void of an earlier authorization. */
 export type SettlementResult = { readonly ok: true; readonly reference: string } | { readonly ok: false; readonly reason: string };
@@ -201,6 +202,17 @@ export interface CheckoutRun {
   readonly cardRef: string | null;
   readonly onDecline: 'ask' | 'offline';
   readonly attempt: number;
+  /** Given when the order was created holding its stock: the workflow skips its reservation. */
+  readonly reservation?: StockReservation;
+}
+
+/** What the reservation established, passed to later steps so they need not re-read the order. */
+export interface StockReservation {
+  readonly reserved: boolean;
+  readonly paymentMethod: Order['payment']['method'];
+  readonly outOfStock: readonly string[];
+  readonly amountCents: number;
+  readonly currency: string;
 }
 
 /** What the workflow answers; the order record itself is the source of truth for the rest. */
@@ -237,6 +249,12 @@ export interface PlacedOrderIndex {
   listPlacedUpTo(query: { readonly placedUpTo: string; readonly limit: number; readonly cursor?: string | null }): Promise<OrderPage>;
 }
 
+/** Orders with emails in their outbox, through a sparse index: never a table scan. */
+export interface PendingEmailIndex {
+  /** Oldest first. */
+  listWithPendingEmails(query: { readonly limit: number; readonly cursor?: string | null }): Promise<OrderPage>;
+}
+
 /** Announced when an order is ready for fulfillment (ORDER_PLACED or AWAITING_PAYMENT). */
 export interface OrderPlacedEvent {
   readonly orderId: string;
@@ -244,9 +262,16 @@ export interface OrderPlacedEvent {
   readonly at: string;
 }
 
+/** Announced when an order's outbox holds emails to send (SPEC §8); the mail function drains it. */
+export interface OrderEmailsPendingEvent {
+  readonly orderId: string;
+  readonly at: string;
+}
+
 /** Order events: EventBridge in AWS, an in-process dispatcher in the twin. */
 export interface OrderEvents {
   orderPlaced(event: OrderPlacedEvent): Promise<void>;
+  emailsPending(event: OrderEmailsPendingEvent): Promise<void>;
 }
 
 /** What one delivery to the fulfillment webhook came to. */

@@ -8,7 +8,7 @@ import type { Catalog, Reservation } from './ports.js';
 const stockToken = (order: Order, purpose: 'reserve' | 'release') => `${order.id}.${order.stock.round}.${purpose}`;
 
 /** Quote lines price a service, not catalog goods: they hold no stock. */
-const stockLines = (order: Order) => order.items.filter((i) => i.kind !== 'quote').map(({ sku, quantity }) => ({ sku, quantity }));
+export const stockLines = (order: Order) => order.items.filter((i) => i.kind !== 'quote').map(({ sku, quantity }) => ({ sku, quantity }));
 
 export const reserveOrderStock = async (catalog: Catalog, order: Order): Promise<Reservation> => {
   const lines = stockLines(order);

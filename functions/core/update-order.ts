@@ -8,15 +8,17 @@ const maxAttempts = 5;
 /**
  * Read-modify-write for automated steps: `change` returns the next order, or null when the
  * order is already where it should be (which is what makes repeated steps idempotent).
- * A concurrent writer makes it re-read and decide again.
+ * A concurrent writer makes it re-read and decide again. `known` is the order as the caller
+ * just read or wrote it: the first attempt starts from it instead of reading again.
  */
 export const updateOrder = async (
   orders: OrderRepository,
   id: string,
   change: (order: Order) => OrderRevision | null | Promise<OrderRevision | null>,
+  known?: Order,
 ): Promise<Order> => {
   for (let attempt = 1; ; attempt++) {
-    const current = await orders.get(id);
+    const current = attempt === 1 && known ? known : await orders.get(id);
     if (!current) throw notFound();
     const next = await change(current);
     if (!next) return current;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
-import type { OrderEvents, OrderPlacedEvent } from '../core/ports.js';
+import { orderEmailsPendingDetailType, orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
+import type { OrderEmailsPendingEvent, OrderEvents, OrderPlacedEvent } from '../core/ports.js';
 import { logger } from '../http/logger.js';
 
-type Handler = (event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent>) => Promise<unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: each rule's target types its own detail-type
+type Handler<D> = (event: EventBridgeEvent<any, D>) => Promise<unknown>;
 
 export interface DispatcherOptions {
   /** Re-invocations after a failed one, as Lambda's asynchronous invocation makes (at most 2). */
@@ -14,12 +15,12 @@ export interface DispatcherOptions {
 }
 
 /**
- * The twin's EventBridge: `OrderPlaced` is delivered after the publisher returns, as the same
+ * The twin's EventBridge: each event is delivered after the publisher returns, as the same
  * EventBridge event the rule hands to Lambda, to the same handler. A handler that throws is
  * invoked again after a delay; when the retries are spent the event is dead-lettered (logged).
  */
 export class InProcessEventDispatcher implements OrderEvents {
-  private handler: Handler | undefined;
+  private readonly handlers = new Map<string, Handler<never>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
@@ -27,16 +28,29 @@ export class InProcessEventDispatcher implements OrderEvents {
   constructor(private readonly options: DispatcherOptions) {}
 
   /** Binds the `OrderPlaced` rule's target. */
-  onOrderPlaced(handler: Handler): void {
-    this.handler = handler;
+  onOrderPlaced(handler: Handler<OrderPlacedEvent>): void {
+    this.handlers.set(orderPlacedDetailType, handler as Handler<never>);
+  }
+
+  /** Binds the `OrderEmailsPending` rule's target. */
+  onEmailsPending(handler: Handler<OrderEmailsPendingEvent>): void {
+    this.handlers.set(orderEmailsPendingDetailType, handler as Handler<never>);
   }
 
   async orderPlaced(detail: OrderPlacedEvent): Promise<void> {
+    this.publish(orderPlacedDetailType, detail);
+  }
+
+  async emailsPending(detail: OrderEmailsPendingEvent): Promise<void> {
+    this.publish(orderEmailsPendingDetailType, detail);
+  }
+
+  private publish(detailType: string, detail: { readonly orderId: string }): void {
     if (this.stopped) throw new Error('the event dispatcher is stopped');
-    const event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent> = {
+    const event: EventBridgeEvent<string, { readonly orderId: string }> = {
       version: '0',
       id: randomUUID(),
-      'detail-type': orderPlacedDetailType,
+      'detail-type': detailType,
       source: orderEventSource,
       account: '000000000000',
       time: new Date().toISOString(),
@@ -47,7 +61,7 @@ export class InProcessEventDispatcher implements OrderEvents {
     this.schedule(event, 0, 0);
   }
 
-  private schedule(event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent>, invocation: number, delayMs: number): void {
+  private schedule(event: EventBridgeEvent<string, { readonly orderId: string }>, invocation: number, delayMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       const run = this.invoke(event, invocation).finally(() => this.running.delete(run));
@@ -56,13 +70,14 @@ export class InProcessEventDispatcher implements OrderEvents {
     this.timers.add(timer);
   }
 
-  private async invoke(event: EventBridgeEvent<'OrderPlaced', OrderPlacedEvent>, invocation: number): Promise<void> {
-    if (!this.handler) {
+  private async invoke(event: EventBridgeEvent<string, { readonly orderId: string }>, invocation: number): Promise<void> {
+    const handler = this.handlers.get(event['detail-type']);
+    if (!handler) {
       logger.error('event without a target', { detailType: event['detail-type'], orderId: event.detail.orderId });
       return;
     }
     try {
-      await this.handler(event);
+      await handler(event as never);
     } catch (error) {
       const failure = { detailType: event['detail-type'], orderId: event.detail.orderId, invocation, error: error instanceof Error ? error.name : String(error) };
       if (invocation < this.options.retries && !this.stopped) {

@@ -58,11 +58,18 @@ const send = (response: ServerResponse, requestId: string, status: number, body:
   response.end(JSON.stringify(body));
 };
 
+/** Until the twin has bound every route it answers everything, `/health` included, with this. */
+const notReady = (response: ServerResponse, requestId: string) => {
+  response.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'retry-after': '1' });
+  response.end(JSON.stringify(errorBody('service_unavailable', 'The service is starting; retry in a moment.')));
+};
+
 /**
  * The twin's API Gateway: matches the shared route table, builds the same proxy event API
- * Gateway would, and calls the same Lambda handler functions.
+ * Gateway would, and calls the same Lambda handler functions. It may listen before the handlers
+ * are bound (links in emails need the port); until `ready()` says so, every request is a 503.
  */
-export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandler>>, staticHandler?: StaticHandler): Server =>
+export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandler>>, staticHandler?: StaticHandler, ready: () => boolean = () => true): Server =>
   // Clients keep idle sockets open longer than Node's 5 s default; closing them first races their next request.
   Object.assign(createServer(async (request, response) => {
     const requestId = randomUUID();
@@ -71,6 +78,7 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
     response.on('finish', () =>
       logger.info('request', { method: request.method, path: maskDigitRuns(url.pathname), status: response.statusCode, ms: Date.now() - started }),
     );
+    if (!ready()) return notReady(response, requestId);
     try {
       const matches = compiled.flatMap(({ route, pattern }) => {
         const match = pattern.exec(url.pathname);

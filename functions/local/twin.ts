@@ -13,6 +13,7 @@ import { createCardRevealHandler } from '../admin-api/card-reveal.js';
 import { createAdminHandler } from '../admin-api/handler.js';
 import { createCheckoutStepHandlers } from '../checkout-steps/handler.js';
 import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
+import { createOrderMailHandler } from '../order-mail/handler.js';
 import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
 import { authorizeNetApiUrl, configuredGatewayName, credentialsFromEnv, missingCredentials, paymentGateways } from '../runtime/payment-gateways.js';
@@ -28,6 +29,8 @@ import { InProcessEventDispatcher } from './event-dispatcher.js';
 import { startMonitorTimer } from './monitor-timer.js';
 import { seedDemoCatalog } from './seed.js';
 import { createApiServer } from './server.js';
+import { BenchProbe, benchProbeEnabled } from './bench-probe.js';
+import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { ensureTable } from './tables.js';
 import { LocalCheckoutWorkflow } from './workflow-runner.js';
 
@@ -104,15 +107,17 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     // Handlers are bound once the port is known: links in emails carry the real address.
     const handlers: Parameters<typeof createApiServer>[0] = {};
     const folder = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
-    const server = createApiServer(
-      handlers,
-      serveStaticApps(serveDashboard(folder('dashboard'), folder('node_modules')), serveDemoStorefront(folder('storefront'), folder('dashboard'))),
-    );
+    const staticApps = serveStaticApps(serveDashboard(folder('dashboard'), folder('node_modules')), serveDemoStorefront(folder('storefront'), folder('dashboard')));
+    const probe = benchProbeEnabled() ? new BenchProbe() : null;
+    let ready = false;
+    const server = createApiServer(handlers, probe ? (request, response) => probe.serve(request, response) || staticApps(request, response) : staticApps, () => ready);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
 
-    configureEnvironment(dynamoDb.url, ses.url, apiUrl);
+    // The handlers may reach the emulators through another address (the fault drills put a proxy there).
+    const handlersDynamoDbUrl = process.env.TWIN_DYNAMODB_VIA || dynamoDb.url;
+    configureEnvironment(handlersDynamoDbUrl, process.env.TWIN_SES_VIA || ses.url, apiUrl);
     const client = new DynamoDBClient({ endpoint: dynamoDb.url });
     for (const table of tables) await ensureTable(client, table, localTableName(table.id));
 
@@ -120,7 +125,10 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     if (webhookUrl && !process.env.FULFILLMENT_WEBHOOK_SECRET) throw new Error('FULFILLMENT_WEBHOOK_URL is set but FULFILLMENT_WEBHOOK_SECRET is not');
     const fingerprintSecret = loadLocalFingerprintSecret(options.memory ? null : options.dataDir);
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
+    const documentClient = createDocumentClient(handlersDynamoDbUrl);
+    probe?.countRequests(documentClient);
     const adapters = createAdapters({
+      client: documentClient,
       keyring: rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir)),
       workflow: () => new LocalCheckoutWorkflow(stepHandlers),
       events,
@@ -131,13 +139,15 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       fingerprintSecret: async () => fingerprintSecret,
       gateways: paymentGateways(() => gatewayName, credentialsFromEnv(process.env)),
     });
-    const stepHandlers = createCheckoutStepHandlers(adapters);
+    const stepHandlers = probe ? probe.timeSteps(createCheckoutStepHandlers(adapters)) : createCheckoutStepHandlers(adapters);
     void adapters.workflow; // synthesize the state machine now, not on the first checkout
     const seeded = await seedDemoCatalog(adapters.catalog);
     handlers.storefront = createStorefrontHandler(adapters);
 
     // The OrderPlaced rule and the monitor schedule, bound to the same handlers as in AWS.
-    events.onOrderPlaced(createFulfillmentPushHandler(adapters));
+    const target = <E, R>(name: string, handler: (event: E) => Promise<R>) => (probe ? probe.backgroundTarget(name, handler) : handler);
+    events.onOrderPlaced(target('fulfillmentPush', createFulfillmentPushHandler(adapters)));
+    events.onEmailsPending(target('orderMail', createOrderMailHandler(adapters)));
     const monitorIntervalSeconds = options.monitorIntervalSeconds ?? 60;
     const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
     running.push({
@@ -154,6 +164,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     handlers.admin = createAdminHandler(staffDeps);
     handlers.cardReveal = createCardRevealHandler(staffDeps);
     handlers.local = createLocalAuthHandler(issuer, adapters);
+    // Every route is bound: from here `/health` answers 200.
+    ready = true;
 
     return {
       apiUrl,

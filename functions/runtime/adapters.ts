@@ -7,17 +7,17 @@ import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, PaymentMetrics, StuckOrdersMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, PaymentMetrics, PendingEmailIndex, StuckOrdersMetric } from '../core/ports.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoAttemptCounters } from '../adapters/dynamo/attempt-counters.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
-import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { createDocumentClient, type DocumentClient } from '../adapters/dynamo/client.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { DynamoNoticeLedger } from '../adapters/dynamo/notice-ledger.js';
 import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
-import { DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
+import { DynamoPendingEmailIndex, DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
 import { HmacFingerprints } from '../adapters/fingerprints.js';
 import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
@@ -31,6 +31,7 @@ export type Adapters = CheckoutDeps &
   FulfillmentDeps &
   MonitorDeps & {
     readonly idempotency: IdempotencyStore;
+    readonly pendingEmails: PendingEmailIndex;
     readonly totals: OrderTotalsReader;
     readonly audit: AuditTrail;
     readonly gatewayFor: OrderActionDeps['gatewayFor'];
@@ -51,6 +52,8 @@ export interface RuntimeChoices {
   readonly fingerprintSecret: SecretSource;
   /** The configured payment gateway, and the one that authorized an earlier order. */
   readonly gateways: PaymentGateways;
+  /** The one DynamoDB client every adapter shares; made from the environment when not given. */
+  readonly client?: DocumentClient;
 }
 
 const requiredEnv = (name: string): string => {
@@ -101,7 +104,7 @@ const fulfillmentPolicyFromEnv = (): FulfillmentPolicy => ({
  * environment; what differs per runtime (key, workflow) comes from its composition root.
  */
 export const createAdapters = (choices: RuntimeChoices): Adapters => {
-  const client = createDocumentClient();
+  const client = choices.client ?? createDocumentClient();
   const orderTableName = requiredEnv(ordersTable.envVar);
   const clock = choices.clock ?? { now: () => new Date() };
   let workflow: CheckoutWorkflow | undefined;
@@ -126,6 +129,7 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     webhook: webhookFromEnv(choices.webhookSecret),
     fulfillmentPolicy: fulfillmentPolicyFromEnv(),
     placedOrders: new DynamoPlacedOrderIndex(client, orderTableName),
+    pendingEmails: new DynamoPendingEmailIndex(client, orderTableName),
     pager: choices.pager,
     stuckOrdersMetric: choices.stuckOrdersMetric,
     ledger: new DynamoNoticeLedger(client, orderTableName, () => clock.now()),

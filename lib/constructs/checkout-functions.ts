@@ -15,7 +15,6 @@ export const checkoutStepAccess: Record<CheckoutStep, readonly Access[]> = {
   placeOrder: ['ordersReadWrite', 'vaultReadWrite'],
   holdCardOffline: ['ordersReadWrite', 'vaultReadWrite'],
   markIncomplete: ['ordersReadWrite', 'vaultReadWrite'],
-  sendReceipt: ['ordersReadWrite', 'sendEmail'],
   compensateCheckout: ['ordersReadWrite', 'vaultReadWrite'],
 };
 

@@ -4,7 +4,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { type CheckoutStep, gatewayUnavailableError, receiptNotSentError } from '../../contract/checkout-steps.js';
+import { type CheckoutStep, gatewayUnavailableError } from '../../contract/checkout-steps.js';
 
 const lambdaServiceErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
@@ -14,9 +14,11 @@ export interface CheckoutWorkflowProps {
 }
 
 /**
- * The synchronous checkout: reserve stock, authorize, then place / hold offline / mark
- * incomplete, send the receipt. Input carries ids only (`orderId`, `cardRef`, `onDecline`);
- * card data never enters the execution. Unexpected failures after reservation compensate.
+ * The synchronous checkout: reserve stock (unless the order was created holding it), authorize,
+ * then place / hold offline / mark incomplete. Input carries ids and small facts only (`orderId`,
+ * `cardRef`, `onDecline`, `attempt`, the reservation's amount); card data never enters the
+ * execution. The outcome steps queue the receipts in the order's outbox, sent off the customer's
+ * wait. Unexpected failures after reservation compensate.
  */
 export class CheckoutWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -37,13 +39,8 @@ export class CheckoutWorkflow extends Construct {
     const catchUnexpected = { resultPath: '$.failure', errors: [sfn.Errors.ALL] };
 
     const done = new sfn.Succeed(this, 'checkoutFinished');
-    // The order is placed by now: a receipt that cannot be sent must not fail it (SPEC §6).
-    const sendReceipt = task('sendReceipt', '$.receipt')
-      .addRetry({ errors: [receiptNotSentError], interval: Duration.seconds(1), maxAttempts: 2, backoffRate: 2 })
-      .addCatch(done, { errors: [sfn.Errors.ALL], resultPath: '$.receiptFailure' })
-      .next(done);
-    const placeOrder = task('placeOrder', '$.placement').addCatch(compensate, catchUnexpected).next(sendReceipt);
-    const holdCardOffline = task('holdCardOffline', '$.placement').addCatch(compensate, catchUnexpected).next(sendReceipt);
+    const placeOrder = task('placeOrder', '$.placement').addCatch(compensate, catchUnexpected).next(done);
+    const holdCardOffline = task('holdCardOffline', '$.placement').addCatch(compensate, catchUnexpected).next(done);
     const markIncomplete = task('markIncomplete', '$.placement').addCatch(compensate, catchUnexpected).next(done);
 
     const chooseOutcome = new sfn.Choice(this, 'chooseAuthorizationOutcome')
@@ -70,7 +67,11 @@ export class CheckoutWorkflow extends Construct {
       .when(sfn.Condition.booleanEquals('$.reservation.reserved', false), new sfn.Succeed(this, 'outOfStock'))
       .otherwise(choosePaymentMethod);
 
-    const definition = task('reserveStock', '$.reservation').addCatch(compensate, catchUnexpected).next(checkStock);
+    const reserveStock = task('reserveStock', '$.reservation').addCatch(compensate, catchUnexpected).next(checkStock);
+    // A new order is created holding its stock and says so in the input; a retried one reserves again.
+    const definition = new sfn.Choice(this, 'stockHeldAtCreation')
+      .when(sfn.Condition.isPresent('$.reservation'), checkStock)
+      .otherwise(reserveStock);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.EXPRESS,

@@ -8,7 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
+import { orderEmailsPendingDetailType, orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
 import { alarmOnAny } from './alarms.js';
@@ -89,6 +89,20 @@ export class Fulfillment extends Construct {
       description: 'A fulfillment push gave up after its retries: see the dead-letter queue and the stuck-order pages.',
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       notify: props.alarmTopic,
+    });
+  }
+
+  /**
+   * Routes `OrderEmailsPending` to the function that drains an order's outbox, retried by the
+   * event source like the push; what stays pending is drained again by the scheduled monitor.
+   */
+  routeEmailsPending(fn: LambdaFn): void {
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2), onFailure: new SqsDestination(this.deadLetters) });
+    new Rule(this, 'OrderEmailsPending', {
+      description: 'OrderEmailsPending → order mail',
+      eventBus: this.bus,
+      eventPattern: { source: [orderEventSource], detailType: [orderEmailsPendingDetailType] },
+      targets: [new LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: this.deadLetters })],
     });
   }
 

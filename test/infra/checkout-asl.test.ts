@@ -2,7 +2,7 @@ import '../../functions/local/promise-polyfill.js';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { aslFromTemplate, normalizeAsl, placeholderFunctionArn, synthesizeCheckoutAsl } from '../../lib/checkout-asl.js';
-import { checkoutSteps, gatewayUnavailableError, receiptNotSentError } from '../../contract/checkout-steps.js';
+import { checkoutSteps, gatewayUnavailableError } from '../../contract/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 
@@ -22,7 +22,6 @@ const approvedCard: Handlers = {
   reserveStock: async () => ({ reserved: true, paymentMethod: 'card' }),
   authorizePayment: async () => ({ approved: true }),
   placeOrder: async () => ({ status: 'ORDER_PLACED' }),
-  sendReceipt: async () => ({ sent: true }),
 };
 
 describe('checkout ASL', () => {
@@ -38,7 +37,25 @@ describe('checkout ASL', () => {
 
   it('runs in aws-local-stepfunctions with local handlers', async () => {
     const output = await run(approvedCard, { orderId: 'o-1', cardRef: 'c-1', onDecline: 'ask' });
-    expect(output).toMatchObject({ orderId: 'o-1', authorization: { approved: true }, placement: { status: 'ORDER_PLACED' }, receipt: { sent: true } });
+    expect(output).toMatchObject({ orderId: 'o-1', authorization: { approved: true }, placement: { status: 'ORDER_PLACED' } });
+  });
+
+  it('skips the reservation of an order created holding its stock, passing its facts on', async () => {
+    const seen: unknown[] = [];
+    const reservation = { reserved: true, paymentMethod: 'card', outOfStock: [], amountCents: 1999, currency: 'USD' };
+    const output = await run(
+      {
+        reserveStock: async () => Promise.reject(new Error('must not run')),
+        authorizePayment: async (state) => {
+          seen.push(state.reservation);
+          return { approved: true };
+        },
+        placeOrder: async () => ({ status: 'ORDER_PLACED' }),
+      },
+      { orderId: 'o-5', cardRef: 'c-5', onDecline: 'ask', attempt: 1, reservation },
+    );
+    expect(seen).toEqual([reservation]);
+    expect(output).toMatchObject({ placement: { status: 'ORDER_PLACED' } });
   });
 
   it('treats an exhausted gateway as a decline', async () => {
@@ -55,22 +72,8 @@ describe('checkout ASL', () => {
     expect(output).toMatchObject({ authorization: { approved: false, declineReason: 'gateway_unavailable' }, placement: { status: 'INCOMPLETE' } });
   });
 
-  it('retries a receipt that could not be sent, then finishes regardless', async () => {
-    let attempts = 0;
-    const notSent = async () => {
-      attempts += 1;
-      throw Object.assign(new Error('receipt not sent'), { name: receiptNotSentError });
-    };
-    const output = await run({ ...approvedCard, sendReceipt: notSent }, { orderId: 'o-4', cardRef: 'c-4', onDecline: 'ask' });
-    expect(attempts).toBe(3);
-    expect(output).toMatchObject({ placement: { status: 'ORDER_PLACED' }, receiptFailure: { Error: receiptNotSentError } });
-  });
-
-  it('keeps the order when the receipt cannot be sent', async () => {
-    const output = await run(
-      { ...approvedCard, sendReceipt: async () => Promise.reject(new Error('mail server down')) },
-      { orderId: 'o-3', cardRef: 'c-3', onDecline: 'ask' },
-    );
-    expect(output).toMatchObject({ placement: { status: 'ORDER_PLACED' }, receiptFailure: { Cause: 'mail server down' } });
+  it('finishes without waiting for email: receipts are queued by the outcome step', async () => {
+    const output = await run(approvedCard, { orderId: 'o-3', cardRef: 'c-3', onDecline: 'ask' });
+    expect(Object.keys(output)).not.toContain('receipt');
   });
 });

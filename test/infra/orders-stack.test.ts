@@ -56,9 +56,9 @@ describe('tables', () => {
     expect(resources[tableLogicalId(cardVaultTable.id)]!.Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
-  it('gives the orders table the byStatus, byEmail, byCreated and byPlacedAt indexes', () => {
+  it('gives the orders table the byStatus, byEmail, byCreated, byPlacedAt and byPendingEmail indexes', () => {
     const indexes = resources[tableLogicalId(ordersTable.id)]!.Properties.GlobalSecondaryIndexes;
-    expect(indexes.map((index: any) => index.IndexName).sort()).toEqual(['byCreated', 'byEmail', 'byPlacedAt', 'byStatus']);
+    expect(indexes.map((index: any) => index.IndexName).sort()).toEqual(['byCreated', 'byEmail', 'byPendingEmail', 'byPlacedAt', 'byStatus']);
     for (const definition of ordersTable.globalSecondaryIndexes) {
       expect(indexes).toContainEqual(
         expect.objectContaining({

@@ -2,7 +2,7 @@ import { createDocumentClient } from '../../functions/adapters/dynamo/client.js'
 import { DynamoOrderRepository } from '../../functions/adapters/dynamo/orders-repository.js';
 import { transition } from '../../functions/core/transitions.js';
 import { updateOrder } from '../../functions/core/update-order.js';
-import { api, type ApiResponse, cardPayment, checkoutBody, createProduct, postCheckout, testCards, twin, uniqueEmail } from './helpers.js';
+import { api, type ApiResponse, cardPayment, checkoutBody, createProduct, outboxDrained, postCheckout, testCards, twin, uniqueEmail } from './helpers.js';
 
 export type StaffUser = 'admin' | 'csr';
 
@@ -53,6 +53,7 @@ export const placeOrder = async (options: { payment?: unknown; onDecline?: 'ask'
     }),
   );
   if (response.status !== 201 && response.status !== 402) throw new Error(`checkout failed: ${response.text}`);
+  await outboxDrained(response.body.order.id);
   return { email, product, order: response.body.order, trackingToken: response.body.trackingToken as string };
 };
 

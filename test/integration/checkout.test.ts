@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, cardPayment, checkoutBody, createProduct, mailsFor, postCheckout, stockOf, testCards, uniqueEmail, vaultItemsOf } from './helpers.js';
+import { api, cardPayment, checkoutBody, createProduct, mailsArrived, mailsFor, outboxDrained, postCheckout, stockOf, testCards, uniqueEmail, vaultItemsOf } from './helpers.js';
 
 const orderFor = async (email: string, overrides: Record<string, unknown>) => {
   const product = await createProduct({ stock: 10, priceCents: 2500 });
@@ -46,7 +46,7 @@ describe('card checkout outcomes', () => {
     expect(await stockOf(product.sku)).toBe(8);
     expect(await vaultItemsOf(order.id)).toEqual([]);
 
-    const [receipt] = await mailsFor(email, 'received');
+    const [receipt] = await mailsArrived(email, 'received');
     expect(receipt!.body.text).toContain('ending in 4242');
     expect(receipt!.body.text).toContain(`/orders/${order.id}?token=${trackingToken}`);
     expect(receipt!.body.html).toContain('ending in 4242');
@@ -68,7 +68,7 @@ describe('card checkout outcomes', () => {
     expect(vault[0]).not.toHaveProperty('cvc');
     expect(vault[0]).not.toHaveProperty('expiresAt');
 
-    const [receipt] = await mailsFor(email, 'received');
+    const [receipt] = await mailsArrived(email, 'received');
     expect(receipt!.body.text).toContain('process the payment manually');
     const [notice] = await mailsFor('csr@example.com', `Offline order ${order.id}`);
     expect(notice!.body.text).toContain('ending in 0002');
@@ -187,6 +187,8 @@ describe('tracking view', () => {
   it('shows the order with its token (header or query) and only customer-visible history', async () => {
     const { response } = await orderFor(uniqueEmail(), {});
     const { order, trackingToken } = response.body;
+    // The receipt is sent after the answer; once it is recorded the order no longer changes on its own.
+    await outboxDrained(order.id);
     const byHeader = await api('GET', `/orders/${order.id}`, { headers: { 'X-Order-Token': trackingToken } });
     expect(byHeader.status).toBe(200);
     expect(byHeader.body.order.id).toBe(order.id);

@@ -108,6 +108,30 @@ export const sentMails = async (): Promise<SentMail[]> => {
 export const mailsFor = async (email: string, subjectIncludes: string) =>
   (await sentMails()).filter((m) => m.destination.to.includes(email) && m.subject.includes(subjectIncludes));
 
+const poll = async <T>(what: string, check: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** Receipts leave the checkout's wait: polls until `count` mails to `email` with the subject have arrived. */
+export const mailsArrived = (email: string, subjectIncludes: string, count = 1) =>
+  poll(`${count} mail(s) "${subjectIncludes}" to ${email}`, async () => {
+    const mails = await mailsFor(email, subjectIncludes);
+    return mails.length >= count ? mails : null;
+  });
+
+/** Waits until the order's outbox is drained (receipts sent or failed), so its version no longer moves on its own. */
+export const outboxDrained = (orderId: string) =>
+  poll(`the outbox of ${orderId}`, async () => {
+    const order = await storedOrder(orderId);
+    return order.emailOutbox?.some((email) => email.state === 'sending') || order.emailOutbox?.some((email) => email.failures === 0) ? null : order;
+  });
+
 export const uniqueEmail = () => `buyer-${randomUUID().slice(0, 8)}@example.com`;
 
 /** The stored order, as the back office would see it (full history included). */

@@ -6,6 +6,7 @@ import {
   checkoutBody,
   createProduct,
   expireCardHold,
+  mailsArrived,
   mailsFor,
   newKey,
   postCheckout,
@@ -80,7 +81,7 @@ describe('submitting a declined order offline', () => {
     expect(response.status).toBe(200);
     expect(response.body.order).toMatchObject({ id: order.id, status: 'OFFLINE_PENDING', statusLabel: 'Pending (offline)', payment: { status: 'OFFLINE' } });
     expect(await stockOf(product.sku)).toBe(8);
-    const [receipt] = await mailsFor(email, 'received');
+    const [receipt] = await mailsArrived(email, 'received');
     expect(receipt!.body.text).toContain('process the payment manually');
     expect(await mailsFor('csr@example.com', `Offline order ${order.id}`)).toHaveLength(1);
 
@@ -120,7 +121,7 @@ describe('purchase orders and evaluations', () => {
     expect(response.body.outcome).toBe('awaiting_payment');
     expect(response.body.order).toMatchObject({ status: 'AWAITING_PAYMENT', payment: { method: 'purchase_order', poNumber: 'PO-77', status: 'NONE', card: null } });
     expect(await stockOf(product.sku)).toBe(3);
-    const [receipt] = await mailsFor(email, 'received');
+    const [receipt] = await mailsArrived(email, 'received');
     expect(receipt!.body.text).toContain('Purchase order: PO-77');
   });
 

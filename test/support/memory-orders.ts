@@ -1,6 +1,6 @@
 import { enteredStatusAt } from '../../functions/core/fulfillment.js';
 import type { Order } from '../../functions/core/order.js';
-import { type OrderPage, type OrderQuery, type OrderRepository, type PlacedOrderIndex, VersionConflict } from '../../functions/core/ports.js';
+import { type OrderPage, type OrderQuery, type OrderRepository, type PlacedOrderIndex, type Reservation, type StockLine, VersionConflict } from '../../functions/core/ports.js';
 import type { OrderRevision } from '../../functions/core/transitions.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -29,6 +29,16 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
   async create(order: Order) {
     await tick();
     this.stored.set(order.id, structuredClone(order));
+  }
+
+  /** SKUs a creation holding stock finds short; stock is not modelled beyond that. */
+  readonly shortSkus = new Set<string>();
+
+  async createReserving(order: Order, lines: readonly StockLine[]): Promise<Reservation> {
+    const short = lines.filter((line) => this.shortSkus.has(line.sku)).map((line) => line.sku);
+    if (short.length) return { ok: false, shortSkus: short };
+    await this.create(order);
+    return { ok: true };
   }
 
   async get(id: string) {

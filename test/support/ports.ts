@@ -59,10 +59,14 @@ export const http = (status: number): WebhookDelivery =>
 
 export class RecordingEvents implements OrderEvents {
   readonly published: OrderPlacedEvent[] = [];
+  readonly emailsAnnounced: string[] = [];
   failWith: Error | null = null;
   async orderPlaced(event: OrderPlacedEvent) {
     if (this.failWith) throw this.failWith;
     this.published.push(event);
+  }
+  async emailsPending(event: { orderId: string }) {
+    this.emailsAnnounced.push(event.orderId);
   }
 }
 
@@ -263,7 +267,7 @@ export const orderActionDeps = (
     settings: new MemorySettings(),
     links: createLinks('https://store.test'),
     clock: { now: () => new Date('2026-05-01T12:00:00Z') },
-    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId) },
+    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId), emailsPending: async () => undefined },
   };
   return { deps, calls, orders, current: () => orders.order(initial.id) };
 };

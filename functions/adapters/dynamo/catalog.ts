@@ -1,10 +1,34 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Catalog, Product, Reservation, StockLine } from '../../core/ports.js';
 import { type DocumentClient, isConditionFailure } from './client.js';
+import { transactWrite } from './order-totals.js';
 
 const catalogPartition = 'CATALOG';
 const productKey = (sku: string) => ({ pk: catalogPartition, sk: `PRODUCT#${sku}` });
+
+/** How long a container reuses a product it read for pricing; stock itself is decided by the conditional writes. */
+const cacheMs = 5_000;
+
+/** The transaction items that take each line's quantity from stock, refused when a line is short. */
+export const stockReservationItems = (tableName: string, lines: readonly StockLine[]) =>
+  lines.map((line) => ({
+    Update: {
+      TableName: tableName,
+      Key: productKey(line.sku),
+      UpdateExpression: 'SET stock = stock - :quantity',
+      ConditionExpression: 'attribute_exists(pk) AND stock >= :quantity',
+      ExpressionAttributeValues: { ':quantity': line.quantity },
+    },
+  }));
+
+/** The lines whose item failed its condition in a cancelled transaction, items numbered from `offset`. */
+export const shortLines = (error: unknown, lines: readonly StockLine[], offset = 0): string[] | null => {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  if ((error as Error).name !== 'TransactionCanceledException' || !reasons) return null;
+  const short = lines.filter((_, i) => reasons[offset + i]?.Code === 'ConditionalCheckFailed').map((l) => l.sku);
+  return short.length ? short : null;
+};
 
 const toProduct = (item: Record<string, unknown>): Product => ({
   sku: item.sku as string,
@@ -18,9 +42,12 @@ const toProduct = (item: Record<string, unknown>): Product => ({
 const requestToken = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 36);
 
 export class DynamoCatalog implements Catalog {
+  private readonly cached = new Map<string, { product: Product; until: number }>();
+
   constructor(
     private readonly client: DocumentClient,
     private readonly tableName: string,
+    private readonly cacheForMs = cacheMs,
   ) {}
 
   async list(): Promise<Product[]> {
@@ -41,9 +68,28 @@ export class DynamoCatalog implements Catalog {
     return products;
   }
 
+  /**
+   * Products as priced a moment ago: a container reuses what it read for a few seconds (names
+   * and prices; a stale stock figure decides nothing, the reservation's condition does).
+   */
   async get(skus: readonly string[]): Promise<Map<string, Product>> {
+    const now = Date.now();
     const found = new Map<string, Product>();
-    const unique = [...new Set(skus)];
+    const missing: string[] = [];
+    for (const sku of new Set(skus)) {
+      const hit = this.cached.get(sku);
+      if (hit && hit.until > now) found.set(sku, hit.product);
+      else missing.push(sku);
+    }
+    for (const [sku, product] of await this.read(missing)) {
+      found.set(sku, product);
+      if (this.cacheForMs > 0) this.cached.set(sku, { product, until: now + this.cacheForMs });
+    }
+    return found;
+  }
+
+  private async read(unique: readonly string[]): Promise<Map<string, Product>> {
+    const found = new Map<string, Product>();
     for (let i = 0; i < unique.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(productKey);
       while (keys?.length) {
@@ -58,12 +104,14 @@ export class DynamoCatalog implements Catalog {
   }
 
   async put(product: Product): Promise<void> {
+    this.cached.delete(product.sku);
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...productKey(product.sku), ...product } }));
   }
 
   async update(sku: string, changes: Partial<Omit<Product, 'sku'>>): Promise<Product | null> {
+    this.cached.delete(sku);
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
-    if (!fields.length) return (await this.get([sku])).get(sku) ?? null;
+    if (!fields.length) return (await this.read([sku])).get(sku) ?? null;
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -85,36 +133,28 @@ export class DynamoCatalog implements Catalog {
 
   async reserve(lines: readonly StockLine[], token: string): Promise<Reservation> {
     try {
-      await this.adjustStock(lines, token, 'SET stock = stock - :quantity', 'attribute_exists(pk) AND stock >= :quantity');
+      await transactWrite(this.client, { ClientRequestToken: requestToken(token), TransactItems: stockReservationItems(this.tableName, lines) });
       return { ok: true };
     } catch (error) {
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
-      const shortSkus = lines.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed').map((l) => l.sku);
-      if (!shortSkus.length) throw error;
+      const shortSkus = shortLines(error, lines);
+      if (!shortSkus) throw error;
       return { ok: false, shortSkus };
     }
   }
 
   async release(lines: readonly StockLine[], token: string): Promise<void> {
-    await this.adjustStock(lines, token, 'SET stock = stock + :quantity', 'attribute_exists(pk)');
-  }
-
-  /** All lines change in one transaction; the token makes a repeat within 10 minutes a no-op. */
-  private async adjustStock(lines: readonly StockLine[], token: string, update: string, condition: string) {
-    await this.client.send(
-      new TransactWriteCommand({
-        ClientRequestToken: requestToken(token),
-        TransactItems: lines.map((line) => ({
-          Update: {
-            TableName: this.tableName,
-            Key: productKey(line.sku),
-            UpdateExpression: update,
-            ConditionExpression: condition,
-            ExpressionAttributeValues: { ':quantity': line.quantity },
-          },
-        })),
-      }),
-    );
+    // All lines in one transaction; the token makes a repeat within 10 minutes a no-op.
+    await transactWrite(this.client, {
+      ClientRequestToken: requestToken(token),
+      TransactItems: lines.map((line) => ({
+        Update: {
+          TableName: this.tableName,
+          Key: productKey(line.sku),
+          UpdateExpression: 'SET stock = stock + :quantity',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':quantity': line.quantity },
+        },
+      })),
+    });
   }
 }

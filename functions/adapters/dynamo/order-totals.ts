@@ -10,7 +10,13 @@ import type { DocumentClient } from './client.js';
  * so the sparse order indexes never see them.
  */
 const totalsPartition = 'TOTALS';
-const dayKey = (day: string) => ({ pk: totalsPartition, sk: `DAY#${day}` });
+/**
+ * Each day's totals are spread over a few items, one picked per write, so that concurrent
+ * checkouts do not all meet on one item (a transaction conflict each time); reads add them up.
+ */
+const shardsPerDay = 10;
+const dayKey = (day: string) => ({ pk: totalsPartition, sk: `DAY#${day}#${Math.floor(Math.random() * shardsPerDay)}` });
+const dayOf = (sk: unknown) => String(sk).slice('DAY#'.length, 'DAY#'.length + 'YYYY-MM-DD'.length);
 
 /** The transaction items that apply `adjustments` (at most one per day, attributes added atomically). */
 export const totalsUpdates = (tableName: string, adjustments: readonly TotalsAdjustment[]): NonNullable<TransactWriteCommandInput['TransactItems']> => {
@@ -74,7 +80,21 @@ const toDailyTotals = (item: Record<string, unknown>): DailyTotals => {
       byStatus[status] = { count: Number(count ?? 0), totalCents: Number(totalCents ?? 0) };
     }
   }
-  return { day: String(item.sk).slice('DAY#'.length), byStatus };
+  return { day: dayOf(item.sk), byStatus };
+};
+
+/** One day's shards (and a day written before sharding) added up. */
+const addUp = (days: readonly DailyTotals[]): DailyTotals[] => {
+  const byDay = new Map<string, Partial<Record<OrderStatus, StatusTotals>>>();
+  for (const { day, byStatus } of days) {
+    const sum = byDay.get(day) ?? {};
+    for (const [status, totals] of Object.entries(byStatus) as [OrderStatus, StatusTotals][]) {
+      const before = sum[status] ?? { count: 0, totalCents: 0 };
+      sum[status] = { count: before.count + totals.count, totalCents: before.totalCents + totals.totalCents };
+    }
+    byDay.set(day, sum);
+  }
+  return [...byDay].map(([day, byStatus]) => ({ day, byStatus }));
 };
 
 export class DynamoOrderTotals implements OrderTotalsReader {
@@ -102,6 +122,6 @@ export class DynamoOrderTotals implements OrderTotalsReader {
       days.push(...(page.Items ?? []).map(toDailyTotals));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return days;
+    return addUp(days);
   }
 }

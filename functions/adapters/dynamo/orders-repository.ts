@@ -3,7 +3,8 @@ import { totalsAdjustments } from '../../core/admin/reports.js';
 import type { Order } from '../../core/order.js';
 import { AppError } from '../../core/errors.js';
 import { enteredStatusAt } from '../../core/fulfillment.js';
-import { type OrderPage, type OrderQuery, type OrderRepository, VersionConflict } from '../../core/ports.js';
+import { type OrderPage, type OrderQuery, type OrderRepository, type Reservation, type StockLine, VersionConflict } from '../../core/ports.js';
+import { shortLines, stockReservationItems } from './catalog.js';
 import { type DocumentClient, isConditionFailure } from './client.js';
 import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
 
@@ -19,11 +20,12 @@ export const toItem = (order: Order) => ({
   entity: 'order',
   customerEmail: order.customer.email.toLowerCase(),
   ...(order.status === 'ORDER_PLACED' ? { placedAt: enteredStatusAt(order) } : {}),
+  ...(order.emailOutbox?.length ? { outbox: 'pending' } : {}),
   ...order,
 });
 
 export const fromItem = (item: Record<string, unknown>): Order => {
-  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, placedAt: _placedAt, ...order } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, placedAt: _placedAt, outbox: _outbox, ...order } = item;
   return order as unknown as Order;
 };
 
@@ -42,6 +44,21 @@ export class DynamoOrderRepository implements OrderRepository {
 
   async create(order: Order): Promise<void> {
     await this.write(order.id, { Put: { TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } }, null, order);
+  }
+
+  async createReserving(order: Order, lines: readonly StockLine[]): Promise<Reservation> {
+    if (!order.stock.reserved) throw new Error('an order created with its stock must say so');
+    const create = { Put: { TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } };
+    const totals = totalsUpdates(this.tableName, totalsAdjustments(null, order));
+    try {
+      await transactWrite(this.client, { TransactItems: [create, ...totals, ...stockReservationItems(this.tableName, lines)] });
+      return { ok: true };
+    } catch (error) {
+      const shortSkus = shortLines(error, lines, 1 + totals.length);
+      if (shortSkus) return { ok: false, shortSkus };
+      if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') throw new AppError('conflict', `Order ${order.id} already exists.`);
+      throw error;
+    }
   }
 
   async get(id: string): Promise<Order | null> {

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderPage, PlacedOrderIndex } from '../../core/ports.js';
+import type { OrderPage, PendingEmailIndex, PlacedOrderIndex } from '../../core/ports.js';
 import type { DocumentClient } from './client.js';
 import { decodeCursor, encodeCursor, fromItem } from './orders-repository.js';
 
@@ -21,6 +21,29 @@ export class DynamoPlacedOrderIndex implements PlacedOrderIndex {
         KeyConditionExpression: '#status = :placed AND placedAt <= :upTo',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':placed': 'ORDER_PLACED', ':upTo': query.placedUpTo },
+        ScanIndexForward: true,
+        Limit: query.limit,
+        ExclusiveStartKey: decodeCursor(query.cursor),
+      }),
+    );
+    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  }
+}
+
+/** Orders with emails waiting in their outbox, through the sparse `byPendingEmail` index. */
+export class DynamoPendingEmailIndex implements PendingEmailIndex {
+  constructor(
+    private readonly client: DocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listWithPendingEmails(query: { limit: number; cursor?: string | null }): Promise<OrderPage> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byPendingEmail',
+        KeyConditionExpression: 'outbox = :pending',
+        ExpressionAttributeValues: { ':pending': 'pending' },
         ScanIndexForward: true,
         Limit: query.limit,
         ExclusiveStartKey: decodeCursor(query.cursor),

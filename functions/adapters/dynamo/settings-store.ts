@@ -11,19 +11,36 @@ const withDefaults = (item: Record<string, unknown> | undefined): Settings => {
   return { ...defaultSettings, ...stored } as Settings;
 };
 
+/** How long a container reuses the settings it read: a change reaches other containers within this. */
+const cacheMs = 5_000;
+
 export class DynamoSettingsStore implements SettingsStore {
+  private cached: { settings: Promise<Settings>; until: number } | null = null;
+
   constructor(
     private readonly client: DocumentClient,
     private readonly tableName: string,
+    private readonly cacheForMs = cacheMs,
   ) {}
 
+  /** Read at most once per few seconds per container; this container's own changes apply at once. */
   async get(): Promise<Settings> {
+    const now = Date.now();
+    if (this.cached && this.cached.until > now) return this.cached.settings;
+    const settings = this.read();
+    this.cached = { settings, until: now + this.cacheForMs };
+    settings.catch(() => (this.cached = null));
+    return settings;
+  }
+
+  private async read(): Promise<Settings> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: settingsKey }));
     return withDefaults(Item);
   }
 
   async update(changes: Partial<Settings>): Promise<Settings> {
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    this.cached = null;
     if (!fields.length) return this.get();
     const { Attributes } = await this.client.send(
       new UpdateCommand({
@@ -35,10 +52,13 @@ export class DynamoSettingsStore implements SettingsStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return withDefaults(Attributes);
+    const settings = withDefaults(Attributes);
+    this.cached = { settings: Promise.resolve(settings), until: Date.now() + this.cacheForMs };
+    return settings;
   }
 
   async put(settings: Settings): Promise<void> {
+    this.cached = null;
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...settingsKey, ...settings } }));
   }
 }

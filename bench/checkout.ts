@@ -1,0 +1,272 @@
+/**
+ * Checkout bench: an approved card checkout over HTTP through the twin (started as
+ * `npm start --memory` does), against the floor of the operations one checkout needs issued
+ * directly against the same emulators in the same run. Also counts DynamoDB requests per
+ * checkout by outcome (the twin's bench probe), and measures concurrency 16.
+ * `--soak` instead runs 10,000 mixed checkouts at concurrency 32 and checks the stock ledger
+ * and every order's history against its status.
+ */
+import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier, AlgorithmSuiteIdentifier } from '@aws-crypto/client-node';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
+import { benchProbePath } from '../functions/local/bench-probe.js';
+import { type Figure, percentile, printFigures, writeSection } from './results.js';
+import { startTwinProcess, type TwinProcess } from '../test/twin-process.js';
+import { runSoak } from './soak.js';
+
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+
+/** Today's figures before this work (issue 8), the baseline the targets refer to. */
+export const baseline = { throughputC16: 18 } as const;
+
+const sku = 'BENCH-1';
+const cards = { approved: '4242424242424242', declined: '4000000000000002' } as const;
+
+export const checkoutBody = (outcome: 'approved' | 'declined' | 'offline' | 'purchase_order', items = [{ sku, quantity: 1 }]) => ({
+  customer: { email: `bench-${randomUUID().slice(0, 8)}@example.com`, name: 'Bench Buyer', phone: null },
+  billingAddress: { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
+  shippingAddress: null,
+  items,
+  payment:
+    outcome === 'purchase_order'
+      ? { method: 'purchase_order', poNumber: 'PO-77' }
+      : { method: 'card', card: { number: outcome === 'approved' ? cards.approved : cards.declined, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', holderName: 'Bench Buyer' } },
+  onDecline: outcome === 'offline' ? 'offline' : 'ask',
+});
+
+/** The fields of an answer the bench reads. */
+interface Answer {
+  readonly order: { readonly id: string; readonly status: string };
+  readonly token: string;
+  readonly error?: { readonly code: string };
+}
+
+export const post = async (apiUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json().catch(() => null)) as Answer };
+};
+
+export const timedCheckout = async (apiUrl: string, body: unknown, key = `bench-${randomUUID()}`) => {
+  const started = performance.now();
+  const response = await post(apiUrl, '/checkout', body, { 'Idempotency-Key': key });
+  return { ...response, ms: performance.now() - started, key };
+};
+
+export const adminToken = async (twin: TwinProcess) => {
+  const { body } = await post(twin.apiUrl, '/auth/login', { username: 'admin', password: twin.adminPassword });
+  return body.token;
+};
+
+export const putProduct = async (twin: TwinProcess, token: string, product: { sku: string; stock: number; priceCents?: number }) => {
+  const response = await fetch(`${twin.apiUrl}/admin/products/${product.sku}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ name: `Bench ${product.sku}`, priceCents: product.priceCents ?? 1999, kind: 'standard', stock: product.stock }),
+  });
+  if (response.status !== 200) throw new Error(`could not set up ${product.sku}: ${response.status} ${await response.text()}`);
+};
+
+type Probe = { requests: Record<string, number>; background: Record<string, number>; steps: Record<string, { calls: number; ms: number }> };
+const readProbe = async (apiUrl: string): Promise<Probe> => (await fetch(`${apiUrl}${benchProbePath}`)).json() as Promise<Probe>;
+const total = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
+const difference = (after: Record<string, number>, before: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+
+/** Waits until the twin's background work (fulfillment push, outbox) stops issuing requests. */
+const settled = async (apiUrl: string) => {
+  const all = (probe: Probe) => total(probe.requests) + total(probe.background);
+  let last = all(await readProbe(apiUrl));
+  for (let quiet = 0; quiet < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const now = all(await readProbe(apiUrl));
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+  return readProbe(apiUrl);
+};
+
+const expectedStatus = { approved: 201, declined: 402, offline: 201, purchase_order: 201 } as const;
+
+/** DynamoDB requests one checkout issues while the customer waits, and in the background after. */
+const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatus, runs: number) => {
+  const sync: number[] = [];
+  const background: number[] = [];
+  let syncByCommand: Record<string, number> = {};
+  let backgroundByCommand: Record<string, number> = {};
+  for (let i = 0; i < runs; i++) {
+    const before = await settled(apiUrl);
+    const response = await timedCheckout(apiUrl, checkoutBody(outcome));
+    if (response.status !== expectedStatus[outcome]) throw new Error(`${outcome} checkout answered ${response.status}: ${JSON.stringify(response.body)}`);
+    const answered = await readProbe(apiUrl);
+    const after = await settled(apiUrl);
+    sync.push(total(answered.requests) - total(before.requests));
+    background.push(total(after.background) - total(before.background));
+    syncByCommand = difference(answered.requests, before.requests);
+    backgroundByCommand = difference(after.background, before.background);
+  }
+  return { sync: percentile(sync, 50), background: percentile(background, 50), syncByCommand, backgroundByCommand };
+};
+
+const stepTimes = (before: Probe, after: Probe) =>
+  Object.fromEntries(
+    Object.entries(after.steps).map(([name, step]) => {
+      const prior = before.steps[name] ?? { calls: 0, ms: 0 };
+      const calls = step.calls - prior.calls;
+      return [name, { calls, msEach: calls ? (step.ms - prior.ms) / calls : 0 }];
+    }),
+  );
+
+/**
+ * The floor: what one approved checkout must do, issued directly against the twin's DynamoDB
+ * Local with the same client and the Encryption SDK with the same keyring kind — claim the
+ * idempotency key, read product + settings, one transaction for order + stock, put the card in
+ * the vault, update the order, record the response; one encrypt and one decrypt of the card.
+ */
+const measureFloor = async (twin: TwinProcess, runs: number) => {
+  const client = createDocumentClient(twin.dynamoDbUrl);
+  const keyring = new RawAesKeyringNode({
+    keyName: 'bench',
+    keyNamespace: 'bench',
+    unencryptedMasterKey: randomBytes(32),
+    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  });
+  const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+  const suiteId = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+  const orders = 'Orders-local';
+  const vault = 'CardVault-local';
+  const card = JSON.stringify({ number: cards.approved, expMonth: 12, expYear: 2030, holderName: 'Bench Buyer' });
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const id = `floor-${randomUUID()}`;
+    const started = performance.now();
+    await client.send(new PutCommand({ TableName: orders, Item: { pk: `IDEMPOTENCY#${id}`, sk: 'IDEMPOTENCY', state: 'in_progress' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await client.send(
+      new BatchGetCommand({ RequestItems: { [orders]: { Keys: [{ pk: 'CATALOG', sk: `PRODUCT#${sku}` }, { pk: 'SETTINGS', sk: 'SETTINGS' }], ConsistentRead: true } } }),
+    );
+    const { result: ciphertext } = await encrypt(keyring, card, { encryptionContext: { orderId: id, purpose: 'card-hold' }, suiteId });
+    await client.send(new PutCommand({ TableName: vault, Item: { pk: `ORDER#${id}`, sk: 'CARD#floor', card: ciphertext } }));
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: orders, Item: { pk: `FLOOR#${id}`, sk: 'ORDER', status: 'INCOMPLETE', version: 1, card: { last4: '4242' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Update: { TableName: orders, Key: { pk: 'CATALOG', sk: `PRODUCT#${sku}` }, UpdateExpression: 'SET stock = stock - :q', ConditionExpression: 'stock >= :q', ExpressionAttributeValues: { ':q': 1 } } },
+        ],
+      }),
+    );
+    await decrypt(keyring, ciphertext);
+    await client.send(
+      new UpdateCommand({ TableName: orders, Key: { pk: `FLOOR#${id}`, sk: 'ORDER' }, UpdateExpression: 'SET #s = :s, version = :v', ConditionExpression: 'version = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'ORDER_PLACED', ':v': 2, ':p': 1 } }),
+    );
+    await client.send(new UpdateCommand({ TableName: orders, Key: { pk: `IDEMPOTENCY#${id}`, sk: 'IDEMPOTENCY' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':s': 'completed' } }));
+    times.push(performance.now() - started);
+    await client.send(new DeleteCommand({ TableName: orders, Key: { pk: `FLOOR#${id}`, sk: 'ORDER' } }));
+  }
+  return times;
+};
+
+/** The stored size of a placed order (its history included), for the cost model's request units. */
+const sampleOrderBytes = async (twin: TwinProcess) => {
+  const { body } = await timedCheckout(twin.apiUrl, checkoutBody('approved'));
+  const client = createDocumentClient(twin.dynamoDbUrl);
+  for (let i = 0; i < 100; i++) {
+    const { Item } = await client.send(new GetCommand({ TableName: 'Orders-local', Key: { pk: `ORDER#${body.order.id}`, sk: 'ORDER' }, ConsistentRead: true }));
+    if (Item && !Item.emailOutbox?.length && Item.status === 'IN_PROCESS') return Buffer.byteLength(JSON.stringify(Item));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the sampled order did not settle');
+};
+
+const concurrent = async (apiUrl: string, concurrency: number, total: number) => {
+  let next = 0;
+  const latencies: number[] = [];
+  const errors: Record<string, number> = {};
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        const response = await timedCheckout(apiUrl, checkoutBody('approved')).catch((error: Error) => ({ status: 0, ms: 0, body: error.message }));
+        if (response.status === 201) latencies.push(response.ms);
+        else errors[String(response.status)] = (errors[String(response.status)] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { throughput: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors: Object.values(errors).reduce((a, b) => a + b, 0), errorsByStatus: errors };
+};
+
+const main = async () => {
+  const soak = process.argv.includes('--soak');
+  const twin = await startTwinProcess({ BENCH_PROBE: 'true' });
+  try {
+    const token = await adminToken(twin);
+    // The bench declines the same test card many times on purpose: lift the card-testing limits.
+    await fetch(`${twin.apiUrl}/admin/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ declinesPerCardPerHour: 10_000, declinesPerIpPerHour: 100_000 }),
+    });
+    if (soak) {
+      await runSoak(twin, token);
+      return;
+    }
+    await putProduct(twin, token, { sku, stock: 1_000_000 });
+    for (let i = 0; i < 40; i++) await timedCheckout(twin.apiUrl, checkoutBody('approved')); // warm-up
+    await measureFloor(twin, 20);
+
+    // Interleaved, so the floor and the checkouts share the same warm emulators.
+    const latencies: number[] = [];
+    const floor: number[] = [];
+    const probeBefore = await settled(twin.apiUrl);
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 20; i++) {
+        const response = await timedCheckout(twin.apiUrl, checkoutBody('approved'));
+        if (response.status !== 201) throw new Error(`approved checkout answered ${response.status}: ${JSON.stringify(response.body)}`);
+        latencies.push(response.ms);
+      }
+      floor.push(...(await measureFloor(twin, 20)));
+    }
+    const steps = stepTimes(probeBefore, await settled(twin.apiUrl));
+
+    const counts = {
+      approved: await countRequests(twin.apiUrl, 'approved', 10),
+      declined: await countRequests(twin.apiUrl, 'declined', 5),
+      offline: await countRequests(twin.apiUrl, 'offline', 5),
+      purchase_order: await countRequests(twin.apiUrl, 'purchase_order', 5),
+    };
+    const c16 = await concurrent(twin.apiUrl, 16, 800);
+
+    const floorP50 = percentile(floor, 50);
+    const figures: Figure[] = [
+      { key: 'checkoutP50', label: 'approved checkout p50, concurrency 1', value: percentile(latencies, 50), unit: 'ms', floor: { value: floorP50, maxRatio: 2 } },
+      { key: 'checkoutP95', label: 'approved checkout p95, concurrency 1', value: percentile(latencies, 95), unit: 'ms' },
+      { key: 'floorP50', label: 'floor p50 (the operations alone, same emulators)', value: floorP50, unit: 'ms' },
+      { key: 'dynamoDbApproved', label: 'DynamoDB requests, approved (customer waits)', value: counts.approved.sync, unit: '', target: { kind: 'max', value: 10 } },
+      { key: 'dynamoDbApprovedBackground', label: 'DynamoDB requests, approved (background: receipt, hand-off)', value: counts.approved.background, unit: '' },
+      { key: 'dynamoDbDeclined', label: 'DynamoDB requests, declined (customer waits)', value: counts.declined.sync, unit: '' },
+      { key: 'dynamoDbOffline', label: 'DynamoDB requests, offline (customer waits)', value: counts.offline.sync, unit: '' },
+      { key: 'dynamoDbOfflineBackground', label: 'DynamoDB requests, offline (background)', value: counts.offline.background, unit: '' },
+      { key: 'dynamoDbPurchaseOrder', label: 'DynamoDB requests, purchase order (customer waits)', value: counts.purchase_order.sync, unit: '' },
+      { key: 'throughputC16', label: 'throughput, concurrency 16', value: c16.throughput, unit: '/s', target: { kind: 'min', value: 2 * baseline.throughputC16, note: `2 × ${baseline.throughputC16}/s before` } },
+      { key: 'errorsC16', label: 'errors, concurrency 16 (800 checkouts)', value: c16.errors, unit: '', target: { kind: 'max', value: 0 } },
+      { key: 'p50C16', label: 'checkout p50, concurrency 16', value: c16.p50, unit: 'ms' },
+    ];
+    printFigures('checkout (over HTTP through the twin, DynamoDB Local in memory)', figures);
+    console.log(`  requests by command, approved: ${JSON.stringify(counts.approved.syncByCommand)}, background ${JSON.stringify(counts.approved.backgroundByCommand)}`);
+    const probeAfter = await settled(twin.apiUrl);
+    const background = Object.fromEntries(Object.entries(stepTimes(probeBefore, probeAfter)).filter(([name]) => !(name in steps)));
+    const orderItemBytes = await sampleOrderBytes(twin);
+    writeSection({ section: 'checkout', figures, details: { counts, steps, background, c16, orderItemBytes, p50: percentile(latencies, 50), floorP50 } });
+  } finally {
+    await twin.stop();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

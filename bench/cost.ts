@@ -1,0 +1,157 @@
+/**
+ * Cost model: USD per 1,000 checkouts, happy path (approved card) and offline path (declined,
+ * submitted offline), from the synthesized template (functions, memory, the workflow's states
+ * run with stand-in tasks to count invocations and transitions) and the checkout bench's
+ * measurements (DynamoDB requests per outcome, step and request durations, item sizes).
+ */
+import '../functions/local/promise-polyfill.js';
+import { Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { aslFromTemplate } from '../lib/checkout-asl.js';
+import { buildApp } from '../lib/orders-stack.js';
+import { prices } from './prices.js';
+import { type Figure, printFigures, readSection, writeSection } from './results.js';
+
+const targetPerThousand = 0.15;
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const template = Template.fromStack(buildApp({ bundling: false, nag: false }).stack).toJSON() as { Resources: Record<string, Resource> };
+const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler ?? '').startsWith('index.'));
+const memoryOf = (handler: string) => {
+  const fn = functions.find((f) => f.Properties.Handler === `index.${handler}`);
+  if (!fn) throw new Error(`no function with handler ${handler} in the template`);
+  return (fn.Properties.MemorySize ?? 128) as number;
+};
+
+const checkout = readSection('checkout');
+if (!checkout) throw new Error('run the checkout bench first (npm run bench -- --only=checkout)');
+const details = checkout.details as {
+  counts: Record<string, { syncByCommand: Record<string, number>; backgroundByCommand: Record<string, number> }>;
+  steps: Record<string, { calls: number; msEach: number }>;
+  background: Record<string, { calls: number; msEach: number }>;
+  orderItemBytes: number;
+  p50: number;
+};
+
+/** The workflow as synthesized, run with stand-in tasks: which tasks run, how many transitions. */
+const runWorkflow = async (outcome: 'happy' | 'offline') => {
+  const asl = aslFromTemplate(template);
+  const tasks: string[] = [];
+  const stand = (name: string, result: unknown) => async () => {
+    tasks.push(name);
+    return result;
+  };
+  const handlers = {
+    reserveStock: stand('reserveStock', { reserved: true, paymentMethod: 'card', outOfStock: [] }),
+    authorizePayment: stand('authorizePayment', outcome === 'happy' ? { approved: true, authorizationCode: 'A', transactionId: 'T' } : { approved: false, declineReason: 'card_declined', gatewayCode: 'x' }),
+    placeOrder: stand('placeOrder', { status: 'ORDER_PLACED' }),
+    holdCardOffline: stand('holdCardOffline', { status: 'OFFLINE_PENDING' }),
+    markIncomplete: stand('markIncomplete', { status: 'INCOMPLETE' }),
+    compensateCheckout: stand('compensateCheckout', { compensated: true }),
+  };
+  const names = Object.keys(asl.States);
+  const machine = new StateMachine(asl as never, { validationOptions: { checkArn: false } });
+  const execution = machine.run(
+    { orderId: 'o', cardRef: 'c', onDecline: outcome === 'happy' ? 'ask' : 'offline', attempt: 1, reservation: { reserved: true, paymentMethod: 'card', outOfStock: [], amountCents: 1999, currency: 'USD' } } as never,
+    { overrides: { taskResourceLocalHandlers: Object.fromEntries(Object.entries(handlers).filter(([n]) => names.includes(n))) as never } },
+  );
+  let transitions = 0;
+  const counting = (async () => {
+    for await (const event of execution.eventLogs) if ((event as { type: string }).type === 'StateEntered') transitions++;
+  })();
+  await execution.result;
+  await counting;
+  return { tasks, transitions };
+};
+
+/** DynamoDB request units: reads of an order-sized item, writes of it; a transaction's items cost twice. */
+const requestUnits = (byCommand: Record<string, number>, orderBytes: number) => {
+  const orderWrite = Math.ceil(orderBytes / 1024);
+  const orderRead = Math.ceil(orderBytes / 4096);
+  const small = 1;
+  const per: Record<string, { rru: number; wru: number }> = {
+    GetItem: { rru: orderRead, wru: 0 },
+    BatchGetItem: { rru: 2 * small, wru: 0 },
+    Query: { rru: orderRead, wru: 0 },
+    PutItem: { rru: 0, wru: orderWrite },
+    UpdateItem: { rru: 0, wru: orderWrite },
+    DeleteItem: { rru: 0, wru: small },
+    // The order plus a totals item and stock items, each at twice the price.
+    TransactWriteItems: { rru: 0, wru: 2 * (orderWrite + 2 * small) },
+  };
+  let rru = 0;
+  let wru = 0;
+  for (const [command, count] of Object.entries(byCommand)) {
+    const unit = per[command] ?? { rru: 0, wru: orderWrite };
+    rru += unit.rru * count;
+    wru += unit.wru * count;
+  }
+  return { rru, wru };
+};
+
+const gbSeconds = (memoryMb: number, ms: number) => (memoryMb / 1024) * (Math.max(1, Math.ceil(ms)) / 1000);
+
+const model = async (outcome: 'happy' | 'offline') => {
+  const counts = outcome === 'happy' ? details.counts.approved! : details.counts.offline!;
+  const flow = await runWorkflow(outcome);
+  const stepMs = (step: string) => details.steps[step]?.msEach ?? details.steps.placeOrder?.msEach ?? 20;
+  const backgroundMs = (name: string) => details.background?.[name]?.msEach ?? 20;
+  const background = outcome === 'happy' ? ['orderMail', 'fulfillmentPush'] : ['orderMail'];
+  const apiMs = details.p50;
+  const workflowMs = flow.tasks.reduce((sum, task) => sum + stepMs(task), 0);
+  const lambda = {
+    invocations: 1 + flow.tasks.length + background.length,
+    gbSeconds:
+      gbSeconds(memoryOf('handler'), apiMs) +
+      flow.tasks.reduce((sum, task) => sum + gbSeconds(memoryOf(task), stepMs(task)), 0) +
+      background.reduce((sum, name) => sum + gbSeconds(memoryOf(name), backgroundMs(name)), 0),
+  };
+  const units = requestUnits({ ...sum(counts.syncByCommand, counts.backgroundByCommand) }, details.orderItemBytes);
+  // The vault seals card and CVC apart (two data keys) and the authorize step opens both.
+  const kmsCalls = 4;
+  const emails = outcome === 'happy' ? 1 : 2;
+  const events = outcome === 'happy' ? 2 : 1;
+  // About 300 bytes per log line: a request line and a line per step in Lambda, an event per transition in the workflow log.
+  const logBytes = 300 * (1 + flow.tasks.length + background.length * 2 + 2 * flow.transitions);
+  const expressGbSeconds = 0.0625 * Math.ceil(workflowMs / 100) * 0.1;
+  const usd = {
+    apiGateway: prices.apiGatewayRestRequest + prices.wafRequest,
+    lambda: lambda.invocations * prices.lambdaRequest + lambda.gbSeconds * prices.lambdaArmGbSecond,
+    stepFunctions: prices.stepFunctionsExpressRequest + expressGbSeconds * prices.stepFunctionsExpressGbSecond,
+    dynamoDb: units.wru * prices.dynamoDbWriteRequestUnit + units.rru * prices.dynamoDbReadRequestUnit,
+    kms: kmsCalls * prices.kmsRequest,
+    ses: emails * prices.sesEmail,
+    eventBridge: events * prices.eventBridgeCustomEvent,
+    logs: (logBytes / 1024 ** 3) * prices.cloudWatchLogsIngestedGb,
+    xRay: (1 + flow.tasks.length) * prices.xRayTraceRecorded,
+  };
+  const total = Object.values(usd).reduce((a, b) => a + b, 0);
+  return { outcome, flow, lambda, units, kmsCalls, emails, events, logBytes, usd, perThousand: total * 1000 };
+};
+
+const sum = (a: Record<string, number>, b: Record<string, number>) => {
+  const out: Record<string, number> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+};
+
+const main = async () => {
+  const happy = await model('happy');
+  const offline = await model('offline');
+  for (const m of [happy, offline]) {
+    console.log(`\n${m.outcome} path: tasks ${m.flow.tasks.join(' → ')}; ${m.flow.transitions} state transitions; ${m.lambda.invocations} Lambda invocations, ${m.lambda.gbSeconds.toFixed(4)} GB-s`);
+    console.log(`  DynamoDB ${m.units.wru} WRU + ${m.units.rru} RRU; KMS ${m.kmsCalls}; emails ${m.emails}; events ${m.events}`);
+    console.log(`  USD per 1,000: ${Object.entries(m.usd).map(([k, v]) => `${k} ${(v * 1000).toFixed(4)}`).join(', ')}`);
+  }
+  const figures: Figure[] = [
+    { key: 'usdPer1000Happy', label: 'USD per 1,000 approved checkouts', value: happy.perThousand, unit: 'USD', target: { kind: 'max', value: targetPerThousand } },
+    { key: 'usdPer1000Offline', label: 'USD per 1,000 offline checkouts', value: offline.perThousand, unit: 'USD' },
+  ];
+  printFigures(`cost model (${prices.region} list prices as of ${prices.asOf})`, figures);
+  writeSection({ section: 'cost', figures, details: { prices, happy, offline } });
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: every bench section in turn, each a process of its own writing
+ * `bench/results-<section>.json`; then `bench/results.json` with all of them and the README's
+ * table between its bench markers. Each figure is printed beside its floor or target and ratio.
+ *
+ *   npm run bench                       monitor, checkout, bundles (when present), test wall time, cost
+ *   npm run bench -- --only=checkout,cost
+ *   npm run bench -- --soak             the 10,000-checkout soak at concurrency 32 alone
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { type Figure, figureRow, meets, printFigures, readSection, type SectionResult, writeSection } from './results.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+const testTargetSeconds = 120;
+
+const runScript = (script: string, args: string[] = []) => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', here(script), ...args], { cwd: root, stdio: 'inherit' });
+  return result.status === 0;
+};
+
+/** `npm test` as a developer runs it, timed from start to exit. */
+const runTests = (): boolean => {
+  const started = performance.now();
+  const result = spawnSync('npm', ['test', '--silent'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const seconds = (performance.now() - started) / 1000;
+  writeSection({
+    section: 'tests',
+    figures: [
+      { key: 'npmTestSeconds', label: '`npm test` wall time', value: seconds, unit: 's', target: { kind: 'max', value: testTargetSeconds } },
+      { key: 'npmTestPassed', label: '`npm test` exit code', value: result.status ?? 1, unit: '', target: { kind: 'max', value: 0 } },
+    ],
+  });
+  return result.status === 0;
+};
+
+/** The infrastructure bench writes its own file; its figures are shown as it reports them. */
+const bundlesSection = (): SectionResult | null => {
+  const result = readSection('bundles') as (SectionResult & { figures?: unknown }) | null;
+  if (!result) return null;
+  return Array.isArray(result.figures) ? result : { section: 'bundles', measuredAt: result.measuredAt ?? '', figures: [], details: result };
+};
+
+const sections: Record<string, { run: () => boolean; available?: () => boolean }> = {
+  monitor: { run: () => runScript('monitor.ts') },
+  checkout: { run: () => runScript('checkout.ts') },
+  bundles: { run: () => runScript('bundles.ts'), available: () => existsSync(here('bundles.ts')) },
+  tests: { run: runTests },
+  cost: { run: () => runScript('cost.ts') },
+};
+
+const titles: Record<string, string> = {
+  monitor: 'stuck-order monitor',
+  checkout: 'checkout',
+  soak: 'soak (10,000 mixed checkouts, concurrency 32)',
+  bundles: 'bundles',
+  tests: 'test suite',
+  cost: 'cost model',
+};
+
+const markdownTable = (results: readonly SectionResult[]) => {
+  const lines = ['| section | figure | value | floor / target | ratio | |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const result of results) {
+    for (const figure of result.figures) {
+      const row = figureRow(figure);
+      lines.push(`| ${result.section} | ${row.label} | ${row.value} | ${row.bar} | ${row.ratio} | ${row.verdict} |`);
+    }
+  }
+  return lines.join('\n');
+};
+
+const updateReadme = (results: readonly SectionResult[]) => {
+  const readme = `${root}/README.md`;
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const measured = results.map((r) => r.measuredAt).sort().at(-1)?.slice(0, 16).replace('T', ' ');
+  const block = `${start}\nLatest \`npm run bench\` (${measured} UTC, this machine):\n\n${markdownTable(results)}\n${end}`;
+  if (!text.includes(start)) throw new Error('README.md has no bench markers');
+  writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), block));
+};
+
+const main = () => {
+  const args = process.argv.slice(2);
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  let failed = false;
+  if (args.includes('--soak')) {
+    failed = !runScript('checkout.ts', ['--soak']);
+  } else {
+    for (const [name, section] of Object.entries(sections)) {
+      if (only && !only.includes(name)) continue;
+      if (section.available && !section.available()) continue;
+      console.log(`\n=== ${titles[name]} ===`);
+      if (!section.run()) {
+        console.error(`the ${name} bench failed`);
+        failed = true;
+      }
+    }
+  }
+  const results = ['monitor', 'checkout', 'soak', 'bundles', 'tests', 'cost']
+    .map((name) => (name === 'bundles' ? bundlesSection() : readSection(name)))
+    .filter((r): r is SectionResult => r !== null);
+  writeFileSync(here('results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), sections: results }, null, 2)}\n`);
+  console.log('\n=== all figures (bench/results.json) ===');
+  for (const result of results) printFigures(`${titles[result.section] ?? result.section} (measured ${result.measuredAt})`, result.figures as Figure[]);
+  updateReadme(results);
+  const missed = results.flatMap((r) => (r.figures as Figure[]).filter((f) => !meets(f)).map((f) => `${r.section}: ${f.label}`));
+  if (missed.length) console.log(`\nmissed: ${missed.join('; ')}`);
+  if (failed || missed.length) process.exitCode = 1;
+};
+
+main();
