@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { saveProduct } from '../core/admin/catalog-admin.js';
+import { changeSettings, type StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import { recordPaidOrder } from '../core/admin/record-order.js';
 import { type ReportDeps, reportSummary } from '../core/admin/reports.js';
@@ -31,7 +32,7 @@ export interface StaffApiDeps {
   readonly authenticate: StaffAuthenticator;
 }
 
-export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & FulfillmentDeps & MonitorDeps & StaffApiDeps;
+export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & FulfillmentDeps & MonitorDeps & StoreSettingsDeps & StaffApiDeps;
 
 /** Parses input the route-level schema let through (path parameters, headers, action bodies). */
 const parseInput = <Schema extends z.ZodType>(schema: Schema, value: unknown, pathPrefix?: string): z.infer<Schema> => {
@@ -102,7 +103,7 @@ export const createAdminHandler = (deps: AdminDeps) =>
 
       updateSettings: operation({
         body: settingsPatchSchema,
-        handle: async (request) => ({ status: 200, body: await deps.settings.update(request.body) }),
+        handle: async (request) => ({ status: 200, body: await changeSettings(deps, request.body) }),
       }),
 
       putProduct: operation({

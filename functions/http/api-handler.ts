@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDefinition, type RouteTarget, routesFor } from '../../contract/routes.js';
 import { AppError, type ErrorDetail } from '../core/errors.js';
 import { requestFingerprint, runIdempotently, type IdempotencyStore } from '../core/idempotency.js';

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { tables } from '../../contract/tables.js';
-import { rawAesKeyring } from '../adapters/card-vault.js';
+import { rawAesKeyring } from '../adapters/card-cipher.js';
 import { MailPager } from '../adapters/pager.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { LoggedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDefinition, routes } from '../../contract/routes.js';
 import { errorStatus } from '../core/errors.js';
 import { adminContract } from '../admin-api/schemas.js';

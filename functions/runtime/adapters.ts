@@ -1,15 +1,19 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
+import { fulfillmentEnv, linkEnv, mailEnv } from '../../contract/environment.js';
 import { cardVaultTable, ordersTable } from '../../contract/tables.js';
+import type { StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
-import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
+import { exponentialBackoff, type FulfillmentDeps } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, StuckOrdersMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, Links, OrderEvents, OrderTotalsReader, Pager, StuckOrdersMetric } from '../core/ports.js';
+import { defaultSettings, type Settings } from '../core/settings.js';
+import { type CardCipher, encryptionSdkCipher } from '../adapters/card-cipher.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
-import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { createDocumentClient, type DocumentClient } from '../adapters/dynamo/client.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { DynamoNoticeLedger } from '../adapters/dynamo/notice-ledger.js';
 import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
@@ -21,29 +25,14 @@ import { randomIds } from '../adapters/ids.js';
 import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import type { SecretSource } from '../adapters/webhook-secret.js';
+import { numberEnv, optionalEnv, requiredEnv } from './environment.js';
 
-export type Adapters = CheckoutDeps &
-  StepDeps &
-  FulfillmentDeps &
-  MonitorDeps & { readonly idempotency: IdempotencyStore; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
+/**
+ * Pieces both composition roots build from: each reads only the environment it needs, so an
+ * AWS function's entry that does not use one neither bundles it nor needs its variables.
+ */
 
-export interface RuntimeChoices {
-  readonly keyring: KeyringNode;
-  /** Resolved lazily: the local workflow runner needs the step handlers built from these adapters. */
-  readonly workflow: () => CheckoutWorkflow;
-  readonly clock?: Clock;
-  readonly events: OrderEvents;
-  readonly pager: Pager;
-  readonly stuckOrdersMetric: StuckOrdersMetric;
-  /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
-  readonly webhookSecret: SecretSource;
-}
-
-const requiredEnv = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-};
+export const systemClock: Clock = { now: () => new Date() };
 
 /** Links to the customer's tracking view (on the public API) and to the staff dashboard. */
 export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace(/\/$/, '')}/dashboard`): Links => {
@@ -57,55 +46,83 @@ export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace
   };
 };
 
-export const linksFromEnv = (): Links => createLinks(process.env.STORE_URL ?? '', process.env.DASHBOARD_URL);
+export const linksFromEnv = (): Links => createLinks(requiredEnv(linkEnv.storeUrl), optionalEnv(linkEnv.dashboardUrl));
 
-const numberEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`environment variable ${name} must be a non-negative number`);
-  return value;
+/** What a store never configured runs on: a deployment's verified sender replaces the demo address. */
+export const settingsDefaults = (fromEmail: string | undefined): Settings => ({ ...defaultSettings, fromEmail: fromEmail ?? defaultSettings.fromEmail });
+
+/** The verified SES identity senders must belong to (`MAIL_VERIFIED_IDENTITY`); unset: any sender. */
+export const senderIdentityFromEnv = (): StoreSettingsDeps['senderIdentity'] => optionalEnv(mailEnv.verifiedIdentity) ?? null;
+
+/** Everything kept in the orders table (single-table design), on one client. */
+export const orderTableStores = (client: DocumentClient, clock: Clock, defaults: Settings) => {
+  const table = requiredEnv(ordersTable.envVar);
+  return {
+    orders: new DynamoOrderRepository(client, table),
+    catalog: new DynamoCatalog(client, table),
+    settings: new DynamoSettingsStore(client, table, defaults),
+    idempotency: new DynamoIdempotencyStore(client, table),
+    totals: new DynamoOrderTotals(client, table),
+    audit: new DynamoAuditTrail(client, table),
+    placedOrders: new DynamoPlacedOrderIndex(client, table),
+    ledger: new DynamoNoticeLedger(client, table, () => clock.now()),
+  };
 };
 
-/** `FULFILLMENT_WEBHOOK_URL` unset: the hand-off is accepted at once (SPEC §9). */
-const webhookFromEnv = (secret: SecretSource): FulfillmentWebhook => {
-  const url = process.env.FULFILLMENT_WEBHOOK_URL;
-  return url ? new HttpFulfillmentWebhook(url, secret, numberEnv('FULFILLMENT_TIMEOUT_MS', 5000)) : unconfiguredWebhook;
+export const cardVault = (client: DocumentClient, cipher: CardCipher) => new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), cipher);
+
+/** The fulfillment webhook (`FULFILLMENT_WEBHOOK_URL` unset: the hand-off is accepted at once, SPEC §9) and its retries. */
+export const fulfillmentFromEnv = (secret: SecretSource): Pick<FulfillmentDeps, 'webhook' | 'fulfillmentPolicy'> => {
+  const url = optionalEnv(fulfillmentEnv.webhookUrl);
+  return {
+    webhook: url ? new HttpFulfillmentWebhook(url, secret, numberEnv(fulfillmentEnv.timeoutMs, 5000)) : unconfiguredWebhook,
+    fulfillmentPolicy: {
+      maxAttempts: Math.max(1, numberEnv(fulfillmentEnv.attempts, 3)),
+      backoffMs: exponentialBackoff(numberEnv(fulfillmentEnv.backoffMs, 1000)),
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+  };
 };
 
-const fulfillmentPolicyFromEnv = (): FulfillmentPolicy => ({
-  maxAttempts: Math.max(1, numberEnv('FULFILLMENT_ATTEMPTS', 3)),
-  backoffMs: exponentialBackoff(numberEnv('FULFILLMENT_BACKOFF_MS', 1000)),
-  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-});
+export type Adapters = CheckoutDeps &
+  StepDeps &
+  FulfillmentDeps &
+  MonitorDeps &
+  StoreSettingsDeps & { readonly idempotency: IdempotencyStore; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
+
+export interface RuntimeChoices {
+  readonly keyring: KeyringNode;
+  /** Resolved lazily: the local workflow runner needs the step handlers built from these adapters. */
+  readonly workflow: () => CheckoutWorkflow;
+  readonly clock?: Clock;
+  readonly events: OrderEvents;
+  readonly pager: Pager;
+  readonly stuckOrdersMetric: StuckOrdersMetric;
+  /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
+  readonly webhookSecret: SecretSource;
+}
 
 /**
- * The adapters both runtimes share. Table names, endpoints and links come from the
- * environment; what differs per runtime (key, workflow) comes from its composition root.
+ * The local twin's adapters: every function's in one process. Table names, endpoints and
+ * links come from the environment; the key, workflow and the rest from the twin.
  */
 export const createAdapters = (choices: RuntimeChoices): Adapters => {
   const client = createDocumentClient();
-  const orderTableName = requiredEnv(ordersTable.envVar);
-  const clock = choices.clock ?? { now: () => new Date() };
+  const clock = choices.clock ?? systemClock;
   let workflow: CheckoutWorkflow | undefined;
   return {
-    orders: new DynamoOrderRepository(client, orderTableName),
-    catalog: new DynamoCatalog(client, orderTableName),
-    settings: new DynamoSettingsStore(client, orderTableName),
-    idempotency: new DynamoIdempotencyStore(client, orderTableName),
-    totals: new DynamoOrderTotals(client, orderTableName),
-    audit: new DynamoAuditTrail(client, orderTableName),
-    vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring),
+    ...orderTableStores(client, clock, settingsDefaults(optionalEnv(mailEnv.from))),
+    vault: cardVault(client, encryptionSdkCipher(choices.keyring)),
     gateway: new SandboxGateway(),
     mailer: new SesMailer(),
     links: linksFromEnv(),
     clock,
     ids: randomIds,
     events: choices.events,
-    webhook: webhookFromEnv(choices.webhookSecret),
-    fulfillmentPolicy: fulfillmentPolicyFromEnv(),
-    placedOrders: new DynamoPlacedOrderIndex(client, orderTableName),
+    ...fulfillmentFromEnv(choices.webhookSecret),
     pager: choices.pager,
     stuckOrdersMetric: choices.stuckOrdersMetric,
-    ledger: new DynamoNoticeLedger(client, orderTableName, () => clock.now()),
+    senderIdentity: senderIdentityFromEnv(),
     get workflow() {
       return (workflow ??= choices.workflow());
     },

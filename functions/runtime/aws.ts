@@ -1,33 +1,84 @@
-import { kmsKeyring } from '../adapters/card-vault.js';
+import { cardSecurityEnv, fulfillmentEnv, mailEnv, metricsEnv, type PaymentGatewayName, paymentEnv, resourceEnv, staffTokenEnv } from '../../contract/environment.js';
+import { metricsNamespace } from '../../contract/metrics.js';
+import type { PaymentGateway } from '../core/ports.js';
+import { encryptionSdkCipher, kmsKeyring } from '../adapters/card-cipher.js';
+import { noCardKey } from '../adapters/card-vault.js';
+import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { randomIds } from '../adapters/ids.js';
 import { EventBridgeOrderEvents } from '../adapters/order-events.js';
 import { SnsPager } from '../adapters/pager.js';
+import { SandboxGateway } from '../adapters/sandbox-gateway.js';
+import { SesMailer } from '../adapters/ses-mailer.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
 import { EmbeddedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
-import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
-import { metricsNamespace } from '../../contract/metrics.js';
+import { type SecretSource, secretFromLambdaExtension } from '../adapters/webhook-secret.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
-import { type Adapters, createAdapters } from './adapters.js';
-
-let adapters: Adapters | undefined;
+import { cardVault, fulfillmentFromEnv, linksFromEnv, orderTableStores, senderIdentityFromEnv, settingsDefaults, systemClock } from './adapters.js';
+import { optionalEnv, requiredEnv } from './environment.js';
 
 /**
- * The AWS composition root: KMS for card keys, Step Functions for the checkout workflow,
- * EventBridge for order events, SNS for pages, embedded-format CloudWatch metrics, and the
- * webhook secret from Secrets Manager. Each function is given only the settings it uses.
+ * The AWS composition root, in pieces: each function's entry (functions/<name>/index.ts) takes
+ * only the pieces its handler uses, so its bundle holds only those adapters and its
+ * environment needs only their variables. Every piece reads its variables when the entry
+ * loads: a variable the stack forgot fails the cold start, not the first request.
  */
-export const awsAdapters = (): Adapters =>
-  (adapters ??= createAdapters({
-    keyring: kmsKeyring(process.env.CARD_KEY_ARN ?? ''),
-    workflow: () => new StepFunctionsCheckoutWorkflow(process.env.CHECKOUT_STATE_MACHINE_ARN ?? ''),
-    events: new EventBridgeOrderEvents(process.env.ORDER_EVENTS_BUS ?? ''),
-    pager: new SnsPager(process.env.PAGES_TOPIC_ARN ?? ''),
-    stuckOrdersMetric: new EmbeddedStuckOrdersMetric(process.env.METRICS_NAMESPACE ?? metricsNamespace, { Stack: process.env.METRICS_STACK ?? 'orders' }),
-    webhookSecret: secretFromLambdaExtension(process.env.FULFILLMENT_WEBHOOK_SECRET_ARN ?? ''),
-  }));
+
+const client = createDocumentClient();
+
+/** Orders-table stores, the clock, ids and links: what every function uses. */
+export const awsBase = () => ({
+  ...orderTableStores(client, systemClock, settingsDefaults(requiredEnv(mailEnv.from))),
+  clock: systemClock,
+  ids: randomIds,
+  links: linksFromEnv(),
+});
+
+/** The vault with the KMS card key (functions granted encrypt or decrypt on it). */
+export const awsCardVault = () => ({ vault: cardVault(client, encryptionSdkCipher(kmsKeyring(requiredEnv(resourceEnv.cardKeyArn)))) });
+
+/** The vault without a key: deleting held cards is all the admin API does with it. */
+export const awsCardPurger = () => ({ vault: cardVault(client, noCardKey) });
+
+export const awsMailer = () => ({ mailer: new SesMailer() });
+
+export const awsSenderIdentity = () => ({ senderIdentity: senderIdentityFromEnv() });
+
+export const awsWorkflow = () => ({ workflow: new StepFunctionsCheckoutWorkflow(requiredEnv(resourceEnv.checkoutStateMachineArn)) });
+
+export const awsOrderEvents = () => ({ events: new EventBridgeOrderEvents(requiredEnv(resourceEnv.orderEventsBus)) });
+
+/** Paging and the StuckOrders metric: the monitor, and the admin API's on-demand run. */
+export const awsMonitoring = () => ({
+  pager: new SnsPager(requiredEnv(resourceEnv.pagesTopicArn)),
+  stuckOrdersMetric: new EmbeddedStuckOrdersMetric(optionalEnv(metricsEnv.namespace) ?? metricsNamespace, { Stack: requiredEnv(metricsEnv.stack) }),
+});
+
+/** The webhook hand-off; its HMAC key comes from Secrets Manager through the Lambda extension. */
+export const awsFulfillment = () => fulfillmentFromEnv(secretFromLambdaExtension(requiredEnv(fulfillmentEnv.webhookSecretArn)));
+
+/** The key of PAN and idempotency fingerprints (SPEC §12), from Secrets Manager when first needed. */
+export const awsFingerprintSecret = (): { fingerprintSecret: SecretSource } => ({
+  fingerprintSecret: secretFromLambdaExtension(requiredEnv(cardSecurityEnv.fingerprintSecretArn)),
+});
+
+/**
+ * Adapters by `PAYMENT_GATEWAY`, given the credentials secret (JSON, read when first needed).
+ * The sandbox needs none: the stack only deploys it when chosen explicitly.
+ */
+const gatewayAdapters: Partial<Record<PaymentGatewayName, (credentials: SecretSource) => PaymentGateway>> = {
+  sandbox: () => new SandboxGateway(),
+};
+
+/** The gateway the deployment chose (SPEC §11). */
+export const awsGateway = (): { gateway: PaymentGateway } => {
+  const name = requiredEnv(paymentEnv.gateway);
+  const adapter = gatewayAdapters[name as PaymentGatewayName];
+  if (!adapter) throw new Error(`${paymentEnv.gateway}=${name} is not a payment gateway of this build (${Object.keys(gatewayAdapters).join(', ')})`);
+  return { gateway: adapter(secretFromLambdaExtension(requiredEnv(paymentEnv.secretArn))) };
+};
 
 /** Staff tokens are the Cognito user pool's ID tokens for the dashboard client, checked against the pool's JWKS. */
-export const awsStaffAuthenticator = (): StaffAuthenticator => {
-  const { STAFF_TOKEN_ISSUER: issuer, STAFF_TOKEN_AUDIENCE: audience } = process.env;
-  if (!issuer || !audience) throw new Error('environment variables STAFF_TOKEN_ISSUER and STAFF_TOKEN_AUDIENCE must be set');
-  return createStaffAuthenticator({ issuer, audience, keys: cognitoKeys(issuer) });
+export const awsStaffAuthenticator = (): { authenticate: StaffAuthenticator } => {
+  const issuer = requiredEnv(staffTokenEnv.issuer);
+  return { authenticate: createStaffAuthenticator({ issuer, audience: requiredEnv(staffTokenEnv.audience), keys: cognitoKeys(issuer) }) };
 };

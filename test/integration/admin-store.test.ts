@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { act, auditEventsOf, placeOrder, staffApi } from './admin-helpers.js';
 import { api, createProduct, stockOf } from './helpers.js';
+import { twinMailIdentity } from './twin-setup.js';
 
 const settingsKeys = [
   'allowOfflineResubmit',
@@ -21,6 +22,24 @@ const settingsKeys = [
 ];
 
 describe('settings (GET/PUT /admin/settings)', () => {
+  it('refuses a sender outside the verified mail identity, naming it, and accepts one inside', async () => {
+    const before = (await staffApi('admin', 'GET', '/admin/settings')).body;
+    const outside = await staffApi('admin', 'PUT', '/admin/settings', { body: { fromEmail: 'orders@unverified.test' } });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.code).toBe('validation_failed');
+    expect(outside.body.error.message).toContain(twinMailIdentity);
+    expect(outside.body.error.details).toEqual([{ path: 'fromEmail', message: expect.stringContaining(twinMailIdentity) }]);
+    expect((await staffApi('admin', 'GET', '/admin/settings')).body.fromEmail).toBe(before.fromEmail);
+
+    try {
+      const inside = await staffApi('admin', 'PUT', '/admin/settings', { body: { fromEmail: `Sales@${twinMailIdentity.toUpperCase()}` } });
+      expect(inside.status).toBe(200);
+      expect(inside.body.fromEmail).toBe(`Sales@${twinMailIdentity.toUpperCase()}`);
+    } finally {
+      await staffApi('admin', 'PUT', '/admin/settings', { body: { fromEmail: before.fromEmail } });
+    }
+  });
+
   it('shows every setting and merges a partial update', async () => {
     const before = await staffApi('admin', 'GET', '/admin/settings');
     expect(before.status).toBe(200);

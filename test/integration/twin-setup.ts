@@ -49,6 +49,9 @@ export const twinTiming = {
   webhookTimeoutMs: 1000,
 } as const;
 
+/** The SES identity the tests' twin checks senders against (the default sender's domain). */
+export const twinMailIdentity = 'example.com';
+
 /**
  * Starts the twin exactly as `npm start --memory` does, once per run, on free loopback ports;
  * everything it prints goes to a log file that the PAN canary reads.
@@ -80,6 +83,8 @@ export default async function setup(project: TestProject) {
       MONITOR_INTERVAL_SECONDS: String(twinTiming.monitorIntervalSeconds),
       LOCAL_ADMIN_PASSWORD: staffPasswords.admin,
       LOCAL_CSR_PASSWORD: staffPasswords.csr,
+      // As a deployment with -c verifyMailDomain=true: senders must be at the demo sender's domain.
+      MAIL_VERIFIED_IDENTITY: twinMailIdentity,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,20 +6,22 @@ import type { DocumentClient } from './client.js';
 const settingsKey = { pk: 'SETTINGS', sk: 'SETTINGS' };
 
 /** Stored fields over the defaults: a store never configured runs on the defaults. */
-const withDefaults = (item: Record<string, unknown> | undefined): Settings => {
+const withDefaults = (item: Record<string, unknown> | undefined, defaults: Settings): Settings => {
   const { pk: _pk, sk: _sk, ...stored } = item ?? {};
-  return { ...defaultSettings, ...stored } as Settings;
+  return { ...defaults, ...stored } as Settings;
 };
 
 export class DynamoSettingsStore implements SettingsStore {
   constructor(
     private readonly client: DocumentClient,
     private readonly tableName: string,
+    /** What a store never configured runs on; a deployment's sender replaces `fromEmail`. */
+    private readonly defaults: Settings = defaultSettings,
   ) {}
 
   async get(): Promise<Settings> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: settingsKey }));
-    return withDefaults(Item);
+    return withDefaults(Item, this.defaults);
   }
 
   async update(changes: Partial<Settings>): Promise<Settings> {
@@ -35,7 +37,7 @@ export class DynamoSettingsStore implements SettingsStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return withDefaults(Attributes);
+    return withDefaults(Attributes, this.defaults);
   }
 
   async put(settings: Settings): Promise<void> {
