@@ -1,4 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Files that change store-wide settings; they get a twin of their own so other files never see those changes. */
+const ownTwinFiles = 'test/integration/**/*.own-twin.test.ts';
+/** Card-testing limit tests lower store-wide limits: a twin of their own too, apart from the settings files. */
+const limitsFiles = 'test/integration/**/*.limits.test.ts';
+const twinTimeouts = { testTimeout: 30_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
@@ -8,11 +14,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ownTwinFiles, limitsFiles],
           globalSetup: ['test/integration/twin-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...twinTimeouts,
         },
       },
+      {
+        // Store-wide limits lowered by these tests would refuse the rest of the suite's declines: a twin of their own.
+        test: {
+          name: 'integration-limits',
+          include: [limitsFiles],
+          globalSetup: ['test/integration/twin-setup.ts'],
+          ...twinTimeouts,
+        },
+      },
+      { test: { name: 'integration-own-twin', include: [ownTwinFiles], globalSetup: ['test/integration/twin-setup.ts'], ...twinTimeouts } },
       {
         test: {
           name: 'e2e',

@@ -29,49 +29,54 @@ const placeholderRegion = 'us-east-1';
 /** ARN resource parts where a client checks the shape (the KMS keyring parses key ARNs). */
 const arnResource: Record<string, (id: string) => string> = { kms: (id) => `key/${id}` };
 
+/** The part of a synthesized template read here. */
+export interface SynthesizedTemplate {
+  readonly Resources: Record<string, { readonly Type: string; readonly Properties: { readonly MemorySize?: number; readonly Environment?: { readonly Variables?: Record<string, unknown> } } }>;
+}
+
 /** A stand-in for a reference: ARNs look like the resource type's ARNs, URLs like URLs, names like names. */
-const placeholderOf = (resources: Record<string, any>) => {
+const placeholderOf = (resources: SynthesizedTemplate['Resources']) => {
   const placeholder = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const ref = value as Record<string, any>;
-  if ('Ref' in ref) return String(ref.Ref).startsWith('AWS::') ? placeholderRegion : `ref-${String(ref.Ref).toLowerCase()}`;
-  if ('Fn::GetAtt' in ref) {
-    const [id, attribute] = ref['Fn::GetAtt'] as [string, string];
-    if (attribute === 'Arn') {
-      const service = String(resources[id]?.Type ?? 'AWS::Unknown::Resource').split('::')[1]!.toLowerCase();
-      return `arn:aws:${service}:${placeholderRegion}:${placeholderAccount}:${(arnResource[service] ?? String)(id.toLowerCase())}`;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    const ref = value as Record<string, unknown>;
+    if ('Ref' in ref) return String(ref.Ref).startsWith('AWS::') ? placeholderRegion : `ref-${String(ref.Ref).toLowerCase()}`;
+    if ('Fn::GetAtt' in ref) {
+      const [id, attribute] = ref['Fn::GetAtt'] as [string, string];
+      if (attribute === 'Arn') {
+        const service = String(resources[id]?.Type ?? 'AWS::Unknown::Resource').split('::')[1]!.toLowerCase();
+        return `arn:aws:${service}:${placeholderRegion}:${placeholderAccount}:${(arnResource[service] ?? String)(id.toLowerCase())}`;
+      }
+      if (attribute.endsWith('URL') || attribute.endsWith('Url')) return `https://${id.toLowerCase()}.example.com/${placeholderRegion}_placeholder`;
+      return `${id.toLowerCase()}-${attribute.toLowerCase()}`;
     }
-    if (attribute.endsWith('URL') || attribute.endsWith('Url')) return `https://${id.toLowerCase()}.example.com/${placeholderRegion}_placeholder`;
-    return `${id.toLowerCase()}-${attribute.toLowerCase()}`;
-  }
-  if ('Fn::Join' in ref) {
-    const [separator, parts] = ref['Fn::Join'] as [string, unknown[]];
-    return parts.map(placeholder).join(separator);
-  }
-  if ('Fn::Select' in ref) return 'selected';
-  throw new Error(`no placeholder for ${JSON.stringify(value)}`);
+    if ('Fn::Join' in ref) {
+      const [separator, parts] = ref['Fn::Join'] as [string, unknown[]];
+      return parts.map(placeholder).join(separator);
+    }
+    if ('Fn::Select' in ref) return 'selected';
+    throw new Error(`no placeholder for ${JSON.stringify(value)}`);
   };
   return placeholder;
 };
 
 /** The project's functions in a synthesized stack (CDK's own helper functions left out). */
-export const deployedFunctions = (stack: Stack, template: { Resources: Record<string, any> }): DeployedFunction[] =>
+export const deployedFunctions = (stack: Stack, template: SynthesizedTemplate): DeployedFunction[] =>
   stack.node
     .findAll()
     .filter((construct): construct is NodeFunction => construct instanceof NodeFunction)
     .map((fn) => {
       const placeholder = placeholderOf(template.Resources);
       const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
-      const properties = template.Resources[logicalId].Properties;
-      const variables: Record<string, unknown> = properties.Environment?.Variables ?? {};
+      const properties = template.Resources[logicalId]!.Properties;
+      const variables = properties.Environment?.Variables ?? {};
       return {
         name: fn.node.path.slice(stack.node.path.length + 1),
         logicalId,
         entryFile: fn.entryFile,
         handler: fn.handlerExport,
         budget: fn.budget,
-        memorySize: properties.MemorySize,
+        memorySize: properties.MemorySize ?? 128,
         environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, placeholder(value)])),
       };
     });

@@ -15,13 +15,13 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { bundleBudgets } from '../lib/constructs/node-function.js';
 import { buildApp } from '../lib/orders-stack.js';
-import { type BuiltBundle, bundleEntry, deployedFunctions, lambdaRuntimeEnvironment, loadInFreshProcess, median, writeEmptyHandler } from './bundle-probe.js';
+import { type BuiltBundle, bundleEntry, type SynthesizedTemplate, deployedFunctions, lambdaRuntimeEnvironment, loadInFreshProcess, median, writeEmptyHandler } from './bundle-probe.js';
 
 const runs = 10;
 const kilobyte = 1000;
 
 const { stack } = buildApp({ bundling: false, nag: false, context: { paymentGateway: 'sandbox', fromEmail: 'orders@store.example' } });
-const functions = deployedFunctions(stack, Template.fromStack(stack).toJSON() as { Resources: Record<string, any> });
+const functions = deployedFunctions(stack, Template.fromStack(stack).toJSON() as SynthesizedTemplate);
 const scratch = mkdtempSync(join(tmpdir(), 'bundles-'));
 
 interface Init {

@@ -14,7 +14,7 @@ import { DynamoNoticeLedger } from '../functions/adapters/dynamo/notice-ledger.j
 import { DynamoOrderRepository, toItem } from '../functions/adapters/dynamo/orders-repository.js';
 import { DynamoPlacedOrderIndex } from '../functions/adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../functions/adapters/dynamo/settings-store.js';
-import { EmbeddedStuckOrdersMetric } from '../functions/adapters/stuck-orders-metric.js';
+import { PowertoolsStuckOrdersMetric } from '../functions/adapters/metrics.js';
 import { type MonitorDeps, runScheduledMonitor } from '../functions/core/monitor.js';
 import type { Order } from '../functions/core/order.js';
 import type { Email } from '../functions/core/ports.js';
@@ -104,7 +104,7 @@ const depsFor = (client: DocumentClient, tableName: string, counters: { pages: n
   // Where pages and mail go is not what is measured: they are counted, not delivered.
   pager: { page: async (_from: string, _message: Email) => void counters.pages++ },
   mailer: { send: async () => void counters.mails++ },
-  stuckOrdersMetric: new EmbeddedStuckOrdersMetric('OrderBackend', { Stack: 'bench' }, () => undefined),
+  stuckOrdersMetric: new PowertoolsStuckOrdersMetric('OrderBackend', { Stack: 'bench' }, () => undefined),
   ledger: new DynamoNoticeLedger(client, tableName),
   links: createLinks('http://127.0.0.1'),
   clock: { now: () => new Date() },

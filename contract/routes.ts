@@ -48,6 +48,17 @@ export const routes = [
   { operation: 'login', method: 'POST', path: '/auth/login', target: 'local', auth: 'public', summary: 'Local twin only: sign in as a staff user' },
 ] as const satisfies readonly RouteDefinition[];
 
-export type Operation = (typeof routes)[number]['operation'];
+export type Route = (typeof routes)[number];
+
+export type Operation = Route['operation'];
+
+/** The route of one operation, with its literal method, path and auth. */
+export type RouteOf<Op extends Operation> = Extract<Route, { operation: Op }>;
+
+/** The operations one function serves: each needs a contract and a handler there. */
+export type OperationOf<Target extends RouteTarget> = Extract<Route, { target: Target }>['operation'];
+
+/** `'/orders/{id}/{action}'` → `'id' | 'action'`. */
+export type PathParameterName<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParameterName<Rest> : never;
 
 export const routesFor = (target: RouteTarget): RouteDefinition[] => routes.filter((r) => r.target === target);

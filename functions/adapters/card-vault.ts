@@ -15,29 +15,44 @@ export const noCardKey: CardCipher = {
 };
 
 const vaultKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `CARD#${ref}` });
+/** The CVC lives in an item of its own, with a short expiry: it cannot outlive the attempt it was given for. */
+const cvcKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `CVC#${ref}` });
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+/** Longer than the checkout workflow may run (it times out before the API gives up), short enough to be no store. */
+export const cvcLifetimeMs = 5 * 60 * 1000;
+const isLive = (item: Record<string, unknown> | undefined, now: Date) =>
+  item !== undefined && !(typeof item.expiresAt === 'number' && item.expiresAt <= epochSeconds(now));
 
 /**
  * Held cards in their own table, encrypted field-level by the cipher (the AWS Encryption SDK:
- * KMS in AWS, raw AES locally), each ciphertext bound to its order and purpose.
+ * KMS in AWS, raw AES locally), each ciphertext bound to its order and purpose. Expiry is checked on every read: TTL deletion lags (and never happens in DynamoDB Local).
  */
 export class EncryptedCardVault implements CardVault {
   constructor(
     private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly cipher: CardCipher,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string> {
     const ref = randomUUID();
     const { cvc, ...held } = card;
+    if (cvc) {
+      const cvcExpiry = new Date(Math.min(this.clock().getTime() + cvcLifetimeMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...cvcKey(orderId, ref), cvc: await this.cipher.seal(orderId, 'card-cvc', cvc), expiresAt: epochSeconds(cvcExpiry) },
+        }),
+      );
+    }
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
           ...vaultKey(orderId, ref),
           card: await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
-          ...(cvc ? { cvc: await this.cipher.seal(orderId, 'card-cvc', cvc) } : {}),
           ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}),
         },
       }),
@@ -46,22 +61,26 @@ export class EncryptedCardVault implements CardVault {
   }
 
   async read(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: vaultKey(orderId, ref), ConsistentRead: true }));
-    // TTL deletion lags (and never happens in DynamoDB Local): an expired hold is gone.
-    if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt <= epochSeconds(now))) return null;
+    const [{ Item }, { Item: cvcItem }] = await Promise.all([
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: vaultKey(orderId, ref), ConsistentRead: true })),
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: cvcKey(orderId, ref), ConsistentRead: true })),
+    ]);
+    if (!Item || !isLive(Item, now)) return null;
     const card = JSON.parse(await this.cipher.open(orderId, 'card-hold', Item.card)) as CardDetails;
-    return Item.cvc ? { ...card, cvc: await this.cipher.open(orderId, 'card-cvc', Item.cvc) } : card;
+    return cvcItem && isLive(cvcItem, now) ? { ...card, cvc: await this.cipher.open(orderId, 'card-cvc', cvcItem.cvc) } : card;
   }
 
-  async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null): Promise<boolean> {
+  async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null, now: Date): Promise<boolean> {
+    await this.forgetCvc(orderId, ref);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: vaultKey(orderId, ref),
-          UpdateExpression: expiresAt ? 'REMOVE cvc SET expiresAt = :expiresAt' : 'REMOVE cvc, expiresAt',
-          ConditionExpression: 'attribute_exists(pk)',
-          ...(expiresAt ? { ExpressionAttributeValues: { ':expiresAt': epochSeconds(expiresAt) } } : {}),
+          UpdateExpression: expiresAt ? 'SET expiresAt = :expiresAt' : 'REMOVE expiresAt',
+          // Only a hold that is still live may be kept: an expired one is gone, whatever TTL has done.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+          ExpressionAttributeValues: { ':now': epochSeconds(now), ...(expiresAt ? { ':expiresAt': epochSeconds(expiresAt) } : {}) },
         }),
       );
       return true;
@@ -71,7 +90,14 @@ export class EncryptedCardVault implements CardVault {
     }
   }
 
+  async forgetCvc(orderId: string, ref: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: cvcKey(orderId, ref) }));
+  }
+
   async purge(orderId: string, ref: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: vaultKey(orderId, ref) }));
+    await Promise.all([
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: cvcKey(orderId, ref) })),
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: vaultKey(orderId, ref) })),
+    ]);
   }
 }

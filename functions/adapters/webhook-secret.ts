@@ -1,4 +1,4 @@
-/** Where the fulfillment webhook's HMAC secret comes from; fetched once per process. */
+/** Where a secret (the webhook's, the fingerprint key) comes from; fetched once per process. */
 export type SecretSource = () => Promise<string>;
 
 const once = (load: () => Promise<string>): SecretSource => {
@@ -22,9 +22,9 @@ export const secretFromEnv = (name: string): SecretSource =>
  * AWS: a Secrets Manager secret read through the AWS Parameters and Secrets Lambda Extension
  * (a layer that serves and caches secrets on localhost), so the bundle needs no extra client.
  */
-export const secretFromLambdaExtension = (secretId: string): SecretSource =>
+export const secretFromLambdaExtension = (secretId: string, envVar = 'FULFILLMENT_WEBHOOK_SECRET_ARN'): SecretSource =>
   once(async () => {
-    if (!secretId) throw new Error('no webhook secret configured (FULFILLMENT_WEBHOOK_SECRET_ARN)');
+    if (!secretId) throw new Error(`no secret configured (${envVar})`);
     const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
     const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
       headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
@@ -32,6 +32,6 @@ export const secretFromLambdaExtension = (secretId: string): SecretSource =>
     });
     if (!response.ok) throw new Error(`the secrets extension answered ${response.status}`);
     const { SecretString } = (await response.json()) as { SecretString?: string };
-    if (!SecretString) throw new Error('the webhook secret has no string value');
+    if (!SecretString) throw new Error(`the secret in ${envVar} has no string value`);
     return SecretString;
   });

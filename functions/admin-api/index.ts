@@ -1,6 +1,7 @@
 import {
   awsBase,
   awsCardPurger,
+  awsCardTesting,
   awsFulfillment,
   awsGateway,
   awsMailer,
@@ -16,6 +17,7 @@ import { createAdminHandler } from './handler.js';
 export const adminApi = createAdminHandler({
   ...awsBase(),
   ...awsCardPurger(),
+  ...awsCardTesting(),
   ...awsGateway(),
   ...awsMailer(),
   ...awsWorkflow(),

@@ -125,7 +125,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
     async holdCardOffline(state: CheckoutState) {
       if (!state.cardRef) throw new Error('no card to hold');
       const cardRef = state.cardRef;
-      await deps.vault.keepWithoutCvc(state.orderId, cardRef, null);
+      // An offline order's card stays held until staff charge, approve or cancel it (no expiry).
+      if (!(await deps.vault.keepWithoutCvc(state.orderId, cardRef, null, now()))) throw new Error('card hold expired');
       // The reservation made by reserveStock carries over: a held order keeps its stock.
       const held = await updateOrder(deps.orders, state.orderId, (order) => {
         if (order.status !== 'INCOMPLETE') return null;
@@ -145,7 +146,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
 
     async markIncomplete(state: CheckoutState) {
       const expiresAt = await holdUntil();
-      if (state.cardRef) await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt);
+      const kept = state.cardRef ? await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt, now()) : false;
       const marked = await updateOrder(deps.orders, state.orderId, async (order) => {
         if (order.status !== 'INCOMPLETE' || (order.payment.status === 'DECLINED' && !order.stock.reserved)) return null;
         const reason = declineReasonOf(state);
@@ -155,7 +156,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           {
             stock: await releaseOrderStock(deps.catalog, order),
             payment: { ...order.payment, status: 'DECLINED', declineReason: reason },
-            heldCard: state.cardRef ? { ref: state.cardRef, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
+            heldCard: kept ? { ref: state.cardRef!, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
           },
           [{ type: 'status', actor: actors.system, message: `Payment not completed (${reason}); the order is incomplete`, visibleToCustomer: true }],
           now(),

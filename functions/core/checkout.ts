@@ -1,10 +1,11 @@
 import { type CardDetails, isExpired, summarizeCard } from './card.js';
+import { admitCardAttempt, type CardAttempt, type CardTestingDeps, countCardOutcome } from './card-testing.js';
 import { AppError, type ErrorDetail } from './errors.js';
 import { actors } from './history.js';
 import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
 import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
-import { transition } from './transitions.js';
+import { assertCan, transition } from './transitions.js';
 
 export type CheckoutPayment =
   | { readonly method: 'card'; readonly card: CardDetails }
@@ -22,7 +23,7 @@ export interface CheckoutRequest {
   readonly notes?: string | null;
 }
 
-export interface CheckoutDeps {
+export interface CheckoutDeps extends CardTestingDeps {
   readonly orders: OrderRepository;
   readonly catalog: Catalog;
   readonly settings: SettingsStore;
@@ -54,7 +55,7 @@ const cardProblems = (card: CardDetails, now: Date, path: string): ErrorDetail[]
 const priceLines = async (catalog: Catalog, items: CheckoutRequest['items']): Promise<OrderLine[]> => {
   const products = await catalog.get(items.map((i) => i.sku));
   const unknown = items.flatMap((item, index) =>
-    products.has(item.sku) ? [] : [{ path: `items.${index}.sku`, message: `Unknown SKU ${item.sku}.` }],
+    products.has(item.sku) ? [] : [{ path: `items.${index}.sku`, message: 'This SKU is not in the catalog.' }],
   );
   if (unknown.length) throw new AppError('unknown_sku', 'Some items are not in the catalog.', unknown);
   return items.map((item) => {
@@ -75,52 +76,67 @@ const outOfStockError = (order: Order, shortSkus: readonly string[]) =>
     'out_of_stock',
     'Some items are out of stock.',
     order.items.flatMap((item, index) =>
-      shortSkus.includes(item.sku) ? [{ path: `items.${index}.quantity`, message: `Not enough stock for ${item.sku}.` }] : [],
+      shortSkus.includes(item.sku) ? [{ path: `items.${index}.quantity`, message: 'Not enough stock for this item.' }] : [],
     ),
   );
 
 /**
  * Runs the checkout workflow for an order in INCOMPLETE and shapes the result. A brand-new
- * order that could not reserve stock is discarded: the customer never had an order.
+ * order that could not reserve stock is discarded: the customer never had an order. However
+ * the run ends (failed, thrown, timed out, out of stock), the CVC is gone afterwards.
  */
-const runWorkflow = async (deps: CheckoutDeps, order: Order, cardRef: string | null, onDecline: 'ask' | 'offline', isNew: boolean): Promise<CheckoutResult> => {
-  const settings = await deps.settings.get();
-  const run = await deps.workflow.run({
-    orderId: order.id,
-    cardRef,
-    onDecline: onDecline === 'offline' && settings.allowOfflineResubmit ? 'offline' : 'ask',
-    attempt: order.payment.attempt,
-  });
-  if (run.status === 'failed') {
-    throw new AppError('internal', 'The checkout could not be completed and no payment was taken. Please try again.');
-  }
-  if (run.outOfStock.length) {
-    if (isNew) {
-      if (cardRef) await deps.vault.purge(order.id, cardRef);
-      await deps.orders.discard(order.id);
+const runWorkflow = async (
+  deps: CheckoutDeps,
+  order: Order,
+  card: { readonly ref: string; readonly admitted: CardAttempt } | null,
+  onDecline: 'ask' | 'offline',
+  isNew: boolean,
+): Promise<CheckoutResult> => {
+  const cardRef = card?.ref ?? null;
+  try {
+    const settings = await deps.settings.get();
+    const run = await deps.workflow.run({
+      orderId: order.id,
+      cardRef,
+      onDecline: onDecline === 'offline' && settings.allowOfflineResubmit ? 'offline' : 'ask',
+      attempt: order.payment.attempt,
+    });
+    if (run.status === 'failed') {
+      throw new AppError('internal', 'The checkout could not be completed and no payment was taken. Please try again.');
     }
-    throw outOfStockError(order, run.outOfStock);
+    if (run.outOfStock.length) {
+      if (isNew) {
+        if (cardRef) await deps.vault.purge(order.id, cardRef);
+        await deps.orders.discard(order.id);
+      }
+      throw outOfStockError(order, run.outOfStock);
+    }
+    const placed = await deps.orders.get(order.id);
+    if (!placed) throw new AppError('internal', 'The order disappeared during checkout.');
+    if (card) await countCardOutcome(deps, card.admitted, placed);
+    const outcome = outcomes[placed.status];
+    if (outcome) return { kind: 'created', order: placed, outcome };
+    const canSubmitOffline = settings.allowOfflineResubmit && cardIsHeld(placed, deps.clock.now());
+    return {
+      kind: 'declined',
+      order: placed,
+      declineReason: placed.payment.declineReason ?? 'card_declined',
+      actions: canSubmitOffline ? ['retry_payment', 'submit_offline'] : ['retry_payment'],
+    };
+  } finally {
+    // The CVC item also expires on its own shortly (and reads check that): this is the prompt path.
+    if (cardRef) await deps.vault.forgetCvc(order.id, cardRef).catch(() => undefined);
   }
-  const placed = await deps.orders.get(order.id);
-  if (!placed) throw new AppError('internal', 'The order disappeared during checkout.');
-  const outcome = outcomes[placed.status];
-  if (outcome) return { kind: 'created', order: placed, outcome };
-  const canSubmitOffline = settings.allowOfflineResubmit && cardIsHeld(placed, deps.clock.now());
-  return {
-    kind: 'declined',
-    order: placed,
-    declineReason: placed.payment.declineReason ?? 'card_declined',
-    actions: canSubmitOffline ? ['retry_payment', 'submit_offline'] : ['retry_payment'],
-  };
 };
 
-/** Who submitted the order, as the first history entry names them. */
+/** Who submitted the order, as the first history entry names them, and from which address (card-testing limits). */
 export interface CheckoutOrigin {
   readonly actor: string;
   readonly message: string;
+  readonly clientIp?: string | null;
 }
 
-const customerOrigin: CheckoutOrigin = { actor: actors.customer, message: 'Order submitted' };
+export const customerOrigin: CheckoutOrigin = { actor: actors.customer, message: 'Order submitted' };
 
 /** A new order before it exists: everything the customer chose, already priced. */
 export interface OrderDraft {
@@ -161,7 +177,10 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
   const totals = await assertPayable(deps, draft, now);
   // An order of evaluation items only costs nothing yet: any payment given is not used.
   const payment = totals.totalCents > 0 ? draft.payment : null;
-  const cardRef = payment?.method === 'card' ? await deps.vault.hold(id, payment.card, await holdWindowEnd(deps, now)) : null;
+  // Limits are checked before anything is stored or sent to the gateway.
+  const admitted = payment?.method === 'card' ? await admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1) : null;
+  const holdUntil = await holdWindowEnd(deps, now);
+  const cardRef = payment?.method === 'card' ? await deps.vault.hold(id, payment.card, holdUntil) : null;
   const at = now.toISOString();
   const order: Order = {
     id,
@@ -193,10 +212,10 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     history: [{ at, type: 'created', actor: draft.origin.actor, message: draft.origin.message, visibleToCustomer: false }],
     trackingToken: deps.ids.token(),
     stock: { reserved: false, round: 0 },
-    heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: null } : null,
+    heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: holdUntil.toISOString() } : null,
   };
   await deps.orders.create(order);
-  return runWorkflow(deps, order, cardRef, draft.onDecline, true);
+  return runWorkflow(deps, order, cardRef && admitted ? { ref: cardRef, admitted } : null, draft.onDecline, true);
 };
 
 export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest, origin: CheckoutOrigin = customerOrigin): Promise<CheckoutResult> =>
@@ -216,25 +235,33 @@ export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest, ori
 export const retryPayment = async (
   deps: CheckoutDeps,
   order: Order,
-  request: { readonly card: CardDetails; readonly onDecline: 'ask' | 'offline' },
+  request: { readonly card: CardDetails; readonly onDecline: 'ask' | 'offline'; readonly clientIp?: string | null },
 ): Promise<CheckoutResult> => {
   const now = deps.clock.now();
   const problems = cardProblems(request.card, now, 'payment.card');
   if (problems.length) throw new AppError('validation_failed', 'The request is invalid.', problems);
-  const cardRef = await deps.vault.hold(order.id, request.card, await holdWindowEnd(deps, now));
-  const previousRef = order.heldCard?.ref;
+  assertCan(order, 'retryPayment');
   const attempt = order.payment.attempt + 1;
+  const admitted = await admitCardAttempt(deps, request.card, request.clientIp ?? null, attempt);
+  const holdUntil = await holdWindowEnd(deps, now);
+  const cardRef = await deps.vault.hold(order.id, request.card, holdUntil);
+  const previousRef = order.heldCard?.ref;
   const next = transition(
     order,
     'retryPayment',
     {
       payment: { ...order.payment, method: 'card', card: summarizeCard(request.card), attempt, declineReason: null, status: 'NONE' },
-      heldCard: { ref: cardRef, heldAt: now.toISOString(), expiresAt: null },
+      heldCard: { ref: cardRef, heldAt: now.toISOString(), expiresAt: holdUntil.toISOString() },
     },
     [{ type: 'payment_retry', actor: actors.customer, message: `Payment attempt ${attempt} started`, visibleToCustomer: false, data: { attempt } }],
     now,
   );
-  await deps.orders.save(next, order);
+  try {
+    await deps.orders.save(next, order);
+  } catch (error) {
+    await deps.vault.purge(order.id, cardRef);
+    throw error;
+  }
   if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
-  return runWorkflow(deps, next, cardRef, request.onDecline, false);
+  return runWorkflow(deps, next, { ref: cardRef, admitted }, request.onDecline, false);
 };

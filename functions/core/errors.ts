@@ -45,3 +45,10 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'Order') => new AppError('not_found', `${what} not found.`);
+
+/** Card-testing limits reached (SPEC §12): answered 429 with `Retry-After` before any gateway call. */
+export class RateLimited extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', 'Too many payment attempts. Please try again later.');
+  }
+}

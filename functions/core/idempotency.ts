@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { AppError } from './errors.js';
+import type { Fingerprints } from './ports.js';
 
 /**
  * Idempotent requests after the IETF `Idempotency-Key` draft and Stripe: the first response
- * for a key is stored and replayed; the request itself is kept only as a fingerprint, never
- * its body (it may hold a card number).
+ * for a key is stored and replayed; the request itself is kept only as a keyed fingerprint,
+ * never its body (it may hold a card number).
  */
 export interface StoredResponse {
   readonly status: number;
@@ -40,19 +40,57 @@ const canonical = (value: unknown): string => {
   return JSON.stringify(value);
 };
 
-export const requestFingerprint = (operation: string, target: string, rawBody: string | null): string => {
+/** Each `card` object becomes its own keyed fingerprint, so the card never enters the request hash in the clear. */
+const withCardsFingerprinted = async (fingerprints: Fingerprints, value: unknown): Promise<unknown> => {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => withCardsFingerprinted(fingerprints, v)));
+  if (!value || typeof value !== 'object') return value;
+  const entries = await Promise.all(
+    Object.entries(value).map(async ([key, v]) =>
+      key === 'card' && v && typeof v === 'object' && !Array.isArray(v)
+        ? [key, { fingerprint: await fingerprints.of('card', canonical(v)) }]
+        : [key, await withCardsFingerprinted(fingerprints, v)],
+    ),
+  );
+  // fromEntries defines own properties: a `__proto__` key stays data, never a prototype.
+  return Object.fromEntries(entries);
+};
+
+/**
+ * The request as kept beside its key: an HMAC under the installation's secret (a plain hash of
+ * a body with a card in it can be reversed by trying the few unknown digits of the PAN).
+ */
+/** Far deeper than any request we accept; a body nested deeper is hashed as its raw text (walking it would overflow the stack). */
+const maxWalkedDepth = 64;
+
+const nestedDeeperThan = (root: unknown, limit: number): boolean => {
+  const pending: [unknown, number][] = [[root, 0]];
+  while (pending.length) {
+    const [value, depth] = pending.pop()!;
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return false;
+};
+
+export const requestFingerprint = async (fingerprints: Fingerprints, operation: string, target: string, rawBody: string | null): Promise<string> => {
   let body: string = rawBody ?? '';
+  let parsed: unknown;
   try {
-    body = canonical(JSON.parse(body));
+    parsed = JSON.parse(body);
   } catch {
     // not JSON: the raw text is the request
   }
-  return createHash('sha256').update(`${operation}\n${target}\n${body}`).digest('hex');
+  if (parsed !== undefined && !nestedDeeperThan(parsed, maxWalkedDepth)) body = canonical(await withCardsFingerprinted(fingerprints, parsed));
+  return fingerprints.of('request', `${operation}\n${target}\n${body}`);
 };
 
 export type IdempotentResult = StoredResponse & { readonly replayed: boolean };
 
-/** Runs `execute` once per key; server errors are not remembered, so the client may retry them. */
+/**
+ * Runs `execute` once per key. Server errors and `429`s are not remembered, so the client may
+ * retry them (a rate limit lifts; replaying it for 24 h would not).
+ */
 export const runIdempotently = async (
   store: IdempotencyStore,
   request: { readonly key: string; readonly fingerprint: string; readonly now: Date },
@@ -76,7 +114,7 @@ export const runIdempotently = async (
     await store.release(key);
     throw error;
   }
-  if (response.status >= 500) await store.release(key);
+  if (response.status >= 500 || response.status === 429) await store.release(key);
   else await store.complete(key, response);
   return { ...response, replayed: false };
 };

@@ -117,6 +117,9 @@ const digestKeptMs = 8 * 86_400_000;
 
 export type DigestOutcome = 'sent' | 'already_sent' | 'nothing_waiting';
 
+/** The ledger entry that makes the digest of one UTC day go out once. */
+export const offlineDigestKey = (day: string) => `offline-digest#${day}`;
+
 /** OFFLINE_PENDING orders that entered that status more than 24 h ago, oldest first. */
 const offlineBacklog = async (orders: OrderRepository, now: Date): Promise<Order[]> => {
   const cutoff = new Date(now.getTime() - offlineDigestAfterMs).toISOString();
@@ -138,7 +141,7 @@ const offlineBacklog = async (orders: OrderRepository, now: Date): Promise<Order
  */
 export const sendOfflineBacklogDigest = async (deps: MonitorDeps, now: Date): Promise<DigestOutcome> => {
   const day = now.toISOString().slice(0, 10);
-  const key = `offline-digest#${day}`;
+  const key = offlineDigestKey(day);
   if (await deps.ledger.has(key)) return 'already_sent';
   const waiting = await offlineBacklog(deps.orders, now);
   if (!waiting.length) return 'nothing_waiting';

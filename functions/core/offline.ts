@@ -18,7 +18,8 @@ const outOfStock = () => new AppError('out_of_stock', 'Some items of this order 
 
 /**
  * Submits a declined order offline while its card is still held (SPEC §4.2): stock is
- * reserved again, the card is kept (without expiry) for a manual charge, receipts go out.
+ * reserved again, the card is kept (without expiry: until staff process it) for a manual charge,
+ * receipts go out. An expired hold is gone, whatever the vault's TTL has done.
  */
 export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Order> => {
   const now = deps.clock.now();
@@ -32,7 +33,7 @@ export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Or
   if (!reservation.ok) throw outOfStock();
   const reserved = { ...order.stock, reserved: true };
   const undoReservation = () => releaseOrderStock(deps.catalog, { ...order, stock: reserved });
-  if (!(await deps.vault.keepWithoutCvc(order.id, order.heldCard!.ref, null))) {
+  if (!(await deps.vault.keepWithoutCvc(order.id, order.heldCard!.ref, null, now))) {
     await undoReservation();
     throw cardGone();
   }

@@ -71,6 +71,10 @@ export interface Quote {
 export interface HeldCard {
   readonly ref: string;
   readonly heldAt: string;
+  /**
+   * When the hold ends: set from the moment the card is held (the hold window). Null only for
+   * an OFFLINE_PENDING order, whose card is kept until staff process it (flagged after 30 days).
+   */
   readonly expiresAt: string | null;
   /** When staff were told the card has been held more than 30 days (SPEC §7.5). */
   readonly flaggedAt?: string | null;
@@ -133,8 +137,13 @@ export const orderFlags = (order: Order) => ({
 });
 
 /** A held card counts only while its hold window lasts; TTL clean-up lags, so reads decide. */
+/**
+ * A card is held while its hold has not expired. Only an OFFLINE_PENDING order holds a card
+ * without expiry (until staff charge, approve or cancel it); any other hold without one is gone.
+ */
 export const cardIsHeld = (order: Order, now: Date): boolean =>
-  order.heldCard !== null && (order.heldCard.expiresAt === null || Date.parse(order.heldCard.expiresAt) > now.getTime());
+  order.heldCard !== null &&
+  (order.heldCard.expiresAt === null ? order.status === 'OFFLINE_PENDING' : Date.parse(order.heldCard.expiresAt) > now.getTime());
 
 export type { HistoryEntry };
 

@@ -95,14 +95,44 @@ export interface SettingsStore {
   update(changes: Partial<Settings>): Promise<Settings>;
 }
 
+/**
+ * Keyed fingerprints: HMAC-SHA256 under a secret only this installation holds, so a
+ * fingerprint cannot be recomputed from guesses (a PAN has too few unknown digits for a plain
+ * hash). `purpose` separates the uses: the same input gives unrelated values per purpose.
+ */
+export interface Fingerprints {
+  of(purpose: 'card' | 'client' | 'request', value: string): Promise<string>;
+}
+
+/**
+ * Counters with expiry (declines per card and per client in the current window), kept in the
+ * orders table. TTL only clears them later: reads count an expired counter as zero.
+ */
+export interface AttemptCounters {
+  /** The live count of each key, in order; 0 for a key never counted or expired. */
+  read(keys: readonly string[], now: Date): Promise<number[]>;
+  /** Adds one to each key; a counter first written now lives until `expiresAt`. */
+  increment(keys: readonly string[], expiresAt: Date): Promise<void>;
+}
+
+/** `PaymentAttempts` and `PaymentDeclines` (Powertools Metrics in AWS, a log line in the twin): the stack alarms on their ratio. */
+export interface PaymentMetrics {
+  recordAttempt(outcome: { readonly declined: boolean }): Promise<void>;
+}
+
 /** Field-level encrypted card storage, bound to the order by encryption context. */
 export interface CardVault {
   /** Encrypts the card (the CVC separately) and returns its reference. */
   hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string>;
   /** The decrypted card, or null when purged or past its expiry. */
   read(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
-  /** Deletes the CVC and sets how long the card stays held; false when the card is no longer there. */
-  keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null): Promise<boolean>;
+  /**
+   * Deletes the CVC and sets how long the card stays held (null: until staff process it);
+   * false when the card is no longer there or its hold has expired by `now`.
+   */
+  keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null, now: Date): Promise<boolean>;
+  /** Deletes the CVC only (every checkout run ends with it); the card itself stays held as it was. */
+  forgetCvc(orderId: string, ref: string): Promise<void>;
   purge(orderId: string, ref: string): Promise<void>;
 }
 

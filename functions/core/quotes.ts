@@ -1,3 +1,4 @@
+import { admitCardAttempt } from './card-testing.js';
 import { assertPayable, type CheckoutDeps, type CheckoutPayment, type CheckoutResult, type OrderDraft, placeNewOrder } from './checkout.js';
 import type { Order } from './order.js';
 import type { ReceiptDeps } from './receipts.js';
@@ -13,7 +14,7 @@ import { assertCan, transition } from './transitions.js';
 export const acceptQuote = async (
   deps: CheckoutDeps & ReceiptDeps,
   order: Order,
-  request: { readonly payment: CheckoutPayment | null; readonly onDecline: 'ask' | 'offline' },
+  request: { readonly payment: CheckoutPayment | null; readonly onDecline: 'ask' | 'offline'; readonly clientIp?: string | null },
 ): Promise<CheckoutResult> => {
   const now = deps.clock.now();
   const newId = deps.ids.orderId();
@@ -36,10 +37,12 @@ export const acceptQuote = async (
     onDecline: request.onDecline,
     notes: order.notes,
     supersedes: order.id,
-    origin: { actor: actors.customer, message: `Quote for order ${order.id} accepted` },
+    origin: { actor: actors.customer, message: `Quote for order ${order.id} accepted`, clientIp: request.clientIp ?? null },
   };
   assertCan(order, 'acceptQuote');
-  await assertPayable(deps, draft, now);
+  const totals = await assertPayable(deps, draft, now);
+  // Over the card-testing limits the quote stays open: refused before the original is touched.
+  if (totals.totalCents > 0 && request.payment?.method === 'card') await admitCardAttempt(deps, request.payment.card, request.clientIp ?? null, 1);
   const superseded = transition(
     order,
     'acceptQuote',

@@ -2,26 +2,77 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { type RouteDefinition, type RouteTarget, routesFor } from '../../contract/routes.js';
-import { AppError, type ErrorDetail } from '../core/errors.js';
+import {
+  type Operation,
+  type OperationOf,
+  type PathParameterName,
+  type RouteDefinition,
+  type RouteOf,
+  type RouteTarget,
+  routesFor,
+} from '../../contract/routes.js';
+import type { StaffMember } from '../core/admin/staff.js';
+import { AppError, type ErrorDetail, RateLimited } from '../core/errors.js';
 import { requestFingerprint, runIdempotently, type IdempotencyStore } from '../core/idempotency.js';
-import { type Clock, VersionConflict } from '../core/ports.js';
+import { type Clock, type Fingerprints, VersionConflict } from '../core/ports.js';
+import { auditTrail, type StaffGuard } from './audit.js';
+import { requireStaff } from './auth.js';
 import { logger } from './logger.js';
 
 export const maxBodyBytes = 64 * 1024;
+const maxPathParameterLength = 256;
 
-export interface ApiRequest<Body = unknown> {
-  readonly route: RouteDefinition;
-  readonly pathParameters: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string>>;
+/** The middy request context: the route is looked up once, and the staff member signed in travels with it. */
+export interface ApiContext extends Context {
+  route?: RouteDefinition;
+  staff?: StaffMember;
+}
+
+/**
+ * What one operation accepts, beside the method, path and auth the route table gives it. The
+ * handler validates with these schemas and the OpenAPI document is generated from them.
+ */
+export interface OperationContract<Path extends string = string> {
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+  /** Checks path parameters beyond being present; their names come from the route's path. */
+  readonly path?: z.ZodType<Partial<Record<PathParameterName<Path>, string>>>;
+  /**
+   * `required`: an `Idempotency-Key` must be sent and the first response for it is replayed
+   * (SPEC §5.1); `optional`: the same when a key is sent, a plain request otherwise.
+   */
+  readonly idempotent?: 'required' | 'optional';
+  /** The order's tracking token is accepted in `X-Order-Token`, or as `?token=` for links. */
+  readonly orderToken?: boolean;
+}
+
+/** One contract for each operation `target` serves: a route without one fails the typecheck. */
+export type ContractsFor<Target extends RouteTarget> = {
+  readonly [Op in OperationOf<Target>]: OperationContract<RouteOf<Op>['path']>;
+};
+
+/** What the contract's `Part` schema parses to, `Otherwise` when the contract has none. */
+type Parsed<Contract, Part extends 'body' | 'query', Otherwise> = Contract extends { readonly [K in Part]: infer Schema extends z.ZodType }
+  ? z.output<Schema>
+  : Otherwise;
+
+/** What every request carries, whatever its operation. */
+export interface ApiRequestBase {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: Body;
   /** The raw body as received: idempotency fingerprints it. */
   readonly rawBody: string | null;
   readonly requestId: string;
   readonly event: APIGatewayProxyEvent;
 }
+
+/** A request to `Op`, typed from its route (path parameters, staff) and its contract (body, query). */
+export type ApiRequest<Op extends Operation, Contract> = ApiRequestBase & {
+  readonly route: RouteOf<Op>;
+  readonly pathParameters: Readonly<Record<PathParameterName<RouteOf<Op>['path']>, string>>;
+  readonly query: Parsed<Contract, 'query', Readonly<Record<string, string>>>;
+  readonly body: Parsed<Contract, 'body', undefined>;
+} & (RouteOf<Op>['auth'] extends 'public' ? unknown : { readonly staff: StaffMember });
 
 export interface ApiResult {
   readonly status: number;
@@ -29,26 +80,24 @@ export interface ApiResult {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export interface Operation<Schema extends z.ZodType = z.ZodType> {
-  readonly body?: Schema;
-  /**
-   * `required`: an `Idempotency-Key` must be sent and the first response for it is replayed
-   * (SPEC §5.1); `optional`: the same when a key is sent, a plain request otherwise.
-   */
-  readonly idempotent?: 'required' | 'optional';
-  readonly query?: z.ZodType;
-  handle(request: ApiRequest<z.infer<Schema>>): Promise<ApiResult>;
-}
-
-/** Declares an operation with its body schema, so the handler's body is typed from it. */
-export const operation = <Schema extends z.ZodType>(definition: Operation<Schema>): Operation<Schema> => definition;
+/** One handler for each operation `target` serves, its request typed from the operation's contract. */
+export type OperationHandlers<Target extends RouteTarget, Contracts extends ContractsFor<Target>> = {
+  readonly [Op in OperationOf<Target>]: (request: ApiRequest<Op, Contracts[Op & keyof Contracts]>) => Promise<ApiResult>;
+};
 
 export const errorBody = (code: AppError['code'], message: string, details: readonly ErrorDetail[] = []) => ({
   error: { code, message, ...(details.length ? { details } : {}) },
 });
 
+/**
+ * Messages never echo input: an unknown key is not named (it may be a card number sent as a
+ * key), and any other message is our schema's own words about limits and shapes.
+ */
 export const zodDetails = (error: z.ZodError): ErrorDetail[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? 'Unknown fields are not accepted here.' : issue.message,
+  }));
 
 const validationFailed = (error: z.ZodError) => new AppError('validation_failed', 'The request is invalid.', zodDetails(error));
 
@@ -99,6 +148,9 @@ const requireIdempotencyKey = (headers: Readonly<Record<string, string>>) => {
 };
 
 export const errorResult = (error: unknown): ApiResult => {
+  if (error instanceof RateLimited) {
+    return { status: error.status, body: errorBody(error.code, error.message), headers: { 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof AppError) return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   if (error instanceof VersionConflict) {
     return { status: 409, body: errorBody('conflict', 'The order was changed by another request; reload it and try again.') };
@@ -107,14 +159,30 @@ export const errorResult = (error: unknown): ApiResult => {
   return { status: 500, body: errorBody('internal', 'Something went wrong on our side. Please try again.') };
 };
 
-type ProxyRequest = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+export type ApiMiddleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>;
 
 const requestIdOf = (event: APIGatewayProxyEvent) => event.requestContext?.requestId ?? randomUUID();
 
 /** Every failure, expected or not, leaves as the spec's error envelope with the request id. */
-const errorEnvelope = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => ({
-  onError: async (request: ProxyRequest) => {
+const errorEnvelope = (): ApiMiddleware => ({
+  onError: async (request) => {
     request.response = toResponse(requestIdOf(request.event), errorResult(request.error));
+  },
+});
+
+/** Finds the route of `resource` + method once; the middlewares after it and the handler read it from the context. */
+const routeLookup = (routes: readonly RouteDefinition[]): ApiMiddleware => ({
+  before: async (request) => {
+    const { resource, httpMethod } = request.event;
+    const sameResource = routes.filter((r) => r.path === resource);
+    const route = sameResource.find((r) => r.method === httpMethod);
+    if (!route) {
+      throw sameResource.length
+        ? new AppError('method_not_allowed', `${httpMethod} is not allowed here.`)
+        : new AppError('not_found', 'No such route.');
+    }
+    request.context.route = route;
+    request.context.staff = undefined;
   },
 });
 
@@ -124,65 +192,83 @@ const parse = (schema: z.ZodType, value: unknown) => {
   return result.data;
 };
 
-/**
- * The shared Lambda proxy handler for one API: routes by `resource` + method through the
- * route table, parses and validates, runs the operation, and answers in the error envelope.
- */
 export interface ApiHandlerOptions {
   /** Needed when an operation is idempotent. */
-  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock };
+  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock; readonly fingerprints: Fingerprints };
+  /** Staff APIs: tokens are checked before anything is read, and the outcome is audited. */
+  readonly staff?: StaffGuard;
 }
 
-export const createApiHandler = (target: RouteTarget, operations: Readonly<Record<string, Operation>>, options: ApiHandlerOptions = {}) => {
+type AnyOperationHandler = (request: unknown) => Promise<ApiResult>;
+
+/**
+ * The shared Lambda proxy handler for one API: routes by `resource` + method through the
+ * route table, parses and validates with the operation's contract, runs its handler, and
+ * answers in the error envelope.
+ */
+export const createApiHandler = <Target extends RouteTarget, Contracts extends ContractsFor<Target>>(
+  target: Target,
+  contracts: Contracts,
+  handlers: OperationHandlers<Target, Contracts>,
+  options: ApiHandlerOptions = {},
+) => {
   const routes = routesFor(target);
-  const missing = routes.filter((r) => !operations[r.operation]).map((r) => r.operation);
-  if (missing.length) throw new Error(`no operation for routes: ${missing.join(', ')}`);
-  const { idempotency } = options;
-  if (!idempotency && Object.values(operations).some((o) => o.idempotent)) throw new Error('idempotent operations need an idempotency store');
+  const contractOf = (route: RouteDefinition): OperationContract => (contracts as Readonly<Record<string, OperationContract>>)[route.operation]!;
+  const handlerOf = (route: RouteDefinition): AnyOperationHandler => (handlers as Readonly<Record<string, AnyOperationHandler>>)[route.operation]!;
+  const { idempotency, staff } = options;
+  if (!idempotency && routes.some((route) => contractOf(route).idempotent)) throw new Error('idempotent operations need an idempotency store');
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(errorEnvelope())
-    .handler(async (event) => {
-      const sameResource = routes.filter((r) => r.path === event.resource);
-      const route = sameResource.find((r) => r.method === event.httpMethod);
-      if (!route) {
-        throw sameResource.length
-          ? new AppError('method_not_allowed', `${event.httpMethod} is not allowed here.`)
-          : new AppError('not_found', 'No such route.');
-      }
-      const definition = operations[route.operation]!;
-      const headers = lowerCaseHeaders(event.headers);
-      const rawQuery = event.queryStringParameters ?? {};
-      const requestId = requestIdOf(event);
-      const run = () =>
-        definition.handle({
-          route,
-          pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-          query: (definition.query ? parse(definition.query, rawQuery) : rawQuery) as Record<string, string>,
-          headers,
-          body: readBody(event, headers, definition.body),
-          rawBody: event.body,
-          requestId,
-          event,
-        });
-      if (!definition.idempotent || (definition.idempotent === 'optional' && !headers['idempotency-key'])) {
-        return toResponse(requestId, await run());
-      }
+  const api = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>();
+  // The audit trail is outermost so that it sees the final answer, error envelope included.
+  if (staff) api.use(auditTrail(staff));
+  api.use(errorEnvelope()).use(routeLookup(routes));
+  if (staff) api.use(requireStaff(staff.authenticate));
 
-      const key = requireIdempotencyKey(headers);
-      const outcome = await runIdempotently(
-        idempotency!.store,
-        { key, fingerprint: requestFingerprint(route.operation, event.path, event.body), now: idempotency!.clock.now() },
-        async () => {
-          // Client errors are part of the first answer and are replayed too.
-          const result = await run().catch(errorResult);
-          return { status: result.status, body: JSON.stringify(result.body) };
-        },
-      );
-      return {
-        statusCode: outcome.status,
-        headers: { ...responseHeaders(requestId), ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}) },
-        body: outcome.body,
-      };
-    });
+  return api.handler(async (event, context) => {
+    const route = context.route;
+    if (!route) throw new Error('the route lookup did not run');
+    if (route.auth !== 'public' && !context.staff) throw new Error('a staff operation was reached without authentication');
+    // Ids, actions and SKUs are short: a longer path segment names nothing (and would overflow a table key).
+    if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > maxPathParameterLength)) {
+      throw new AppError('not_found', 'No such resource.');
+    }
+    const contract = contractOf(route);
+    const headers = lowerCaseHeaders(event.headers);
+    const requestId = requestIdOf(event);
+    const pathParameters = event.pathParameters ?? {};
+    const query = event.queryStringParameters ?? {};
+    const run = () =>
+      handlerOf(route)({
+        route,
+        pathParameters: contract.path ? { ...pathParameters, ...(parse(contract.path, pathParameters) as object) } : pathParameters,
+        query: contract.query ? parse(contract.query, query) : query,
+        headers,
+        body: readBody(event, headers, contract.body),
+        rawBody: event.body,
+        requestId,
+        event,
+        ...(context.staff ? { staff: context.staff } : {}),
+      });
+    if (!contract.idempotent || (contract.idempotent === 'optional' && !headers['idempotency-key'])) {
+      return toResponse(requestId, await run());
+    }
+
+    const key = requireIdempotencyKey(headers);
+    let liveHeaders: Readonly<Record<string, string>> = {};
+    const outcome = await runIdempotently(
+      idempotency!.store,
+      { key, fingerprint: await requestFingerprint(idempotency!.fingerprints, route.operation, event.path, event.body), now: idempotency!.clock.now() },
+      async () => {
+        // Client errors are part of the first answer and are replayed too.
+        const result = await run().catch(errorResult);
+        liveHeaders = result.headers ?? {};
+        return { status: result.status, body: JSON.stringify(result.body) };
+      },
+    );
+    return {
+      statusCode: outcome.status,
+      headers: { ...responseHeaders(requestId), ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : liveHeaders) },
+      body: outcome.body,
+    };
+  });
 };

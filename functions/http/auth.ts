@@ -1,10 +1,8 @@
-import type middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { type RouteDefinition, type RouteTarget, routesFor } from '../../contract/routes.js';
 import { mayAct, type StaffGroup, staffGroups, type StaffMember } from '../core/admin/staff.js';
 import { AppError } from '../core/errors.js';
-import type { ApiRequest } from './api-handler.js';
+import type { ApiMiddleware } from './api-handler.js';
 
 /**
  * Staff authentication for the admin API (SPEC §5.2). API Gateway's Cognito authorizer checks
@@ -77,43 +75,23 @@ export const createStaffAuthenticator =
     }
   };
 
-const members = new WeakMap<APIGatewayProxyEvent, StaffMember>();
-
-const routeOf = (routes: readonly RouteDefinition[], event: APIGatewayProxyEvent) =>
-  routes.find((route) => route.path === event.resource && route.method === event.httpMethod);
-
 const authorizationHeader = (event: APIGatewayProxyEvent) =>
   Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
 
 /**
- * Middleware for the staff APIs: every non-public route of `target` needs a valid token (401)
- * from a member of a group the route admits (403: `staff` routes admit admins and CSRs, `admin`
- * routes admins only). Runs before the body is read, so nothing is validated for strangers.
+ * Middleware for the staff APIs: every non-public route needs a valid token (401) from a
+ * member of a group the route admits (403: `staff` routes admit admins and CSRs, `admin`
+ * routes admins only). Runs before the body is read, so nothing is validated for strangers;
+ * the member signed in travels on in the request context.
  */
-export const requireStaff = (
-  target: RouteTarget,
-  authenticate: StaffAuthenticator,
-): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => {
-  const routes = routesFor(target);
-  return {
-    before: async (request) => {
-      const route = routeOf(routes, request.event);
-      if (!route || route.auth === 'public') return;
-      const member = await authenticate(authorizationHeader(request.event));
-      members.set(request.event, member);
-      if (!mayAct(member, route.auth)) {
-        throw new AppError('forbidden', route.auth === 'admin' ? 'Only admins may do this.' : 'Your account has no staff role.');
-      }
-    },
-  };
-};
-
-/** The authenticated staff member of a request that passed `requireStaff`, if any. */
-export const staffMemberOfEvent = (event: APIGatewayProxyEvent): StaffMember | undefined => members.get(event);
-
-/** The caller of a staff operation; the route table guarantees `requireStaff` ran. */
-export const staffMemberOf = (request: Pick<ApiRequest, 'event'>): StaffMember => {
-  const member = members.get(request.event);
-  if (!member) throw new Error('staff operation reached without authentication');
-  return member;
-};
+export const requireStaff = (authenticate: StaffAuthenticator): ApiMiddleware => ({
+  before: async (request) => {
+    const route = request.context.route;
+    if (!route || route.auth === 'public') return;
+    const member = await authenticate(authorizationHeader(request.event));
+    request.context.staff = member;
+    if (!mayAct(member, route.auth)) {
+      throw new AppError('forbidden', route.auth === 'admin' ? 'Only admins may do this.' : 'Your account has no staff role.');
+    }
+  },
+});

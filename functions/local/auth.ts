@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { StaffGroup } from '../core/admin/staff.js';
 import { AppError } from '../core/errors.js';
 import type { AuditTrail, Clock } from '../core/ports.js';
-import { createApiHandler, operation } from '../http/api-handler.js';
+import { type ContractsFor, createApiHandler } from '../http/api-handler.js';
 import { staffTokenAlgorithms, type StaffTokenRules } from '../http/auth.js';
 import { logger } from '../http/logger.js';
 
@@ -136,15 +136,15 @@ const loginSchema = z
   })
   .strict();
 
+const localContract = { login: { body: loginSchema } } as const satisfies ContractsFor<'local'>;
+
 /**
  * `POST /auth/login` (twin only). Every attempt is in the audit trail: the user name only
  * when it is one of the local users (whatever else was typed is not kept), and the outcome.
  */
 export const createLocalAuthHandler = (issuer: LocalIssuer, deps: { readonly audit: AuditTrail; readonly clock: Clock }) =>
-  createApiHandler('local', {
-    login: operation({
-      body: loginSchema,
-      handle: async (request) => {
+  createApiHandler('local', localContract, {
+    login: async (request) => {
         const { username, password, expiresIn } = request.body;
         const token = await issuer.signIn(username, password, expiresIn);
         const known = localUsers.some((user) => user.username === username);
@@ -159,6 +159,5 @@ export const createLocalAuthHandler = (issuer: LocalIssuer, deps: { readonly aud
           .catch((error: unknown) => logger.error('audit trail write failed', { action: 'login', error: error instanceof Error ? error.name : 'unknown' }));
         if (!token) throw new AppError('unauthorized', 'The user name or password is wrong.');
         return { status: 200, body: { token, expiresIn } };
-      },
-    }),
+    },
   });

@@ -27,7 +27,15 @@ export const serveDashboard = (root: string): StaticHandler => (request, respons
     response.writeHead(200, { 'content-type': contentTypes['.json']! }).end(JSON.stringify({ apiBase: '', auth: 'local' }));
     return true;
   }
-  const relative = normalize(decodeURIComponent(path.slice('/dashboard/'.length)) || 'index.html');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.slice('/dashboard/'.length));
+  } catch {
+    // A malformed percent-encoding is the client's mistake, as CloudFront answers it.
+    response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request');
+    return true;
+  }
+  const relative = normalize(decoded || 'index.html');
   const file = join(root, relative);
   if (!file.startsWith(root + sep) || !existsSync(file) || !contentTypes[extname(file)]) return false;
   response

@@ -13,7 +13,10 @@ export interface Running {
 export const portOpen = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = createConnection({ host, port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 

@@ -4,7 +4,10 @@ if (!('withResolvers' in Promise)) {
     withResolvers<T>() {
       let resolve!: (value: T) => void;
       let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       return { promise, resolve, reject };
     },
   });

@@ -82,6 +82,14 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
           ? send(response, requestId, 405, errorBody('method_not_allowed', `${request.method} is not allowed here.`))
           : send(response, requestId, 404, errorBody('not_found', 'No such route.'));
       }
+      let pathParameters: Record<string, string> | null;
+      try {
+        pathParameters = Object.keys(matched.params).length
+          ? Object.fromEntries(Object.entries(matched.params).map(([k, v]) => [k, decodeURIComponent(v)]))
+          : null;
+      } catch {
+        return send(response, requestId, 400, errorBody('validation_failed', 'The request path is not valid percent-encoding.'));
+      }
       let body: string;
       try {
         body = await readBody(request);
@@ -99,13 +107,11 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
         multiValueHeaders: {},
         queryStringParameters: Object.keys(query).length ? query : null,
         multiValueQueryStringParameters: null,
-        pathParameters: Object.keys(matched.params).length
-          ? Object.fromEntries(Object.entries(matched.params).map(([k, v]) => [k, decodeURIComponent(v)]))
-          : null,
+        pathParameters,
         stageVariables: null,
         body: body === '' ? null : body,
         isBase64Encoded: false,
-        requestContext: { requestId, path: url.pathname, httpMethod: request.method, stage: 'local' },
+        requestContext: { requestId, path: url.pathname, httpMethod: request.method, stage: 'local', identity: { sourceIp: request.socket.remoteAddress ?? null } },
       } as unknown as APIGatewayProxyEvent;
       const target = matched.route.target;
       const result = await handlers[target]!(event, lambdaContext(requestId, `${target}-api`));

@@ -6,7 +6,7 @@ import { tables } from '../../contract/tables.js';
 import { rawAesKeyring } from '../adapters/card-cipher.js';
 import { MailPager } from '../adapters/pager.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
-import { LoggedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
+import { LoggedPaymentMetrics, LoggedStuckOrdersMetric } from '../adapters/metrics.js';
 import { secretFromEnv } from '../adapters/webhook-secret.js';
 import { createCardRevealHandler } from '../admin-api/card-reveal.js';
 import { createAdminHandler } from '../admin-api/handler.js';
@@ -17,7 +17,7 @@ import { createAdapters } from '../runtime/adapters.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
 import { createStuckOrderMonitorHandler } from '../stuck-order-monitor/handler.js';
 import { createLocalAuthHandler, createLocalIssuer, type LocalLogin } from './auth.js';
-import { loadLocalCardKey } from './card-key.js';
+import { loadLocalCardKey, loadLocalFingerprintSecret } from './card-key.js';
 import { serveDashboard } from './dashboard.js';
 import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { InProcessEventDispatcher } from './event-dispatcher.js';
@@ -95,6 +95,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
 
     const webhookUrl = process.env.FULFILLMENT_WEBHOOK_URL || null;
     if (webhookUrl && !process.env.FULFILLMENT_WEBHOOK_SECRET) throw new Error('FULFILLMENT_WEBHOOK_URL is set but FULFILLMENT_WEBHOOK_SECRET is not');
+    const fingerprintSecret = loadLocalFingerprintSecret(options.memory ? null : options.dataDir);
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
     const adapters = createAdapters({
       keyring: rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir)),
@@ -102,7 +103,9 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       events,
       pager: new MailPager(new SesMailer()),
       stuckOrdersMetric: new LoggedStuckOrdersMetric(),
+      paymentMetrics: new LoggedPaymentMetrics(),
       webhookSecret: secretFromEnv('FULFILLMENT_WEBHOOK_SECRET'),
+      fingerprintSecret: async () => fingerprintSecret,
     });
     const stepHandlers = createCheckoutStepHandlers(adapters);
     void adapters.workflow; // synthesize the state machine now, not on the first checkout
@@ -113,7 +116,13 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     events.onOrderPlaced(createFulfillmentPushHandler(adapters));
     const monitorIntervalSeconds = options.monitorIntervalSeconds ?? 60;
     const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
-    running.push({ url: '', stop: async () => (await monitor.stop(), await events.stop()) });
+    running.push({
+      url: '',
+      stop: async () => {
+        await monitor.stop();
+        await events.stop();
+      },
+    });
 
     // Staff sign in at the local issuer; the staff APIs verify its tokens like Cognito's.
     const issuer = await createLocalIssuer({ dataDir: options.memory ? null : options.dataDir, issuer: `${apiUrl}/auth` });

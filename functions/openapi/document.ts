@@ -1,17 +1,14 @@
 import * as z from 'zod';
-import { type RouteDefinition, routes } from '../../contract/routes.js';
-import { errorStatus } from '../core/errors.js';
+import { type RouteDefinition, type RouteTarget, routes } from '../../contract/routes.js';
 import { adminContract } from '../admin-api/schemas.js';
+import { errorStatus } from '../core/errors.js';
+import type { ContractsFor, OperationContract } from '../http/api-handler.js';
 import { storefrontContract } from '../storefront-api/schemas.js';
 
-/** What an operation accepts, as declared beside its handler. */
-export interface OperationContract {
-  readonly body?: z.ZodType;
-  readonly idempotent?: 'required' | 'optional';
-  readonly orderToken?: boolean;
-}
+/** The contracts the deployed APIs' handlers validate with, one for each route outside the twin. */
+const contracts = { ...storefrontContract, ...adminContract } satisfies ContractsFor<Exclude<RouteTarget, 'local'>>;
 
-const contracts: Record<string, OperationContract> = { ...storefrontContract, ...adminContract };
+const contractOf = (route: RouteDefinition): OperationContract => (contracts as Readonly<Record<string, OperationContract>>)[route.operation]!;
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 
@@ -34,8 +31,23 @@ const errorEnvelope = {
   },
 };
 
+interface ObjectSchema {
+  readonly properties?: Readonly<Record<string, object>>;
+  readonly required?: readonly string[];
+}
+
+/** The properties of an object schema (`path`, `query`) as parameters of one location. */
+const parametersOf = (location: 'path' | 'query', schema: z.ZodType | undefined) => {
+  if (!schema) return [];
+  const { properties = {}, required = [] } = jsonSchema(schema) as ObjectSchema;
+  return Object.entries(properties).map(([name, property]) => ({ name, in: location, required: required.includes(name), schema: property }));
+};
+
 const parameters = (route: RouteDefinition, contract: OperationContract) => [
-  ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+  ...[...route.path.matchAll(/\{(\w+)\}/g)].map(
+    ([, name]) => parametersOf('path', contract.path).find((p) => p.name === name) ?? { name, in: 'path', required: true, schema: { type: 'string' } },
+  ),
+  ...parametersOf('query', contract.query),
   ...(contract.orderToken
     ? [
         { name: 'X-Order-Token', in: 'header', required: false, description: 'The trackingToken of the order', schema: { type: 'string' } },
@@ -48,7 +60,7 @@ const parameters = (route: RouteDefinition, contract: OperationContract) => [
 ];
 
 const operationObject = (route: RouteDefinition) => {
-  const contract = contracts[route.operation] ?? {};
+  const contract = contractOf(route);
   return {
     operationId: route.operation,
     summary: route.summary,

@@ -7,10 +7,11 @@ import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, Links, OrderEvents, OrderTotalsReader, Pager, StuckOrdersMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, Links, OrderEvents, OrderTotalsReader, Pager, PaymentMetrics, StuckOrdersMetric } from '../core/ports.js';
 import { defaultSettings, type Settings } from '../core/settings.js';
 import { type CardCipher, encryptionSdkCipher } from '../adapters/card-cipher.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
+import { DynamoAttemptCounters } from '../adapters/dynamo/attempt-counters.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
 import { DynamoCatalog } from '../adapters/dynamo/catalog.js';
 import { createDocumentClient, type DocumentClient } from '../adapters/dynamo/client.js';
@@ -20,6 +21,7 @@ import { DynamoOrderTotals } from '../adapters/dynamo/order-totals.js';
 import { DynamoOrderRepository } from '../adapters/dynamo/orders-repository.js';
 import { DynamoPlacedOrderIndex } from '../adapters/dynamo/placed-orders.js';
 import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
+import { HmacFingerprints } from '../adapters/fingerprints.js';
 import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
 import { randomIds } from '../adapters/ids.js';
 import { SandboxGateway } from '../adapters/sandbox-gateway.js';
@@ -66,10 +68,15 @@ export const orderTableStores = (client: DocumentClient, clock: Clock, defaults:
     audit: new DynamoAuditTrail(client, table),
     placedOrders: new DynamoPlacedOrderIndex(client, table),
     ledger: new DynamoNoticeLedger(client, table, () => clock.now()),
+    counters: new DynamoAttemptCounters(client, table),
   };
 };
 
-export const cardVault = (client: DocumentClient, cipher: CardCipher) => new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), cipher);
+export const cardVault = (client: DocumentClient, cipher: CardCipher, clock: Clock) =>
+  new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), cipher, () => clock.now());
+
+/** Keyed fingerprints of cards, clients and requests (SPEC §12), keyed by the secret when first taken. */
+export const fingerprints = (secret: SecretSource) => ({ fingerprints: new HmacFingerprints(secret) });
 
 /** The fulfillment webhook (`FULFILLMENT_WEBHOOK_URL` unset: the hand-off is accepted at once, SPEC §9) and its retries. */
 export const fulfillmentFromEnv = (secret: SecretSource): Pick<FulfillmentDeps, 'webhook' | 'fulfillmentPolicy'> => {
@@ -98,8 +105,11 @@ export interface RuntimeChoices {
   readonly events: OrderEvents;
   readonly pager: Pager;
   readonly stuckOrdersMetric: StuckOrdersMetric;
+  readonly paymentMetrics: PaymentMetrics;
   /** The fulfillment webhook's HMAC secret, read when the first push is signed. */
   readonly webhookSecret: SecretSource;
+  /** The secret keying card, client and idempotency fingerprints, read when the first is taken. */
+  readonly fingerprintSecret: SecretSource;
 }
 
 /**
@@ -112,7 +122,9 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
   let workflow: CheckoutWorkflow | undefined;
   return {
     ...orderTableStores(client, clock, settingsDefaults(optionalEnv(mailEnv.from))),
-    vault: cardVault(client, encryptionSdkCipher(choices.keyring)),
+    vault: cardVault(client, encryptionSdkCipher(choices.keyring), clock),
+    ...fingerprints(choices.fingerprintSecret),
+    paymentMetrics: choices.paymentMetrics,
     gateway: new SandboxGateway(),
     mailer: new SesMailer(),
     links: linksFromEnv(),
@@ -124,7 +136,8 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     stuckOrdersMetric: choices.stuckOrdersMetric,
     senderIdentity: senderIdentityFromEnv(),
     get workflow() {
-      return (workflow ??= choices.workflow());
+      workflow ??= choices.workflow();
+      return workflow;
     },
   };
 };

@@ -10,10 +10,10 @@ import { SnsPager } from '../adapters/pager.js';
 import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
-import { EmbeddedStuckOrdersMetric } from '../adapters/stuck-orders-metric.js';
+import { PowertoolsPaymentMetrics, PowertoolsStuckOrdersMetric } from '../adapters/metrics.js';
 import { type SecretSource, secretFromLambdaExtension } from '../adapters/webhook-secret.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
-import { cardVault, fulfillmentFromEnv, linksFromEnv, orderTableStores, senderIdentityFromEnv, settingsDefaults, systemClock } from './adapters.js';
+import { cardVault, fingerprints, fulfillmentFromEnv, linksFromEnv, orderTableStores, senderIdentityFromEnv, settingsDefaults, systemClock } from './adapters.js';
 import { optionalEnv, requiredEnv } from './environment.js';
 
 /**
@@ -34,10 +34,10 @@ export const awsBase = () => ({
 });
 
 /** The vault with the KMS card key (functions granted encrypt or decrypt on it). */
-export const awsCardVault = () => ({ vault: cardVault(client, encryptionSdkCipher(kmsKeyring(requiredEnv(resourceEnv.cardKeyArn)))) });
+export const awsCardVault = () => ({ vault: cardVault(client, encryptionSdkCipher(kmsKeyring(requiredEnv(resourceEnv.cardKeyArn))), systemClock) });
 
 /** The vault without a key: deleting held cards is all the admin API does with it. */
-export const awsCardPurger = () => ({ vault: cardVault(client, noCardKey) });
+export const awsCardPurger = () => ({ vault: cardVault(client, noCardKey, systemClock) });
 
 export const awsMailer = () => ({ mailer: new SesMailer() });
 
@@ -47,19 +47,27 @@ export const awsWorkflow = () => ({ workflow: new StepFunctionsCheckoutWorkflow(
 
 export const awsOrderEvents = () => ({ events: new EventBridgeOrderEvents(requiredEnv(resourceEnv.orderEventsBus)) });
 
+/** The namespace and dimensions of the stack's metrics, which its alarms watch. */
+const metricsTarget = () => ({ namespace: optionalEnv(metricsEnv.namespace) ?? metricsNamespace, dimensions: { Stack: requiredEnv(metricsEnv.stack) } });
+
 /** Paging and the StuckOrders metric: the monitor, and the admin API's on-demand run. */
-export const awsMonitoring = () => ({
-  pager: new SnsPager(requiredEnv(resourceEnv.pagesTopicArn)),
-  stuckOrdersMetric: new EmbeddedStuckOrdersMetric(optionalEnv(metricsEnv.namespace) ?? metricsNamespace, { Stack: requiredEnv(metricsEnv.stack) }),
-});
+export const awsMonitoring = () => {
+  const { namespace, dimensions } = metricsTarget();
+  return { pager: new SnsPager(requiredEnv(resourceEnv.pagesTopicArn)), stuckOrdersMetric: new PowertoolsStuckOrdersMetric(namespace, dimensions) };
+};
+
+/** Card-testing defences (SPEC §12): decline counters, keyed fingerprints, and the attempt metrics of the decline-ratio alarm. */
+export const awsCardTesting = () => {
+  const { namespace, dimensions } = metricsTarget();
+  return { ...awsFingerprints(), paymentMetrics: new PowertoolsPaymentMetrics(namespace, dimensions) };
+};
 
 /** The webhook hand-off; its HMAC key comes from Secrets Manager through the Lambda extension. */
-export const awsFulfillment = () => fulfillmentFromEnv(secretFromLambdaExtension(requiredEnv(fulfillmentEnv.webhookSecretArn)));
+export const awsFulfillment = () => fulfillmentFromEnv(secretFromLambdaExtension(requiredEnv(fulfillmentEnv.webhookSecretArn), fulfillmentEnv.webhookSecretArn));
 
-/** The key of PAN and idempotency fingerprints (SPEC §12), from Secrets Manager when first needed. */
-export const awsFingerprintSecret = (): { fingerprintSecret: SecretSource } => ({
-  fingerprintSecret: secretFromLambdaExtension(requiredEnv(cardSecurityEnv.fingerprintSecretArn)),
-});
+/** Keyed fingerprints of cards and requests (SPEC §12); the key from Secrets Manager when first needed. */
+export const awsFingerprints = () =>
+  fingerprints(secretFromLambdaExtension(requiredEnv(cardSecurityEnv.fingerprintSecretArn), cardSecurityEnv.fingerprintSecretArn));
 
 /**
  * Adapters by `PAYMENT_GATEWAY`, given the credentials secret (JSON, read when first needed).
@@ -74,7 +82,7 @@ export const awsGateway = (): { gateway: PaymentGateway } => {
   const name = requiredEnv(paymentEnv.gateway);
   const adapter = gatewayAdapters[name as PaymentGatewayName];
   if (!adapter) throw new Error(`${paymentEnv.gateway}=${name} is not a payment gateway of this build (${Object.keys(gatewayAdapters).join(', ')})`);
-  return { gateway: adapter(secretFromLambdaExtension(requiredEnv(paymentEnv.secretArn))) };
+  return { gateway: adapter(secretFromLambdaExtension(requiredEnv(paymentEnv.secretArn), paymentEnv.secretArn)) };
 };
 
 /** Staff tokens are the Cognito user pool's ID tokens for the dashboard client, checked against the pool's JWKS. */

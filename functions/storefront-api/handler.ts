@@ -1,4 +1,4 @@
-import { checkout, type CheckoutDeps, retryPayment } from '../core/checkout.js';
+import { checkout, type CheckoutDeps, customerOrigin, retryPayment } from '../core/checkout.js';
 import { checkoutResponse } from '../http/checkout-response.js';
 import { submitOffline } from '../core/offline.js';
 import { toOrderView } from '../core/order.js';
@@ -6,75 +6,65 @@ import { acceptQuote, rejectQuote } from '../core/quotes.js';
 import type { ReceiptDeps } from '../core/receipts.js';
 import { findOrderForCustomer } from '../core/tracking.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
-import { type ApiRequest, createApiHandler, operation } from '../http/api-handler.js';
+import type { Fingerprints } from '../core/ports.js';
+import { type ApiRequestBase, createApiHandler } from '../http/api-handler.js';
 import { openApiDocument } from '../openapi/document.js';
 import { storefrontContract } from './schemas.js';
 
-export type StorefrontDeps = CheckoutDeps & ReceiptDeps & { readonly idempotency: IdempotencyStore };
+export type StorefrontDeps = CheckoutDeps & ReceiptDeps & { readonly idempotency: IdempotencyStore; readonly fingerprints: Fingerprints };
 
 /** The tracking token travels in `X-Order-Token`, or as `?token=` for links in emails. */
-const orderToken = (request: ApiRequest) => request.headers['x-order-token'] ?? request.event.queryStringParameters?.token;
+const orderToken = (request: ApiRequestBase) => request.headers['x-order-token'] ?? request.event.queryStringParameters?.token;
+
+/** The caller's address as API Gateway saw it (the socket's peer in the twin): card-testing limits count per client. */
+const clientIpOf = (request: ApiRequestBase) => request.event.requestContext?.identity?.sourceIp ?? null;
 
 const customerView = (order: Parameters<typeof toOrderView>[0]) => ({ order: toOrderView(order, 'customer') });
 
 /** The public storefront API (SPEC §5.1): thin operations over the core use cases. */
 export const createStorefrontHandler = (deps: StorefrontDeps) => {
-  const customerOrder = (request: ApiRequest) => findOrderForCustomer(deps.orders, request.pathParameters.id!, orderToken(request));
-  const contract = storefrontContract;
+  const customerOrder = (request: ApiRequestBase & { readonly pathParameters: { readonly id: string } }) =>
+    findOrderForCustomer(deps.orders, request.pathParameters.id, orderToken(request));
 
   return createApiHandler(
     'storefront',
+    storefrontContract,
     {
-      getHealth: operation({ handle: async () => ({ status: 200, body: { status: 'ok' } }) }),
+      getHealth: async () => ({ status: 200, body: { status: 'ok' } }),
 
-      getOpenApi: operation({ handle: async () => ({ status: 200, body: openApiDocument() }) }),
+      getOpenApi: async () => ({ status: 200, body: openApiDocument() }),
 
-      listProducts: operation({
-        handle: async () => {
-          const [products, settings] = await Promise.all([deps.catalog.list(), deps.settings.get()]);
-          return {
-            status: 200,
-            body: {
-              products: products.map((p) => ({
-                sku: p.sku,
-                name: p.name,
-                priceCents: p.priceCents,
-                currency: settings.currency,
-                kind: p.kind,
-                inStock: p.stock > 0,
-              })),
-            },
-          };
-        },
-      }),
+      listProducts: async () => {
+        const [products, settings] = await Promise.all([deps.catalog.list(), deps.settings.get()]);
+        return {
+          status: 200,
+          body: {
+            products: products.map((p) => ({
+              sku: p.sku,
+              name: p.name,
+              priceCents: p.priceCents,
+              currency: settings.currency,
+              kind: p.kind,
+              inStock: p.stock > 0,
+            })),
+          },
+        };
+      },
 
-      checkout: operation({
-        ...contract.checkout,
-        handle: async (request) => checkoutResponse(await checkout(deps, request.body)),
-      }),
+      checkout: async (request) => checkoutResponse(await checkout(deps, request.body, { ...customerOrigin, clientIp: clientIpOf(request) })),
 
-      getOrder: operation({ handle: async (request) => ({ status: 200, body: customerView(await customerOrder(request)) }) }),
+      getOrder: async (request) => ({ status: 200, body: customerView(await customerOrder(request)) }),
 
-      retryPayment: operation({
-        ...contract.retryPayment,
-        handle: async (request) =>
-          checkoutResponse(await retryPayment(deps, await customerOrder(request), { card: request.body.payment.card, onDecline: request.body.onDecline })),
-      }),
+      retryPayment: async (request) =>
+        checkoutResponse(await retryPayment(deps, await customerOrder(request), { card: request.body.payment.card, onDecline: request.body.onDecline, clientIp: clientIpOf(request) })),
 
-      submitOffline: operation({
-        handle: async (request) => ({ status: 200, body: customerView(await submitOffline(deps, await customerOrder(request))) }),
-      }),
+      submitOffline: async (request) => ({ status: 200, body: customerView(await submitOffline(deps, await customerOrder(request))) }),
 
-      acceptQuote: operation({
-        ...contract.acceptQuote,
-        handle: async (request) =>
-          checkoutResponse(await acceptQuote(deps, await customerOrder(request), { payment: request.body.payment ?? null, onDecline: request.body.onDecline })),
-      }),
+      acceptQuote: async (request) =>
+        checkoutResponse(await acceptQuote(deps, await customerOrder(request), { payment: request.body.payment ?? null, onDecline: request.body.onDecline, clientIp: clientIpOf(request) })),
 
-      rejectQuote: operation({
-        handle: async (request) => ({ status: 200, body: customerView(await rejectQuote(deps, await customerOrder(request))) }),
-      }),
+      rejectQuote: async (request) => ({ status: 200, body: customerView(await rejectQuote(deps, await customerOrder(request))) }),
     },
-    { idempotency: { store: deps.idempotency, clock: deps.clock } },
+    { idempotency: { store: deps.idempotency, clock: deps.clock, fingerprints: deps.fingerprints } },
   );
 };

@@ -1,4 +1,4 @@
-import { awsBase, awsCardVault, awsFingerprintSecret, awsMailer, awsWorkflow } from '../runtime/aws.js';
+import { awsBase, awsCardTesting, awsCardVault, awsMailer, awsWorkflow } from '../runtime/aws.js';
 import { createStorefrontHandler } from './handler.js';
 
-export const handler = createStorefrontHandler({ ...awsBase(), ...awsCardVault(), ...awsWorkflow(), ...awsMailer(), ...awsFingerprintSecret() });
+export const handler = createStorefrontHandler({ ...awsBase(), ...awsCardVault(), ...awsWorkflow(), ...awsMailer(), ...awsCardTesting() });

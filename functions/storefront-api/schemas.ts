@@ -1,13 +1,19 @@
 import * as z from 'zod';
 import { luhnValid, normalizeCardNumber } from '../core/card.js';
+import { containsCardNumber } from '../core/free-text.js';
+import type { ContractsFor } from '../http/api-handler.js';
 
 /**
  * The storefront's request schemas: the handlers validate with them and the OpenAPI document
  * is generated from them. Objects are strict: an unknown field is a validation error, so a
  * misspelled optional field never passes silently.
  */
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
+const noCardNumber = 'must not contain a card number';
+const withoutCardNumber = (value: string | null | undefined) => !value || !containsCardNumber(value);
+/** Free text is stored in the clear, so a card number typed into it is refused (SPEC §5.1). */
+const text = (max: number) => z.string().trim().min(1).max(max).refine(withoutCardNumber, noCardNumber);
+const optionalText = (max: number) =>
+  z.string().trim().max(max).refine(withoutCardNumber, noCardNumber).nullish().transform((v) => (v ? v : null));
 
 export const addressSchema = z
   .object({
@@ -32,7 +38,7 @@ export const cardSchema = z
     expMonth: z.number().int().min(1).max(12),
     expYear: z.number().int().min(2000).max(2100),
     cvc: z.string().regex(/^\d{3,4}$/, 'must be 3 or 4 digits'),
-    holderName: text(100),
+    holderName: z.string().trim().min(1).max(100),
   })
   .strict();
 
@@ -44,12 +50,12 @@ export const onDeclineSchema = z.enum(['ask', 'offline']).default('ask');
 export const checkoutSchema = z
   .object({
     customer: z
-      .object({ email: z.email().max(254), name: text(200), phone: optionalText(40) })
+      .object({ email: z.email().max(254).refine(withoutCardNumber, noCardNumber), name: text(200), phone: optionalText(40) })
       .strict(),
     billingAddress: addressSchema,
     shippingAddress: addressSchema.nullish().transform((v) => v ?? null),
     items: z
-      .array(z.object({ sku: text(64), quantity: z.number().int().min(1).max(999) }).strict())
+      .array(z.object({ sku: z.string().trim().min(1).max(64), quantity: z.number().int().min(1).max(999) }).strict())
       .min(1)
       .max(100)
       .superRefine((items, ctx) => {
@@ -87,4 +93,4 @@ export const storefrontContract = {
   submitOffline: { orderToken: true },
   acceptQuote: { body: acceptQuoteSchema, orderToken: true },
   rejectQuote: { orderToken: true },
-} as const;
+} as const satisfies ContractsFor<'storefront'>;

@@ -24,7 +24,7 @@ export type Access =
   | 'openCards'
   /** Read a held card (no CVC) to reveal or charge it; delete it once charged. */
   | 'openHeldCards'
-  /** Keep a held card without its CVC (offline, incomplete). */
+  /** Keep a held card without its CVC (offline, incomplete): the CVC is its own item, deleted. */
   | 'keepCards'
   /** Delete held cards (placed, cancelled, approved, compensated). */
   | 'purgeCards'
@@ -33,6 +33,8 @@ export type Access =
   | 'callGateway'
   /** Keyed fingerprints of cards and requests (SPEC §12). */
   | 'fingerprint'
+  /** Publish the PaymentAttempts and PaymentDeclines metrics the decline-ratio alarm watches. */
+  | 'paymentMetrics'
   | 'publishOrderEvents'
   | 'pushFulfillment'
   | 'runMonitor'
@@ -77,7 +79,7 @@ const rules = (r: AccessResources): Record<Access, Rule> => ({
   sealCards: vault(r, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { use: 'seal', purposes: ['card-hold', 'card-cvc'] }),
   openCards: vault(r, ['dynamodb:GetItem'], { use: 'open', purposes: ['card-hold', 'card-cvc'] }),
   openHeldCards: vault(r, ['dynamodb:GetItem', 'dynamodb:DeleteItem'], { use: 'open', purposes: ['card-hold'] }),
-  keepCards: vault(r, ['dynamodb:UpdateItem']),
+  keepCards: vault(r, ['dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
   purgeCards: vault(r, ['dynamodb:DeleteItem']),
   sendEmail: { grant: (fn) => r.mail.identity.grantSendEmail(fn), environment: () => ({}) },
   startCheckout: {
@@ -86,6 +88,7 @@ const rules = (r: AccessResources): Record<Access, Rule> => ({
   },
   callGateway: { grant: (fn) => r.secrets.grantGateway(fn), environment: () => r.secrets.gatewayEnvironment, readsSecrets: true },
   fingerprint: { grant: (fn) => r.secrets.grantFingerprint(fn), environment: () => r.secrets.fingerprintEnvironment, readsSecrets: true },
+  paymentMetrics: { grant: () => undefined, environment: () => r.monitor.metricsEnvironment },
   publishOrderEvents: { grant: (fn) => r.fulfillment.grantPublish(fn), environment: () => ({ [resourceEnv.orderEventsBus]: r.fulfillment.bus.eventBusName }) },
   pushFulfillment: { grant: (fn) => r.fulfillment.grantPush(fn), environment: () => ({}), readsSecrets: true },
   runMonitor: { grant: (fn) => r.monitor.grantRun(fn, { tables: r.tables, mailIdentity: r.mail.identity }), environment: () => ({}) },

@@ -14,8 +14,22 @@ export type ApiTarget = Exclude<RouteTarget, 'local'>;
  * without a card key; card reveal (and charging a held card) opens held cards only.
  */
 export const apiFunctionAccess: Record<ApiTarget, readonly Access[]> = {
-  storefront: ['orders', 'sealCards', 'startCheckout', 'sendEmail', 'fingerprint'],
-  admin: ['orders', 'purgeCards', 'startCheckout', 'sendEmail', 'callGateway', 'publishOrderEvents', 'pushFulfillment', 'runMonitor', 'verifyStaffTokens', 'checkSender'],
+  storefront: ['orders', 'sealCards', 'startCheckout', 'sendEmail', 'fingerprint', 'paymentMetrics'],
+  admin: [
+    'orders',
+    'purgeCards',
+    'startCheckout',
+    'sendEmail',
+    'callGateway',
+    // Idempotent staff requests (recorded orders) are fingerprinted too.
+    'fingerprint',
+    'paymentMetrics',
+    'publishOrderEvents',
+    'pushFulfillment',
+    'runMonitor',
+    'verifyStaffTokens',
+    'checkSender',
+  ],
   cardReveal: ['orders', 'openHeldCards', 'callGateway', 'verifyStaffTokens'],
 };
 

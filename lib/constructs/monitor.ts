@@ -107,7 +107,11 @@ export class StuckOrderMonitor extends Construct {
     this.pagesKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
     props.mailIdentity.grantSendEmail(fn);
     fn.addEnvironment(resourceEnv.pagesTopicArn, this.pages.topicArn);
-    fn.addEnvironment(metricsEnv.namespace, metricsNamespace);
-    fn.addEnvironment(metricsEnv.stack, Stack.of(this).stackName);
+    for (const [name, value] of Object.entries(this.metricsEnvironment)) fn.addEnvironment(name, value);
+  }
+
+  /** Where the stack's metrics go, as the stack's alarms watch them (embedded metric format, no IAM). */
+  get metricsEnvironment(): Record<string, string> {
+    return { [metricsEnv.namespace]: metricsNamespace, [metricsEnv.stack]: Stack.of(this).stackName };
   }
 }

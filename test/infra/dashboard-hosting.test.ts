@@ -204,7 +204,10 @@ describe('dependencies', () => {
     Object.entries(resources).map(([id, resource]) => {
       const found = new Set<string>([resource.DependsOn ?? []].flat());
       const visit = (node: unknown): void => {
-        if (Array.isArray(node)) return node.forEach(visit);
+        if (Array.isArray(node)) {
+          node.forEach(visit);
+          return;
+        }
         if (!node || typeof node !== 'object') return;
         for (const [key, value] of Object.entries(node)) {
           if (key === 'Ref') found.add(value as string);

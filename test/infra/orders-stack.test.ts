@@ -257,8 +257,8 @@ describe('least privilege around the card key and the vault', () => {
       compensateCheckout: { kms: [], vault: ['dynamodb:DeleteItem'] },
       fulfillmentPush: { kms: [], vault: [] },
       handler: { kms: ['kms:GenerateDataKey card-cvc,card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
-      holdCardOffline: { kms: [], vault: ['dynamodb:UpdateItem'] },
-      markIncomplete: { kms: [], vault: ['dynamodb:UpdateItem'] },
+      holdCardOffline: { kms: [], vault: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] },
+      markIncomplete: { kms: [], vault: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] },
       placeOrder: { kms: [], vault: ['dynamodb:DeleteItem'] },
       reserveStock: { kms: [], vault: [] },
       revealCard: { kms: ['kms:Decrypt card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:GetItem'] },
@@ -312,8 +312,8 @@ describe('least privilege around the card key and the vault', () => {
     expect(readersOf(logicalId(stack.secrets.gatewayCredentials))).toEqual(['adminApi', 'authorizePayment', 'revealCard']);
   });
 
-  it('lets only the storefront read the fingerprint key', () => {
-    expect(readersOf(logicalId(stack.secrets.fingerprintKey))).toEqual(['handler']);
+  it('lets only the functions that fingerprint read the fingerprint key: the storefront, and the admin API (idempotent recorded orders)', () => {
+    expect(readersOf(logicalId(stack.secrets.fingerprintKey))).toEqual(['adminApi', 'handler']);
   });
 });
 

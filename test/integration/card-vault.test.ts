@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { encryptionSdkCipher, rawAesKeyring } from '../../functions/adapters/card-cipher.js';
-import { EncryptedCardVault } from '../../functions/adapters/card-vault.js';
+import { cvcLifetimeMs, EncryptedCardVault } from '../../functions/adapters/card-vault.js';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
 import { twin } from './helpers.js';
 
@@ -18,7 +18,7 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
     const { vault } = setup();
     const ref = await vault.hold('ord_A1', card, null);
     expect(await vault.read('ord_A1', ref, now)).toEqual(card);
-    await vault.keepWithoutCvc('ord_A1', ref, null);
+    await vault.keepWithoutCvc('ord_A1', ref, null, now);
     const { cvc: _cvc, ...withoutCvc } = card;
     expect(await vault.read('ord_A1', ref, now)).toEqual(withoutCvc);
   });
@@ -36,6 +36,27 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
     const ref = await vault.hold('ord_A3', card, new Date(now.getTime() + 60_000));
     expect(await vault.read('ord_A3', ref, now)).not.toBeNull();
     expect(await vault.read('ord_A3', ref, new Date(now.getTime() + 61_000))).toBeNull();
+  });
+
+  it('keeps the CVC in an item of its own that expires within minutes, and reads it only while live', async () => {
+    const { client, vault } = setup();
+    const ref = await vault.hold('ord_A5', card, new Date(now.getTime() + 30 * 60_000));
+    const { Item } = await client.send(new GetCommand({ TableName: 'CardVault-local', Key: { pk: 'ORDER#ord_A5', sk: `CVC#${ref}` } }));
+    expect(Item!.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + cvcLifetimeMs / 1000);
+    expect((await vault.read('ord_A5', ref, now))?.cvc).toBe('321');
+    const { cvc: _cvc, ...withoutCvc } = card;
+    expect(await vault.read('ord_A5', ref, new Date(Date.now() + cvcLifetimeMs + 1000))).toEqual(withoutCvc);
+    await vault.forgetCvc('ord_A5', ref);
+    expect((await client.send(new GetCommand({ TableName: 'CardVault-local', Key: { pk: 'ORDER#ord_A5', sk: `CVC#${ref}` } }))).Item).toBeUndefined();
+    expect(await vault.read('ord_A5', ref, now)).toEqual(withoutCvc);
+  });
+
+  it('keeps a card only while its hold is live', async () => {
+    const { vault } = setup();
+    const ref = await vault.hold('ord_A6', card, new Date(now.getTime() + 60_000));
+    expect(await vault.keepWithoutCvc('ord_A6', ref, null, new Date(now.getTime() + 61_000))).toBe(false);
+    expect(await vault.keepWithoutCvc('ord_A6', ref, null, now)).toBe(true);
+    expect(await vault.read('ord_A6', ref, new Date(now.getTime() + 24 * 3600_000))).not.toBeNull();
   });
 
   it('forgets a purged card', async () => {

@@ -115,12 +115,13 @@ describe('card checkout outcomes', () => {
 });
 
 describe('stock', () => {
-  it('answers 422 out_of_stock naming the item and keeps no order', async () => {
+  it('answers 422 out_of_stock naming the item by its path (never echoing the SKU) and keeps no order', async () => {
     const product = await createProduct({ stock: 1 });
     const response = await postCheckout(checkoutBody({ items: [{ sku: 'WIDGET-1', quantity: 1 }, { sku: product.sku, quantity: 2 }] }));
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('out_of_stock');
-    expect(response.body.error.details).toEqual([{ path: 'items.1.quantity', message: expect.stringContaining(product.sku) }]);
+    expect(response.body.error.details).toEqual([{ path: 'items.1.quantity', message: expect.any(String) }]);
+    expect(response.text).not.toContain(product.sku);
     expect(await stockOf(product.sku)).toBe(1);
   });
 
@@ -129,6 +130,41 @@ describe('stock', () => {
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('unknown_sku');
     expect(response.body.error.details).toEqual([{ path: 'items.1.sku', message: expect.any(String) }]);
+    expect(response.text).not.toContain('NO-SUCH-SKU');
+  });
+
+  it('refuses a card number in customer free text with 400, naming the field and not the number', async () => {
+    const product = await createProduct();
+    const items = [{ sku: product.sku, quantity: 1 }];
+    const cases = [
+      checkoutBody({ items, notes: 'card 4242-4242-4242-4242, thanks' }),
+      checkoutBody({ items, customer: { email: uniqueEmail(), name: 'Ann 3782 822463 10005' } }),
+      checkoutBody({ items, billingAddress: { ...checkoutBody().billingAddress, line2: '5555555555554444' } }),
+      checkoutBody({ items, customer: { email: uniqueEmail(), name: 'Ann Lee', phone: '4000 0000 0000 0002' } }),
+      checkoutBody({ items, payment: { method: 'purchase_order', poNumber: '4242424242424242' } }),
+    ];
+    for (const body of cases) {
+      const response = await postCheckout(body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('validation_failed');
+      expect(response.text).not.toMatch(/\d{4}[ -]?\d{4}/);
+    }
+    expect(await stockOf(product.sku)).toBe(10);
+  });
+
+  it('never names an unknown field: a card number sent as a key is not echoed', async () => {
+    const response = await postCheckout({ ...checkoutBody(), '4242424242424242': '123' });
+    expect(response.status).toBe(400);
+    expect(response.text).not.toContain('4242');
+  });
+
+  it('answers a card number sent as a SKU with 422 whose body holds no digits of it', async () => {
+    const pan = '4242424242424242';
+    const response = await postCheckout(checkoutBody({ items: [{ sku: pan, quantity: 1 }] }));
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('unknown_sku');
+    // No run of the PAN's digits (not even the BIN or the last 4) comes back.
+    expect(response.text).not.toMatch(/\d{4}/);
   });
 
   it('sells the last unit exactly once under concurrent checkouts', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, checkoutBody, newKey } from './helpers.js';
+import { api, checkoutBody, newKey, twin } from './helpers.js';
 
 const base = checkoutBody();
 const withCard = (card: Record<string, unknown>) => checkoutBody({ payment: { method: 'card', card: { ...base.payment.card, ...card } } });
@@ -38,6 +38,8 @@ const malformed: [string, { method?: string; path?: string; raw?: string; body?:
   ['wrong method', { method: 'DELETE', path: '/checkout' }, 405, 'method_not_allowed'],
   ['GET checkout', { method: 'GET', path: '/checkout' }, 405, 'method_not_allowed'],
   ['PUT products', { method: 'PUT', path: '/products', body: {} }, 405, 'method_not_allowed'],
+  ['malformed percent-encoding in an order id', { method: 'GET', path: '/orders/%E0%A4%A' }, 400, 'validation_failed'],
+  ['an order id longer than any id', { method: 'GET', path: `/orders/${'a'.repeat(3000)}` }, 404, 'not_found'],
 ];
 
 describe('malformed requests', () => {
@@ -53,5 +55,15 @@ describe('malformed requests', () => {
     if (path) expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
     // Error messages never echo the card number the client sent.
     expect(response.text).not.toMatch(/4242424242424241|abcd/);
+  });
+});
+
+describe('the twin dashboard server', () => {
+  it('answers a malformed percent-encoding in a dashboard path with 400, not 500', async () => {
+    for (const path of ['/dashboard/%E0%A4%A', '/dashboard/%zz.js', '/dashboard/%']) {
+      const response = await fetch(`${twin().apiUrl}${path}`);
+      expect(response.status, path).toBe(400);
+    }
+    expect((await fetch(`${twin().apiUrl}/dashboard/`)).status).toBe(200);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createLinks } from '../../functions/runtime/adapters.js';
 import { inject } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
@@ -8,7 +9,7 @@ import { DynamoSettingsStore } from '../../functions/adapters/dynamo/settings-st
 import { HttpFulfillmentWebhook } from '../../functions/adapters/fulfillment-webhook.js';
 import { MailPager } from '../../functions/adapters/pager.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
-import { EmbeddedStuckOrdersMetric } from '../../functions/adapters/stuck-orders-metric.js';
+import { PowertoolsStuckOrdersMetric } from '../../functions/adapters/metrics.js';
 import { exponentialBackoff, type FulfillmentDeps } from '../../functions/core/fulfillment.js';
 import type { MonitorDeps } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
@@ -53,6 +54,21 @@ export const until = async <T>(what: string, check: () => Promise<T | undefined 
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Runs of the twin's monitor timer finished so far: its handler logs one line per run. */
+const timerRunsLogged = () =>
+  readFileSync(twin().logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"message":"stuck-order monitor"')).length;
+
+/**
+ * Waits until the twin's timer has run the monitor from start to end after this call: runs never
+ * overlap, so of two runs that finish after it, the second also began after it.
+ */
+export const timerRanSinceNow = async () => {
+  const before = timerRunsLogged();
+  await until('two more runs of the monitor timer', async () => timerRunsLogged() >= before + 2, 15_000, 100);
+};
+
 const clock = { now: () => new Date() };
 
 /** The use cases wired as the admin API will wire them, with the twin's real stores and the real receiver. */
@@ -74,7 +90,7 @@ export const monitorDeps = (): MonitorDeps => {
     settings: new DynamoSettingsStore(client, 'Orders-local'),
     pager: new MailPager(mailer),
     mailer,
-    stuckOrdersMetric: new EmbeddedStuckOrdersMetric('OrderBackend', { Stack: 'test' }, (line) => metricLines.push(line)),
+    stuckOrdersMetric: new PowertoolsStuckOrdersMetric('OrderBackend', { Stack: 'test' }, (line) => metricLines.push(line)),
     ledger: new DynamoNoticeLedger(client, 'Orders-local'),
     links: createLinks(twin().apiUrl),
     clock,

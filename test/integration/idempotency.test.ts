@@ -1,7 +1,34 @@
+import { createHash } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { requestFingerprint } from '../../functions/core/idempotency.js';
 import { describe, expect, it } from 'vitest';
+import { luhnValid } from '../../functions/core/card.js';
 import { api, cardPayment, checkoutBody, createProduct, documentClient, newKey, postCheckout, scanTable, storedOrder, testCards, uniqueEmail } from './helpers.js';
+
+const fingerprintOf = async (key: string) =>
+  ((await scanTable('Orders-local')) as Record<string, any>[]).find((i) => i.pk.S === `IDEMPOTENCY#${key}`)!.fingerprint.S as string;
+
+/** The fingerprint as it used to be: a plain SHA-256 of operation, target and the key-sorted body. */
+const unkeyedFingerprint = (body: unknown) => {
+  const canonical = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(canonical).join(',')}]`
+      : value && typeof value === 'object'
+        ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+        : JSON.stringify(value);
+  return createHash('sha256').update(`checkout\n/checkout\n${canonical(body)}`).digest('hex');
+};
+
+/**
+ * The review's attack: from a stored order (BIN, last 4, expiry, customer fields) build every
+ * candidate body and hash it until one matches the stored fingerprint. Returns the PAN found.
+ */
+const recoverPan = (fingerprint: string, template: (pan: string) => unknown, bin: string, last4: string): string | null => {
+  for (let middle = 0; middle < 1_000_000; middle++) {
+    const pan = `${bin}${String(middle).padStart(6, '0')}${last4}`;
+    if (luhnValid(pan) && unkeyedFingerprint(template(pan)) === fingerprint) return pan;
+  }
+  return null;
+};
 
 const ordersOf = async (email: string) =>
   ((await scanTable('Orders-local')) as { customerEmail?: { S: string }; pk: { S: string } }[]).filter((i) => i.customerEmail?.S === email);
@@ -65,6 +92,9 @@ describe('Idempotency-Key on POST /checkout', () => {
   it('answers 409 while the first request with the key is still running', async () => {
     const key = newKey();
     const body = checkoutBody({ customer: { email: uniqueEmail(), name: 'Ann Lee' } });
+    // The fingerprint is keyed by the twin's secret: take it from the same request under another key.
+    const earlier = newKey();
+    await postCheckout(body, earlier);
     // A request still in flight, as another API instance would have left it in the table.
     await documentClient().send(
       new PutCommand({
@@ -72,7 +102,7 @@ describe('Idempotency-Key on POST /checkout', () => {
         Item: {
           pk: `IDEMPOTENCY#${key}`,
           sk: 'IDEMPOTENCY',
-          fingerprint: requestFingerprint('checkout', '/checkout', JSON.stringify(body)),
+          fingerprint: await fingerprintOf(earlier),
           state: 'in_progress',
           claimedAt: new Date().toISOString(),
           expiresAt: Math.floor(Date.now() / 1000) + 3600,
@@ -92,6 +122,7 @@ describe('Idempotency-Key on POST /checkout', () => {
     await postCheckout(body, key);
     const [record] = ((await scanTable('Orders-local')) as Record<string, any>[]).filter((i) => i.pk.S === `IDEMPOTENCY#${key}`);
     expect(record!.fingerprint.S).toMatch(/^[0-9a-f]{64}$/);
+    expect(record!.fingerprint.S).not.toBe(unkeyedFingerprint(body));
     // The stored answer is the response; nothing of the request beyond it (phone, notes, card) is kept.
     expect(JSON.stringify(record)).not.toMatch(/555 0199|side gate|4242 4242|"123"/);
     expect(Number(record!.expiresAt.N) - Date.now() / 1000).toBeGreaterThan(24 * 3600 - 120);
@@ -109,6 +140,19 @@ describe('Idempotency-Key on POST /checkout', () => {
     expect(afterExpiry.status).toBe(201);
     expect(afterExpiry.headers.get('idempotent-replayed')).toBeNull();
     expect(await ordersOf(email)).toHaveLength(2);
+  });
+
+  it('keeps a fingerprint the PAN cannot be recovered from, given everything the stored order shows', async () => {
+    const email = uniqueEmail();
+    const key = newKey();
+    const template = (pan: string) => checkoutBody({ customer: { email, name: 'Ann Lee' }, payment: cardPayment(pan) });
+    const response = await postCheckout(template('4242424242424242'), key);
+    expect(response.status).toBe(201);
+    const { card } = (await storedOrder(response.body.order.id)).payment;
+    const stored = await fingerprintOf(key);
+    // The script works: against a fingerprint made the old way it finds the PAN.
+    expect(recoverPan(unkeyedFingerprint(template('4242424242424242')), template, card!.bin, card!.last4)).toBe('4242424242424242');
+    expect(recoverPan(stored, template, card!.bin, card!.last4)).toBeNull();
   });
 
   it('requires the key on payment retries too', async () => {

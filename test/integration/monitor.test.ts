@@ -2,18 +2,15 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enterFulfillmentManually } from '../../functions/core/fulfillment.js';
-import { runStuckOrderMonitor } from '../../functions/core/monitor.js';
+import { offlineDigestKey, runStuckOrderMonitor } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
-import { anOrder } from '../unit/fixtures.js';
-import { monitorDeps, orderRepository, receivedFor, scriptReceiver, sleep, storedOrder, until } from './fulfillment-helpers.js';
+import { anOrder } from '../support/fixtures.js';
+import { monitorDeps, orderRepository, receivedFor, scriptReceiver, storedOrder, timerRanSinceNow, until } from './fulfillment-helpers.js';
 import { act, staffApi } from './admin-helpers.js';
 import { api, checkoutBody, createProduct, mailsFor, postCheckout, sentMails, twin, uniqueEmail } from './helpers.js';
-import { twinTiming } from './twin-setup.js';
 
 const csr = 'csr@example.com';
 const pagesFor = async (orderId: string) => mailsFor(csr, `Stuck order ${orderId}:`);
-/** Long enough for the twin's timer to run the monitor at least twice more. */
-const twoTimerRuns = (twinTiming.monitorIntervalSeconds * 2 + 0.5) * 1000;
 
 describe('stuck-order monitor in the twin', () => {
   const email = uniqueEmail();
@@ -60,7 +57,7 @@ describe('stuck-order monitor in the twin', () => {
     // The twin publishes the StuckOrders metric as a log line (CloudWatch in AWS).
     const metrics = readFileSync(twin().logFile, 'utf8').split('\n').filter((line) => line.includes('"metric":"StuckOrders"'));
     expect(JSON.parse(metrics.at(-1)!)).toMatchObject({ value: expect.any(Number) });
-    await sleep(twoTimerRuns);
+    await timerRanSinceNow();
     for (const { id } of orders) {
       expect(await pagesFor(id)).toHaveLength(1);
       expect((await storedOrder(id)).history.filter((e) => e.type === 'paged')).toHaveLength(1);
@@ -93,7 +90,7 @@ describe('stuck-order monitor in the twin', () => {
     expect((await act('csr', second!.id, 'fulfillment-manual', { externalRef: 'WMS-5150' })).body.error.code).toBe('invalid_transition');
     const report = (await staffApi('csr', 'POST', '/admin/monitor/run')).body;
     expect(report.stuck.map((s: { orderId: string }) => s.orderId)).not.toContain(second!.id);
-    await sleep(twoTimerRuns);
+    await timerRanSinceNow();
     expect(await pagesFor(second!.id)).toHaveLength(1);
   });
 });
@@ -140,8 +137,13 @@ describe('the daily offline digest', () => {
       });
     const waiting = offline(`ord_DIG_2D_${suffix}`, 2 * 86_400_000);
     const heldLong = offline(`ord_DIG_40D_${suffix}`, 40 * 86_400_000);
-    const repository = orderRepository();
+    // Today's digest is held back while both are written: a timer run between the two writes
+    // would mail the day's one digest without the second.
+    const { ledger, orders: repository } = monitorDeps();
+    const todaysDigest = offlineDigestKey(new Date().toISOString().slice(0, 10));
+    expect(await ledger.claim(todaysDigest, new Date(now + 60_000))).toBe(true);
     for (const order of [waiting, heldLong]) await repository.create(order);
+    await ledger.release(todaysDigest);
 
     const digests = async () => (await sentMails()).filter((m) => m.destination.to.includes(csr) && m.body.text.includes(waiting.id));
     const [digest] = await until('the digest', async () => {
@@ -159,7 +161,7 @@ describe('the daily offline digest', () => {
     });
     expect(flagged).toEqual([expect.objectContaining({ actor: 'system', data: { heldDays: 40 } })]);
 
-    await sleep(twoTimerRuns);
+    await timerRanSinceNow();
     expect(await digests()).toHaveLength(1);
   });
 });

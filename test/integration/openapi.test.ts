@@ -29,6 +29,19 @@ describe('OpenAPI document', () => {
     expect(body.paths['/orders/{id}'].get.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path' }));
   });
 
+  it('lists query and path parameters from the same contracts', async () => {
+    const { body } = await api('GET', '/openapi.json');
+    const listOrders = body.paths['/admin/orders'].get.parameters;
+    expect(listOrders).toContainEqual({ name: 'status', in: 'query', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['SHIPPED', 'CANCELLED']) }) });
+    expect(listOrders).toContainEqual(expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ minimum: 1, maximum: 100 }) }));
+    expect(body.paths['/admin/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['day', 'limit', 'cursor']));
+    expect(body.paths['/admin/reports/summary'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to']));
+    expect(body.paths['/orders/{id}'].get.parameters).toContainEqual(expect.objectContaining({ name: 'token', in: 'query' }));
+    expect(body.paths['/admin/products/{sku}'].put.parameters).toContainEqual(
+      expect.objectContaining({ name: 'sku', in: 'path', required: true, schema: expect.objectContaining({ pattern: expect.any(String) }) }),
+    );
+  });
+
   it('is written to a file by npm run openapi', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'openapi.json');
     execFileSync('npm', ['run', '--silent', 'openapi', '--', file], { stdio: 'ignore' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
 import { DynamoOrderRepository } from '../../functions/adapters/dynamo/orders-repository.js';
-import { anOrder } from '../unit/fixtures.js';
+import { anOrder } from '../support/fixtures.js';
 import { twin, uniqueEmail } from './helpers.js';
 
 const repository = () => new DynamoOrderRepository(createDocumentClient(twin().dynamoDbUrl), 'Orders-local');

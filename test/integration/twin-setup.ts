@@ -53,6 +53,13 @@ export const twinTiming = {
 export const twinMailIdentity = 'example.com';
 
 /**
+ * Card-testing limits as the tests' twin runs with: the highest the settings allow, so the
+ * suite's many declines from one address and of the same test cards never meet a limit. Tests
+ * of the limits set lower ones themselves, in a twin of their own (see vitest.config.ts).
+ */
+export const raisedCardTestingLimits = { paymentAttemptsPerOrder: 100, declinesPerCardPerHour: 10000, declinesPerIpPerHour: 100000 } as const;
+
+/**
  * Starts the twin exactly as `npm start --memory` does, once per run, on free loopback ports;
  * everything it prints goes to a log file that the PAN canary reads.
  */
@@ -110,7 +117,7 @@ export default async function setup(project: TestProject) {
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   const settings = new DynamoSettingsStore(createDocumentClient(twin.dynamoDbUrl), 'Orders-local');
-  await settings.put({ ...(await settings.get()), stuckAfterSeconds: twinTiming.stuckAfterSeconds });
+  await settings.put({ ...(await settings.get()), stuckAfterSeconds: twinTiming.stuckAfterSeconds, ...raisedCardTestingLimits });
   project.provide('twin', twin);
   project.provide('receiver', { url: receiver.url, webhookUrl: receiver.webhookUrl, secret });
 

@@ -3,7 +3,7 @@ import { cancellationCodes, transactWrite } from '../../functions/adapters/dynam
 import type { DocumentClient } from '../../functions/adapters/dynamo/client.js';
 import { reportSummary, summarize, totalsAdjustments } from '../../functions/core/admin/reports.js';
 import { defaultSettings } from '../../functions/core/settings.js';
-import { anOrder } from './fixtures.js';
+import { anOrder } from '../support/fixtures.js';
 
 const placed = anOrder({ status: 'ORDER_PLACED', createdAt: '2026-03-04T23:59:59.000Z' });
 
@@ -53,11 +53,17 @@ describe('reportSummary', () => {
     const days: unknown[] = [];
     const deps = {
       placedOrders: {
-        listPlacedUpTo: async ({ placedUpTo }: { placedUpTo: string }) => (
-          listed.push(placedUpTo), { orders: awaitingHandOff.filter((o) => o.statusSince! <= placedUpTo), nextCursor: null }
-        ),
+        listPlacedUpTo: async ({ placedUpTo }: { placedUpTo: string }) => {
+          listed.push(placedUpTo);
+          return { orders: awaitingHandOff.filter((o) => o.statusSince! <= placedUpTo), nextCursor: null };
+        },
       },
-      totals: { daily: async (query: unknown) => (days.push(query), []) },
+      totals: {
+        daily: async (query: unknown) => {
+          days.push(query);
+          return [];
+        },
+      },
       settings: { get: async () => ({ ...defaultSettings, stuckAfterSeconds: 3600 }) } as never,
       clock: { now: () => new Date(now) },
     };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cardBrand, isExpired, luhnValid, normalizeCardNumber, summarizeCard } from '../../functions/core/card.js';
 import { toOrderView } from '../../functions/core/order.js';
 import { cardSchema } from '../../functions/storefront-api/schemas.js';
-import { anOrder } from './fixtures.js';
+import { anOrder } from '../support/fixtures.js';
 
 describe('card rules', () => {
   it.each(['4242424242424242', '4111111111111111', '5555555555554444', '378282246310005', '4000000000000002', '4000000000000119'])(

@@ -10,8 +10,8 @@ import {
   retryFulfillment,
 } from '../../functions/core/fulfillment.js';
 import type { Order } from '../../functions/core/order.js';
-import { anOrder } from '../unit/fixtures.js';
-import { fulfillmentDeps, http, MemoryOrders, MemorySettings, RecordingEvents, TestClock } from './fulfillment-ports.js';
+import { anOrder } from '../support/fixtures.js';
+import { fulfillmentDeps, http, MemoryOrders, MemorySettings, RecordingEvents, TestClock } from '../support/ports.js';
 
 const placedAt = '2026-03-02T09:00:00.000Z';
 const placed = (overrides: Partial<Order> = {}) =>

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { HmacFingerprints } from '../../functions/adapters/fingerprints.js';
 import { type IdempotencyClaim, type IdempotencyStore, requestFingerprint, runIdempotently, type StoredResponse } from '../../functions/core/idempotency.js';
 
 /** An in-memory stand-in for our own port, enough to drive the rules. */
@@ -21,6 +23,7 @@ class MemoryStore implements IdempotencyStore {
 }
 
 const now = new Date('2026-11-23T00:00:00Z');
+const fingerprints = new HmacFingerprints(async () => 'this installation');
 const run = (store: IdempotencyStore, fingerprint: string, response: StoredResponse | Error) =>
   runIdempotently(store, { key: 'key-12345', fingerprint, now }, async () => {
     if (response instanceof Error) throw response;
@@ -50,11 +53,45 @@ describe('idempotent requests', () => {
     expect(store.records.size).toBe(0);
   });
 
-  it('fingerprints the request by operation, target and canonical body', () => {
-    const a = requestFingerprint('checkout', '/checkout', '{"a":1,"b":[1,2]}');
-    expect(requestFingerprint('checkout', '/checkout', '{ "b": [1, 2], "a": 1 }')).toBe(a);
-    expect(requestFingerprint('checkout', '/checkout', '{"a":1,"b":[2,1]}')).not.toBe(a);
-    expect(requestFingerprint('retryPayment', '/orders/x/payment', '{"a":1,"b":[1,2]}')).not.toBe(a);
-    expect(requestFingerprint('checkout', '/checkout', 'not json')).toMatch(/^[0-9a-f]{64}$/);
+  it('forgets rate-limit answers, so the same request may go again once the limit lifts', async () => {
+    const store = new MemoryStore();
+    await run(store, 'a', { status: 429, body: '{}' });
+    expect(store.records.size).toBe(0);
+  });
+
+  it('fingerprints the request by operation, target and canonical body', async () => {
+    const a = await requestFingerprint(fingerprints, 'checkout', '/checkout', '{"a":1,"b":[1,2]}');
+    expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', '{ "b": [1, 2], "a": 1 }')).toBe(a);
+    expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', '{"a":1,"b":[2,1]}')).not.toBe(a);
+    expect(await requestFingerprint(fingerprints, 'retryPayment', '/orders/x/payment', '{"a":1,"b":[1,2]}')).not.toBe(a);
+    expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', 'not json')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('keys the fingerprint: two installations given the same request store different ones', async () => {
+    const body = JSON.stringify({ payment: { method: 'card', card: { number: '4242424242424242', cvc: '123' } } });
+    const other = new HmacFingerprints(async () => 'another installation');
+    const mine = await requestFingerprint(fingerprints, 'checkout', '/checkout', body);
+    expect(await requestFingerprint(other, 'checkout', '/checkout', body)).not.toBe(mine);
+    expect(mine).not.toBe(createHash('sha256').update(`checkout\n/checkout\n${body}`).digest('hex'));
+  });
+
+  it('hashes a card only as its own keyed fingerprint, so another card is another request', async () => {
+    const seen: string[] = [];
+    const recording = {
+      of: async (purpose: 'card' | 'client' | 'request', value: string) => {
+        seen.push(value);
+        return fingerprints.of(purpose, value);
+      },
+    };
+    const withCard = (number: string) => JSON.stringify({ items: [1], payment: { method: 'card', card: { number, cvc: '123' } } });
+    const a = await requestFingerprint(recording, 'checkout', '/checkout', withCard('4242424242424242'));
+    expect(seen.at(-1)).not.toContain('4242424242424242');
+    expect(seen.at(-1)).not.toContain('"cvc"');
+    expect(await requestFingerprint(recording, 'checkout', '/checkout', withCard('4000056655665556'))).not.toBe(a);
+    // Nesting deeper than any request is hashed as text, not walked into a stack overflow.
+    const deep = `{"a":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', deep)).toMatch(/^[0-9a-f]{64}$/);
+    // A `__proto__` key is data like any other, never a prototype.
+    expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', '{"__proto__":{"card":{"number":"4242424242424242"}}}')).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { submitOffline, type OfflineDeps } from '../../functions/core/offline.js';
 import { defaultSettings } from '../../functions/core/settings.js';
-import { anOrder } from './fixtures.js';
+import { anOrder } from '../support/fixtures.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const declined = anOrder({

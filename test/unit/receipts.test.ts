@@ -2,21 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createCheckoutSteps, type StepDeps } from '../../functions/core/checkout-steps.js';
 import { ReceiptNotSent } from '../../functions/core/ports.js';
 import type { Order } from '../../functions/core/order.js';
-import { type OrderRepository, VersionConflict } from '../../functions/core/ports.js';
 import { defaultSettings } from '../../functions/core/settings.js';
 import { createLinks } from '../../functions/runtime/adapters.js';
-import { anOrder } from './fixtures.js';
+import { anOrder } from '../support/fixtures.js';
+import { MemoryOrders } from '../support/memory-orders.js';
 
 const memoryOrders = (initial: Order) => {
-  let stored = initial;
-  const orders = {
-    get: async () => stored,
-    save: async (next: Order, previous: Order) => {
-      if (stored.version !== previous.version) throw new VersionConflict('changed');
-      stored = next;
-    },
-  } as unknown as OrderRepository;
-  return { orders, current: () => stored };
+  const orders = new MemoryOrders([initial]);
+  return { orders, current: () => orders.order(initial.id) };
 };
 
 describe('the sendReceipt step', () => {

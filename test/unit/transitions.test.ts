@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../functions/core/errors.js';
 import { canApply, nextStatus, type OrderAction, orderProcess, transition } from '../../functions/core/transitions.js';
 import { type OrderStatus, orderStatuses } from '../../functions/core/status.js';
-import { anOrder } from './fixtures.js';
+import { anOrder } from '../support/fixtures.js';
 
 /** SPEC §4.2, row by row: [action, from, to]. */
 const allowed: [OrderAction, OrderStatus, OrderStatus][] = [

@@ -17,7 +17,7 @@ export const saveProduct = async (catalog: Catalog, sku: string, changes: Produc
     throw new AppError(
       'validation_failed',
       'The request is invalid.',
-      missing.map((field) => ({ path: field, message: `is required to create product ${sku}` })),
+      missing.map((field) => ({ path: field, message: 'is required to create a product' })),
     );
   }
   const product = { sku, ...changes } as Product;

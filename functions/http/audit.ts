@@ -1,11 +1,9 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type RouteTarget, routesFor } from '../../contract/routes.js';
-import { maskCardNumbers } from '../core/admin/free-text.js';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { maskCardNumbers } from '../core/free-text.js';
 import type { AuditEvent, AuditTrail, Clock } from '../core/ports.js';
-import { staffMemberOfEvent } from '../http/auth.js';
-import { logger } from '../http/logger.js';
-
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+import type { ApiMiddleware } from './api-handler.js';
+import type { StaffAuthenticator } from './auth.js';
+import { logger } from './logger.js';
 
 const refused = (status: number) => status === 401 || status === 403;
 
@@ -19,22 +17,27 @@ const outcomeOf = (response: APIGatewayProxyResult): string => {
   }
 };
 
+/** What a staff API needs beside its operations: who may call it, and where their actions are kept. */
+export interface StaffGuard {
+  readonly authenticate: StaffAuthenticator;
+  readonly audit: AuditTrail;
+  readonly clock: Clock;
+}
+
 /**
- * Wraps a staff API handler so that the outcome of every request that changes something, and
- * of every refused request, is appended to the audit trail with its actor (SPEC §4.2, PCI DSS
+ * Middleware for the staff APIs: the outcome of every request that changes something, and of
+ * every refused request, is appended to the audit trail with its actor (SPEC §4.2, PCI DSS
  * 10.2). Only the route, the path parameters (card-shaped digits masked) and the outcome are
  * kept, never a body. A failed audit write is logged; the answer already decided stands.
  */
-export const withAuditTrail = (target: RouteTarget, handler: ProxyHandler, deps: { readonly audit: AuditTrail; readonly clock: Clock }): ProxyHandler => {
-  const routes = routesFor(target);
-  return async (event, context) => {
-    const response = await handler(event, context);
-    const route = routes.find((r) => r.path === event.resource && r.method === event.httpMethod);
-    if (!route || (route.method === 'GET' && !refused(response.statusCode))) return response;
+export const auditTrail = (deps: Pick<StaffGuard, 'audit' | 'clock'>): ApiMiddleware => {
+  const record = async ({ event, context, response }: Parameters<NonNullable<ApiMiddleware['after']>>[0]) => {
+    const route = context.route;
+    if (!route || !response || (route.method === 'GET' && !refused(response.statusCode))) return;
     const { id, action, ...otherParameters } = event.pathParameters ?? {};
     const auditEvent: AuditEvent = {
       at: deps.clock.now().toISOString(),
-      actor: staffMemberOfEvent(event)?.username ?? 'anonymous',
+      actor: context.staff?.username ?? 'anonymous',
       action: action ? `${route.operation}:${maskCardNumbers(action)}` : route.operation,
       outcome: outcomeOf(response),
       ...(id ? { orderId: maskCardNumbers(id) } : {}),
@@ -49,6 +52,6 @@ export const withAuditTrail = (target: RouteTarget, handler: ProxyHandler, deps:
     } catch (error) {
       logger.error('audit trail write failed', { action: auditEvent.action, outcome: auditEvent.outcome, error: error instanceof Error ? error.name : 'unknown' });
     }
-    return response;
   };
+  return { after: record, onError: record };
 };

@@ -1,10 +1,11 @@
-import { luhnValid } from '../card.js';
+import { luhnValid } from './card.js';
 
 /**
- * Staff type free text (notes, reasons, quotes) that lands in the timeline and in emails.
- * A card number pasted there by mistake must not be stored (SPEC §7.3). Runs of digit groups
- * (single spaces or dashes between groups) are checked: any sequence of whole groups with
- * 13–19 digits that starts 2–6 and is Luhn-valid counts as a card number.
+ * Free text from customers (notes, names, addresses, PO numbers) and staff (notes, reasons,
+ * quotes) lands in the order, the timeline and emails. A card number typed there by mistake
+ * must not be stored (SPEC §5.1, §7.3). Runs of digit groups (single spaces or dashes between
+ * groups) are checked: any sequence of whole groups with 12–19 digits that starts 2–6 (the
+ * card networks' ranges) and is Luhn-valid counts as a card number.
  */
 const digitRuns = /\d+(?:[ -]\d+)*/g;
 
@@ -14,7 +15,7 @@ const holdsCardNumber = (run: string): boolean => {
     let digits = '';
     for (let last = first; last < groups.length && digits.length <= 19; last++) {
       digits += groups[last];
-      if (digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits)) return true;
+      if (digits.length >= 12 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits)) return true;
     }
   }
   return false;

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
+import { DynamoSettingsStore } from '../../functions/adapters/dynamo/settings-store.js';
+import type { Settings } from '../../functions/core/settings.js';
+import { act, staffOrder } from './admin-helpers.js';
+import { type ApiResponse, cardPayment, checkoutBody, createProduct, newKey, scanTable, twin, uniqueEmail } from './helpers.js';
+import { raisedCardTestingLimits } from './twin-setup.js';
+
+/**
+ * Card-testing limits over HTTP (SPEC §12). This file runs against a twin of its own (see
+ * vitest.config.ts): the limits are store-wide settings, and lowering them beside the rest of
+ * the suite would refuse its many declines of the same test cards.
+ */
+const cards = { lost: '4000000000009987', stolen: '4000000000009979', fraudulent: '4100000000000019', declined: '4000000000000002', visa: '4242424242424242' };
+
+/**
+ * A request from a given loopback address: the twin takes the client address from the socket,
+ * as API Gateway does from the connection, so binding the client's end is how a test is another client.
+ */
+const apiFrom = (localAddress: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) =>
+  new Promise<ApiResponse>((resolve, reject) => {
+    const url = new URL(`${twin().apiUrl}${path}`);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, localAddress, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const headers = new Headers(Object.entries(res.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]])));
+          let parsed: any = null;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = null;
+          }
+          resolve({ status: res.statusCode!, headers, body: parsed, text });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+
+const settings = () => new DynamoSettingsStore(createDocumentClient(twin().dynamoDbUrl), 'Orders-local');
+const setLimits = async (limits: Partial<Settings>) => void (await settings().update(limits));
+afterEach(() => setLimits(raisedCardTestingLimits));
+
+const checkoutFrom = async (address: string, number: string, email = uniqueEmail()) => {
+  const product = await createProduct({ stock: 50 });
+  return apiFrom(address, 'POST', '/checkout', {
+    body: checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: product.sku, quantity: 1 }], payment: cardPayment(number) }),
+    headers: { 'Idempotency-Key': newKey() },
+  });
+};
+
+const retryFrom = (address: string, order: { id: string }, token: string, number: string) =>
+  apiFrom(address, 'POST', `/orders/${order.id}/payment`, { body: { payment: cardPayment(number) }, headers: { 'X-Order-Token': token, 'Idempotency-Key': newKey() } });
+
+/** Every authorization the gateway answered is one PaymentAttempts metric line in the twin's log. */
+const gatewayCalls = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  return readFileSync(twin().logFile, 'utf8').split('\n').filter((line) => line.includes('"metric":"PaymentAttempts"')).length;
+};
+
+const ordersOf = async (email: string) =>
+  ((await scanTable('Orders-local')) as { customerEmail?: { S: string } }[]).filter((item) => item.customerEmail?.S === email);
+
+const expectRateLimited = (response: ApiResponse) => {
+  expect(response.status).toBe(429);
+  expect(response.body.error.code).toBe('rate_limited');
+  const retryAfter = Number(response.headers.get('retry-after'));
+  expect(Number.isInteger(retryAfter)).toBe(true);
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(3600);
+};
+
+describe('card-testing limits (SPEC §12)', () => {
+  it('answers the N+1th attempt with a card declined N times 429 with Retry-After, without calling the gateway', async () => {
+    await setLimits({ declinesPerCardPerHour: 3 });
+    const declined = [];
+    // From three different clients: the card's own count is what stops it.
+    for (const address of ['127.0.0.2', '127.0.0.3', '127.0.0.4']) declined.push(await checkoutFrom(address, cards.lost));
+    expect(declined.map((r) => r.status)).toEqual([402, 402, 402]);
+    const { order, trackingToken } = declined[0]!.body;
+    const before = await staffOrder(order.id);
+    const callsBefore = await gatewayCalls();
+
+    const email = uniqueEmail();
+    expectRateLimited(await checkoutFrom('127.0.0.5', cards.lost, email));
+    expect(await ordersOf(email)).toEqual([]);
+    expectRateLimited(await retryFrom('127.0.0.2', order, trackingToken, cards.lost));
+    const after = await staffOrder(order.id);
+    expect(after.version).toBe(before.version);
+    expect(after.history.filter((e: { type: string }) => e.type === 'payment_attempt')).toHaveLength(1);
+    expect(await gatewayCalls()).toBe(callsBefore);
+
+    // Another card from another client still goes through.
+    const other = await checkoutFrom('127.0.0.6', cards.visa);
+    expect(other.status).toBe(201);
+    expect(await gatewayCalls()).toBe(callsBefore + 1);
+  });
+
+  it('counts declines per client address, whatever the card', async () => {
+    await setLimits({ declinesPerIpPerHour: 2 });
+    expect((await checkoutFrom('127.0.0.7', cards.declined)).status).toBe(402);
+    expect((await checkoutFrom('127.0.0.7', cards.stolen)).status).toBe(402);
+    const callsBefore = await gatewayCalls();
+    expectRateLimited(await checkoutFrom('127.0.0.7', cards.visa));
+    expect(await gatewayCalls()).toBe(callsBefore);
+    expect((await checkoutFrom('127.0.0.8', cards.visa)).status).toBe(201);
+  });
+
+  it('caps the attempts on one order', async () => {
+    await setLimits({ paymentAttemptsPerOrder: 2 });
+    const first = await checkoutFrom('127.0.0.9', cards.declined);
+    const { order, trackingToken } = first.body;
+    expect((await retryFrom('127.0.0.9', order, trackingToken, cards.fraudulent)).status).toBe(402);
+    expectRateLimited(await retryFrom('127.0.0.10', order, trackingToken, cards.visa));
+    const stored = await staffOrder(order.id);
+    expect(stored.status).toBe('INCOMPLETE');
+    expect(stored.history.filter((e: { type: string }) => e.type === 'payment_attempt')).toHaveLength(2);
+  });
+
+  it('holds a quote open when its card is over the limits: nothing superseded, no new order', async () => {
+    const address = '127.0.0.11';
+    await setLimits({ declinesPerIpPerHour: 1 });
+    expect((await checkoutFrom(address, cards.declined)).status).toBe(402);
+    const email = uniqueEmail();
+    const evaluation = await createProduct({ kind: 'evaluation', priceCents: 0, stock: 5 });
+    const placed = await apiFrom(address, 'POST', '/checkout', {
+      body: checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined }),
+      headers: { 'Idempotency-Key': newKey() },
+    });
+    expect(placed.status).toBe(201);
+    const { order, trackingToken } = placed.body;
+    expect((await act('csr', order.id, 'quote', { amountCents: 5000, description: 'Replace the hinge' })).status).toBe(200);
+    const accepted = await apiFrom(address, 'POST', `/orders/${order.id}/quote/accept`, { body: { payment: cardPayment(cards.visa) }, headers: { 'X-Order-Token': trackingToken } });
+    expectRateLimited(accepted);
+    const quoted = await staffOrder(order.id);
+    expect(quoted).toMatchObject({ status: 'AWAITING_CUSTOMER_APPROVAL', supersededBy: null });
+    expect(await ordersOf(email)).toHaveLength(1);
+  });
+
+  it('tells the customer card_declined for lost, stolen and fraudulent cards; staff see the gateway code', async () => {
+    const expected = { [cards.lost]: 'lost_card', [cards.stolen]: 'stolen_card', [cards.fraudulent]: 'fraudulent' };
+    for (const [number, gatewayCode] of Object.entries(expected)) {
+      const response = await checkoutFrom('127.0.0.12', number);
+      expect(response.status).toBe(402);
+      expect(response.body.error.declineReason).toBe('card_declined');
+      expect(response.text).not.toContain(gatewayCode);
+      expect((await staffOrder(response.body.order.id)).payment.gatewayCode).toBe(gatewayCode);
+    }
+  });
+});

@@ -1,0 +1,262 @@
+import { createLinks } from '../../functions/runtime/adapters.js';
+import type { OrderActionDeps } from '../../functions/core/admin/order-actions.js';
+import type { FulfillmentDeps, FulfillmentPolicy } from '../../functions/core/fulfillment.js';
+import type { MonitorDeps } from '../../functions/core/monitor.js';
+import type { Order } from '../../functions/core/order.js';
+import type { CardDetails } from '../../functions/core/card.js';
+import type {
+  AttemptCounters,
+  CardVault,
+  Catalog,
+  Email,
+  FulfillmentWebhook,
+  Mailer,
+  NoticeLedger,
+  OrderEvents,
+  OrderPlacedEvent,
+  Pager,
+  PaymentGateway,
+  SettingsStore,
+  SettlementResult,
+  StockLine,
+  StuckOrdersMetric,
+  WebhookDelivery,
+} from '../../functions/core/ports.js';
+import { defaultSettings, type Settings } from '../../functions/core/settings.js';
+import { MemoryOrders } from './memory-orders.js';
+
+export { MemoryOrders } from './memory-orders.js';
+
+/** In-memory ports for the unit tests of the core use cases, recording what they are asked. */
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+export class TestClock {
+  constructor(public current = new Date('2026-03-02T10:00:00.000Z')) {}
+  now = () => new Date(this.current);
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Answers each delivery with the next scripted result; the last one repeats. */
+export class ScriptedWebhook implements FulfillmentWebhook {
+  readonly deliveries: { orderId: string; body: string }[] = [];
+  beforeAnswer: (() => Promise<void>) | null = null;
+  constructor(private readonly script: WebhookDelivery[]) {}
+  async deliver(request: { orderId: string; body: string }): Promise<WebhookDelivery> {
+    this.deliveries.push(request);
+    await this.beforeAnswer?.();
+    return this.script.length > 1 ? this.script.shift()! : this.script[0]!;
+  }
+}
+
+export const http = (status: number): WebhookDelivery =>
+  status >= 200 && status < 300 ? { kind: 'accepted', status } : { kind: 'rejected', status, error: `HTTP ${status}` };
+
+export class RecordingEvents implements OrderEvents {
+  readonly published: OrderPlacedEvent[] = [];
+  failWith: Error | null = null;
+  async orderPlaced(event: OrderPlacedEvent) {
+    if (this.failWith) throw this.failWith;
+    this.published.push(event);
+  }
+}
+
+export class RecordingPager implements Pager {
+  readonly pages: { from: string; message: Email }[] = [];
+  failWith: Error | null = null;
+  async page(from: string, message: Email) {
+    await tick();
+    if (this.failWith) throw this.failWith;
+    this.pages.push({ from, message });
+  }
+}
+
+export class RecordingMailer implements Mailer {
+  readonly sent: { from: string; email: Email }[] = [];
+  failWith: Error | null = null;
+  async send(from: string, email: Email) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push({ from, email });
+  }
+}
+
+export class RecordingMetric implements StuckOrdersMetric {
+  readonly values: number[] = [];
+  async record(count: number) {
+    this.values.push(count);
+  }
+}
+
+export class MemoryLedger implements NoticeLedger {
+  readonly keys = new Map<string, Date>();
+  constructor(private readonly clock: TestClock) {}
+  async has(key: string) {
+    const expires = this.keys.get(key);
+    return expires !== undefined && expires > this.clock.now();
+  }
+  async claim(key: string, expiresAt: Date) {
+    if (await this.has(key)) return false;
+    this.keys.set(key, expiresAt);
+    return true;
+  }
+  async release(key: string) {
+    this.keys.delete(key);
+  }
+}
+
+export class MemorySettings implements SettingsStore {
+  constructor(public value: Settings = { ...defaultSettings }) {}
+  async get() {
+    return structuredClone(this.value);
+  }
+  async put(settings: Settings) {
+    this.value = settings;
+  }
+  async update(changes: Partial<Settings>) {
+    this.value = { ...this.value, ...changes };
+    return this.get();
+  }
+}
+
+export const instantPolicy = (maxAttempts = 3): FulfillmentPolicy & { waits: number[] } => {
+  const waits: number[] = [];
+  return { maxAttempts, backoffMs: (n) => 100 * 2 ** (n - 1), wait: async (ms) => void waits.push(ms), waits };
+};
+
+export const fulfillmentDeps = (script: WebhookDelivery[], maxAttempts = 3) => {
+  const clock = new TestClock();
+  const orders = new MemoryOrders();
+  const webhook = new ScriptedWebhook(script);
+  const fulfillmentPolicy = instantPolicy(maxAttempts);
+  const deps: FulfillmentDeps = { orders, webhook, clock, fulfillmentPolicy };
+  return { deps, clock, orders, webhook, policy: fulfillmentPolicy };
+};
+
+export const monitorDeps = (settings: Partial<Settings> = {}) => {
+  const clock = new TestClock();
+  const orders = new MemoryOrders();
+  const pager = new RecordingPager();
+  const mailer = new RecordingMailer();
+  const stuckOrdersMetric = new RecordingMetric();
+  const ledger = new MemoryLedger(clock);
+  const deps: MonitorDeps = {
+    orders,
+    placedOrders: orders,
+    settings: new MemorySettings({ ...defaultSettings, csrEmails: ['csr1@example.com', 'csr2@example.com'], ...settings }),
+    pager,
+    mailer,
+    stuckOrdersMetric,
+    ledger,
+    links: createLinks('https://shop.test'),
+    clock,
+  };
+  return { deps, clock, orders, pager, mailer, stuckOrdersMetric, ledger };
+};
+
+/** A catalog with nothing in it that records the stock given back. */
+export const releaseRecordingCatalog = (released: { lines: readonly StockLine[]; token: string }[]): Catalog => ({
+  list: async () => [],
+  get: async () => new Map(),
+  put: async () => undefined,
+  update: async () => null,
+  reserve: async () => ({ ok: true }),
+  release: async (lines, token) => void released.push({ lines, token }),
+});
+
+type GatewayAnswer = SettlementResult | Error;
+const answer = async (given: GatewayAnswer | undefined, fallback: SettlementResult) => {
+  if (given instanceof Error) throw given;
+  return given ?? fallback;
+};
+
+/** Ports for the back-office order actions on one stored order; the gateway settles with `options` when given. */
+export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnswer; void?: GatewayAnswer } = {}) => {
+  const orders = new MemoryOrders([initial]);
+  const calls = {
+    released: [] as { lines: readonly StockLine[]; token: string }[],
+    purged: [] as string[],
+    mails: [] as Email[],
+    captures: 0,
+    voids: 0,
+    announced: [] as string[],
+  };
+  const gateway: PaymentGateway = {
+    name: 'sandbox',
+    authorize: async () => ({ approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' }),
+    capture: async () => {
+      calls.captures += 1;
+      return answer(options.capture, { ok: true, reference: 'CAP1' });
+    },
+    void: async () => {
+      calls.voids += 1;
+      return answer(options.void, { ok: true, reference: 'VOID1' });
+    },
+  };
+  const deps: OrderActionDeps = {
+    orders,
+    catalog: releaseRecordingCatalog(calls.released),
+    vault: {
+      hold: async () => 'ref',
+      read: async () => null,
+      keepWithoutCvc: async () => true,
+      forgetCvc: async () => undefined,
+      purge: async (_orderId, ref) => void calls.purged.push(ref),
+    },
+    gateway,
+    mailer: { send: async (_from, email) => void calls.mails.push(email) },
+    settings: new MemorySettings(),
+    links: createLinks('https://store.test'),
+    clock: { now: () => new Date('2026-05-01T12:00:00Z') },
+    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId) },
+  };
+  return { deps, calls, orders, current: () => orders.order(initial.id) };
+};
+
+/** A vault that keeps the card and the CVC apart, as the real one does, and honours expiry on read. */
+export class MemoryVault implements CardVault {
+  readonly cards = new Map<string, { card: Omit<CardDetails, 'cvc'>; expiresAt: Date | null }>();
+  readonly cvcs = new Map<string, string>();
+  private next = 0;
+  async hold(_orderId: string, card: CardDetails, expiresAt: Date | null) {
+    const ref = `ref-${++this.next}`;
+    const { cvc, ...held } = card;
+    this.cards.set(ref, { card: held, expiresAt });
+    if (cvc) this.cvcs.set(ref, cvc);
+    return ref;
+  }
+  async read(_orderId: string, ref: string, now: Date) {
+    const held = this.cards.get(ref);
+    if (!held || (held.expiresAt && held.expiresAt <= now)) return null;
+    const cvc = this.cvcs.get(ref);
+    return cvc ? { ...held.card, cvc } : held.card;
+  }
+  async keepWithoutCvc(_orderId: string, ref: string, expiresAt: Date | null, now: Date) {
+    this.cvcs.delete(ref);
+    const held = this.cards.get(ref);
+    if (!held || (held.expiresAt && held.expiresAt <= now)) return false;
+    this.cards.set(ref, { ...held, expiresAt });
+    return true;
+  }
+  async forgetCvc(_orderId: string, ref: string) {
+    this.cvcs.delete(ref);
+  }
+  async purge(_orderId: string, ref: string) {
+    this.cvcs.delete(ref);
+    this.cards.delete(ref);
+  }
+}
+
+export class MemoryCounters implements AttemptCounters {
+  readonly counts = new Map<string, { count: number; expiresAt: Date }>();
+  async read(keys: readonly string[], now: Date) {
+    return keys.map((key) => {
+      const counter = this.counts.get(key);
+      return counter && counter.expiresAt > now ? counter.count : 0;
+    });
+  }
+  async increment(keys: readonly string[], expiresAt: Date) {
+    for (const key of keys) this.counts.set(key, { count: (this.counts.get(key)?.count ?? 0) + 1, expiresAt: this.counts.get(key)?.expiresAt ?? expiresAt });
+  }
+}

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { HmacFingerprints } from '../../functions/adapters/fingerprints.js';
+import type { CardDetails } from '../../functions/core/card.js';
+import { RateLimited } from '../../functions/core/errors.js';
+import { checkout, type CheckoutDeps, type CheckoutRequest, retryPayment } from '../../functions/core/checkout.js';
+import { submitOffline } from '../../functions/core/offline.js';
+import type { Order } from '../../functions/core/order.js';
+import type { CheckoutRun, CheckoutRunResult, Product } from '../../functions/core/ports.js';
+import { record } from '../../functions/core/transitions.js';
+import { MemoryCounters, MemoryOrders, MemorySettings, MemoryVault, TestClock } from '../support/ports.js';
+
+const product: Product = { sku: 'WIDGET-1', name: 'Widget', priceCents: 1000, kind: 'standard', stock: 10 };
+const card: CardDetails = { number: '4000000000000002', expMonth: 12, expYear: 2031, cvc: '123', holderName: 'Ann Lee' };
+const request: CheckoutRequest = {
+  customer: { email: 'ann@example.com', name: 'Ann Lee' },
+  billingAddress: { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
+  items: [{ sku: 'WIDGET-1', quantity: 1 }],
+  payment: { method: 'card', card },
+  onDecline: 'ask',
+};
+
+type Workflow = (run: CheckoutRun, orders: MemoryOrders, clock: TestClock) => Promise<CheckoutRunResult>;
+
+/** The workflow declining the card, as its steps record it. */
+const declines: Workflow = async (run, orders, clock) => {
+  const order = orders.order(run.orderId);
+  const payment = { ...order.payment, status: 'DECLINED' as const, declineReason: 'card_declined' as const, decision: { attempt: run.attempt, approved: false } };
+  await orders.save(record(order, { payment }, [], clock.now()), order);
+  return { status: 'succeeded', outOfStock: [] };
+};
+
+const setup = (workflow: Workflow) => {
+  const orders = new MemoryOrders();
+  const vault = new MemoryVault();
+  const clock = new TestClock();
+  const settings = new MemorySettings();
+  const counters = new MemoryCounters();
+  const attempts: boolean[] = [];
+  let gatewayRuns = 0;
+  let ids = 0;
+  const deps: CheckoutDeps = {
+    orders,
+    vault,
+    clock,
+    settings,
+    counters,
+    fingerprints: new HmacFingerprints(async () => 'test secret'),
+    paymentMetrics: { recordAttempt: async ({ declined }) => void attempts.push(declined) },
+    catalog: {
+      list: async () => [product],
+      get: async (skus) => new Map(skus.filter((s) => s === product.sku).map((s) => [s, product])),
+      put: async () => undefined,
+      update: async () => null,
+      reserve: async () => ({ ok: true }),
+      release: async () => undefined,
+    },
+    ids: { orderId: () => `ord_${++ids}`, token: () => 'token' },
+    workflow: {
+      run: async (run) => {
+        gatewayRuns += 1;
+        return workflow(run, orders, clock);
+      },
+    },
+  };
+  return { deps, orders, vault, clock, settings, counters, attempts, gatewayRuns: () => gatewayRuns };
+};
+
+const holdExpiresAt = (order: Order) => order.heldCard?.expiresAt;
+const expectRealHold = (order: Order, clock: TestClock) => {
+  expect(holdExpiresAt(order)).toEqual(expect.any(String));
+  expect(Date.parse(holdExpiresAt(order)!)).toBeGreaterThan(clock.now().getTime());
+};
+
+/** A declined order to retry on: its card held with a real expiry, the CVC already gone. */
+const declinedOrder = async () => {
+  const s = setup(declines);
+  const result = await checkout(s.deps, request);
+  expect(result.kind).toBe('declined');
+  return { ...s, order: s.orders.order(result.order.id) };
+};
+
+describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)', () => {
+  const endings: [string, Workflow][] = [
+    ['fails', async () => ({ status: 'failed', error: 'States.TaskFailed' })],
+    ['times out', async () => ({ status: 'failed', error: 'States.Timeout' })],
+    [
+      'throws (StartSyncExecution refused)',
+      async () => {
+        throw new Error('ThrottlingException');
+      },
+    ],
+  ];
+
+  it.each(endings)('a new checkout whose workflow %s leaves no CVC and a hold with a real expiry', async (_name, workflow) => {
+    const { deps, orders, vault, clock } = setup(workflow);
+    await expect(checkout(deps, request)).rejects.toThrow();
+    expect(vault.cvcs.size).toBe(0);
+    expect(vault.cards.size).toBe(1);
+    const [order] = [...orders.stored.values()];
+    expectRealHold(order!, clock);
+  });
+
+  it.each([...endings, ['reports out of stock', async () => ({ status: 'succeeded', outOfStock: ['WIDGET-1'] }) as const] as [string, Workflow]])(
+    'a retry whose workflow %s leaves no CVC and a hold with a real expiry',
+    async (_name, workflow) => {
+      const { deps, orders, vault, clock, order } = await declinedOrder();
+      expect(vault.cvcs.size).toBe(0);
+      (deps as { workflow: CheckoutDeps['workflow'] }).workflow = { run: (run) => workflow(run, orders, clock) };
+      await expect(retryPayment(deps, order, { card: { ...card, number: '4242424242424242' }, onDecline: 'ask' })).rejects.toThrow();
+      expect(vault.cvcs.size).toBe(0);
+      expectRealHold(orders.order(order.id), clock);
+    },
+  );
+
+  it('an out-of-stock new checkout keeps nothing at all', async () => {
+    const { deps, orders, vault } = setup(async () => ({ status: 'succeeded', outOfStock: ['WIDGET-1'] }));
+    await expect(checkout(deps, request)).rejects.toMatchObject({ code: 'out_of_stock' });
+    expect(vault.cards.size + vault.cvcs.size).toBe(0);
+    expect(orders.stored.size).toBe(0);
+  });
+
+  it('submitOffline after the hold expired answers card_no_longer_held and keeps nothing', async () => {
+    const { deps, vault, clock, order } = await declinedOrder();
+    clock.advance(31 * 60_000);
+    const offlineDeps = { ...deps, mailer: { send: async () => undefined }, links: { trackOrder: () => '', quoteDecision: () => '', dashboardOrder: () => '' } };
+    await expect(submitOffline(offlineDeps, order)).rejects.toMatchObject({ code: 'card_no_longer_held' });
+    expect(await vault.read(order.id, order.heldCard!.ref, clock.now())).toBeNull();
+  });
+});
+
+describe('card-testing limits (SPEC §12)', () => {
+  it('answers rate_limited with Retry-After once a card has too many declines, before the gateway', async () => {
+    const { deps, settings, gatewayRuns, attempts, orders } = setup(declines);
+    settings.value = { ...settings.value, declinesPerCardPerHour: 2 };
+    for (let i = 0; i < 2; i++) expect((await checkout(deps, request, { actor: 'customer', message: 'x', clientIp: `10.0.0.${i}` })).kind).toBe('declined');
+    const runs = gatewayRuns();
+    const stored = orders.stored.size;
+    await expect(checkout(deps, request, { actor: 'customer', message: 'x', clientIp: '10.0.0.9' })).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryAfterSeconds: expect.any(Number),
+    });
+    expect(gatewayRuns()).toBe(runs);
+    expect(orders.stored.size).toBe(stored);
+    expect(attempts).toEqual([true, true]);
+    // Another card is not held back by this one's declines.
+    expect((await checkout(deps, { ...request, payment: { method: 'card', card: { ...card, number: '4000000000009995' } } })).kind).toBe('declined');
+  });
+
+  it('counts declines per client address too, and lets the window lapse', async () => {
+    const { deps, settings, clock } = setup(declines);
+    settings.value = { ...settings.value, declinesPerIpPerHour: 1 };
+    const from = { actor: 'customer', message: 'x', clientIp: '10.0.0.1' };
+    await checkout(deps, request, from);
+    const other = { ...request, payment: { method: 'card' as const, card: { ...card, number: '4000000000009995' } } };
+    const limited = await checkout(deps, other, from).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(limited).toBeInstanceOf(RateLimited);
+    const { retryAfterSeconds: retryAfter } = limited as RateLimited;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect((await checkout(deps, other, { ...from, clientIp: '10.0.0.2' })).kind).toBe('declined');
+    clock.advance(retryAfter * 1000);
+    expect((await checkout(deps, other, from)).kind).toBe('declined');
+  });
+
+  it('caps the attempts on one order', async () => {
+    const { deps, settings, orders, order } = await declinedOrder();
+    settings.value = { ...settings.value, paymentAttemptsPerOrder: 2 };
+    const retried = await retryPayment(deps, order, { card, onDecline: 'ask' });
+    expect(retried.kind).toBe('declined');
+    const again = orders.order(order.id);
+    await expect(retryPayment(deps, again, { card, onDecline: 'ask' })).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(orders.order(order.id).version).toBe(again.version);
+  });
+});
