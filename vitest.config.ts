@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Gateway adapters against loopback stand-ins that answer the providers' wire formats.
+      { test: { name: 'contract', include: ['test/contract/**/*.test.ts'] } },
       {
         test: {
           name: 'integration',

@@ -58,6 +58,11 @@ console.log(
     `  Mail viewer  ${twin.mailViewerUrl}`,
     `  DynamoDB     ${twin.dynamoDbUrl}`,
     `  Fulfillment  ${twin.fulfillmentWebhookUrl ? `signed POST to ${twin.fulfillmentWebhookUrl}` : 'no FULFILLMENT_WEBHOOK_URL: placed orders are accepted at once'}`,
+    `  Payments     ${
+      twin.paymentGateway.endpoint
+        ? `${twin.paymentGateway.name} at ${twin.paymentGateway.endpoint}`
+        : 'sandbox gateway: test cards only, no money moves, orders marked testMode (PAYMENT_GATEWAY=authorizenet|stripe for a real one)'
+    }`,
     `  Monitor      stuck orders checked every ${twin.monitorIntervalSeconds} s`,
     `  Data         ${options.memory ? 'in memory (nothing is kept)' : options.dataDir}`,
     ...loginLines,

@@ -5,8 +5,8 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 /**
- * Which Lambda serves the route; `local` routes exist only in the twin. Card reveal has a
- * function of its own: the only staff function allowed to decrypt card data.
+ * Which Lambda serves the route; `local` routes exist only in the twin. Card reveal (with the
+ * charge of a held card) has a function of its own: the only staff function allowed to decrypt card data.
  */
 export type RouteTarget = 'storefront' | 'admin' | 'cardReveal' | 'local';
 
@@ -37,6 +37,8 @@ export const routes = [
   { operation: 'listOrders', method: 'GET', path: '/admin/orders', target: 'admin', auth: 'staff', summary: 'Find orders by status or email, newest first' },
   { operation: 'recordOrder', method: 'POST', path: '/admin/orders', target: 'admin', auth: 'admin', summary: 'Record an order already paid elsewhere' },
   { operation: 'getStaffOrder', method: 'GET', path: '/admin/orders/{id}', target: 'admin', auth: 'staff', summary: 'An order with its full timeline' },
+  // Before the generic action route: the twin takes the first match, API Gateway the static segment.
+  { operation: 'chargeCard', method: 'POST', path: '/admin/orders/{id}/charge', target: 'cardReveal', auth: 'admin', summary: 'Charge the held card of an offline order through the payment gateway (audited)' },
   { operation: 'applyOrderAction', method: 'POST', path: '/admin/orders/{id}/{action}', target: 'admin', auth: 'staff', summary: 'Approve, ship, complete, invoice, mark paid, cancel, note or quote an order' },
   { operation: 'revealCard', method: 'POST', path: '/admin/orders/{id}/card/reveal', target: 'cardReveal', auth: 'admin', summary: 'Reveal a held card for a manual charge (audited)' },
   { operation: 'getReportSummary', method: 'GET', path: '/admin/reports/summary', target: 'admin', auth: 'staff', summary: 'Order counts and totals by status' },

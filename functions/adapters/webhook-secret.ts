@@ -1,8 +1,9 @@
-/** Where a secret (the webhook's, the fingerprint key) comes from; fetched once per process. */
+/** Where a secret (the webhook's, the fingerprint key, the payment gateway's credentials) comes from; fetched once per process. */
 export type SecretSource = () => Promise<string>;
 
-const once = (load: () => Promise<string>): SecretSource => {
-  let value: Promise<string> | undefined;
+/** Reads a value on first use and keeps it; a failed read is tried again on the next use. */
+export const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let value: Promise<T> | undefined;
   return () =>
     (value ??= load().catch((error: unknown) => {
       value = undefined;

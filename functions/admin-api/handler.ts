@@ -33,13 +33,14 @@ const parseInput = <Schema extends z.ZodType>(schema: Schema, value: unknown, pa
 };
 
 /** An order for staff, with its version as the ETag to send back in `If-Match`. */
-const orderResult = (order: Order, status = 200): ApiResult => ({
+export const orderResult = (order: Order, status = 200): ApiResult => ({
   status,
   body: { order: toOrderView(order, 'staff') },
   headers: { etag: `"${order.version}"` },
 });
 
-const expectedVersion = (headers: Readonly<Record<string, string>>) =>
+/** `If-Match` as the order version an action applies to; absent or `*`: any version. */
+export const expectedVersion = (headers: Readonly<Record<string, string>>) =>
   headers['if-match'] === undefined || headers['if-match'].trim() === '*' ? null : parseInput(ifMatchSchema, headers['if-match'], 'headers.If-Match');
 
 /** The back-office API (SPEC §5.2): thin operations over the core use cases, behind staff authentication. */

@@ -73,6 +73,8 @@ export const actionBodies = {
   quote: z.object({ amountCents: z.number().int().min(0).max(100_000_000), description: freeText(2000) }).strict(),
   fulfillmentRetry: z.object({}).strict(),
   fulfillmentManual: z.object({ externalRef: freeText(128) }).strict(),
+  /** Served on its own route by the card function (it decrypts the held card). */
+  charge: z.object({}).strict(),
 };
 
 /** `If-Match: 7`, `"7"` or `W/"7"`: the order version the action was decided on. */
@@ -99,6 +101,7 @@ export const adminContract = {
   getStaffOrder: {},
   applyOrderAction: { body: orderActionBody },
   revealCard: { body: revealCardSchema },
+  chargeCard: { body: actionBodies.charge },
   getReportSummary: { query: reportQuery },
   getSettings: {},
   updateSettings: { body: settingsPatchSchema },

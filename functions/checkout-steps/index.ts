@@ -1,11 +1,11 @@
-import { awsBase, awsCardVault, awsGateway, awsMailer, awsOrderEvents } from '../runtime/aws.js';
+import { awsBase, awsCardVault, awsGateways, awsMailer, awsOrderEvents } from '../runtime/aws.js';
 import { createCheckoutStepHandlers } from './handler.js';
 
 // One Lambda per step, all from this bundle; each step's role grants only what that step touches.
 export const { reserveStock, authorizePayment, placeOrder, holdCardOffline, markIncomplete, sendReceipt, compensateCheckout } = createCheckoutStepHandlers({
   ...awsBase(),
   ...awsCardVault(),
-  ...awsGateway(),
+  ...awsGateways(),
   ...awsMailer(),
   ...awsOrderEvents(),
 });

@@ -79,7 +79,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           : { ...decided, status: 'DECLINED' as const, declineReason: result.declineReason, gatewayCode: result.gatewayCode };
         return record(
           current,
-          { payment },
+          { payment, ...(deps.gateway.name === 'sandbox' ? { testMode: true } : {}) },
           [
             {
               type: 'payment_attempt',

@@ -4,7 +4,7 @@ import { AppError, type ErrorDetail } from './errors.js';
 import { actors } from './history.js';
 import { computeTotals } from './money.js';
 import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
-import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, SettingsStore } from './ports.js';
+import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore } from './ports.js';
 import { assertCan, transition } from './transitions.js';
 
 export type CheckoutPayment =
@@ -31,6 +31,8 @@ export interface CheckoutDeps extends CardTestingDeps {
   readonly workflow: CheckoutWorkflow;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Only its name is read here: an order created while it is the sandbox is a test order. */
+  readonly gateway: Pick<PaymentGateway, 'name'>;
 }
 
 export type CheckoutOutcome = 'placed' | 'offline' | 'awaiting_payment' | 'awaiting_evaluation';
@@ -213,6 +215,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     trackingToken: deps.ids.token(),
     stock: { reserved: false, round: 0 },
     heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: holdUntil.toISOString() } : null,
+    testMode: deps.gateway.name === 'sandbox',
   };
   await deps.orders.create(order);
   return runWorkflow(deps, order, cardRef && admitted ? { ref: cardRef, admitted } : null, draft.onDecline, true);

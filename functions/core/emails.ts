@@ -21,6 +21,16 @@ export const compose = (to: readonly string[], subject: string, paragraphs: read
   return { to, subject, text: textParts.join('\n\n'), html: `<!doctype html><html><body>${htmlParts.join('')}</body></html>` };
 };
 
+const testNotice = 'TEST ORDER: placed with the sandbox payment gateway; no money was taken.';
+
+/** A test order's email says so in its subject and first paragraph. */
+export const markedAsTest = (email: Email): Email => ({
+  ...email,
+  subject: `[TEST] ${email.subject}`,
+  text: `${testNotice}\n\n${email.text}`,
+  html: email.html.replace('<body>', `<body><p><strong>${escapeHtml(testNotice)}</strong></p>`),
+});
+
 export const orderSummary = (order: Order): string => {
   const lines = order.items.map((i) => `${i.quantity} × ${i.name} (${i.sku}) — ${formatMoney(i.lineTotalCents, order.currency)}`);
   const t = order.totals;

@@ -34,6 +34,17 @@ export type HistoryEvent =
         readonly gatewayCode?: string;
       };
     }
+  | {
+      /** An admin charged the held card of an offline order through the gateway (SPEC §4.2). */
+      readonly type: 'card_charged';
+      readonly data: {
+        readonly attempt: number;
+        readonly approved: boolean;
+        readonly gateway: GatewayName;
+        readonly declineReason?: DeclineReason;
+        readonly gatewayCode?: string;
+      };
+    }
   | { readonly type: 'payment_approved'; readonly data: { readonly authorizationCode: string; readonly note?: string } }
   | { readonly type: 'payment_captured'; readonly data: { readonly reference: string; readonly amountCents: number } }
   | { readonly type: 'payment_voided'; readonly data: { readonly reference: string } }

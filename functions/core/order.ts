@@ -126,7 +126,12 @@ export interface Order {
   readonly pagedFor?: string | null;
   /** Emails already sent about this order, each kind once. */
   readonly emailsSent?: readonly OrderEmailKind[];
+  /** Created or authorized while the gateway was the sandbox: no money moves for it. */
+  readonly testMode?: boolean;
 }
+
+/** A test order: created on, or authorized by, the sandbox gateway. Every view and email says so. */
+export const isTestOrder = (order: Order): boolean => order.testMode === true || order.payment.gateway === 'sandbox';
 
 export const orderFlags = (order: Order) => ({
   sent: order.status !== 'INCOMPLETE',
@@ -195,6 +200,7 @@ export const toOrderSummary = (order: Order, audience: Audience) => {
     supersedes: order.supersedes,
     supersededBy: order.supersededBy,
     quote: order.quote ?? null,
+    testMode: isTestOrder(order),
   };
 };
 

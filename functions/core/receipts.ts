@@ -31,7 +31,7 @@ export const sendOrderReceipts = async (deps: ReceiptDeps, order: Order): Promis
   let allSent = true;
   for (const { kind, email } of emails) {
     if (alreadySent(order, kind)) continue;
-    allSent = (await sendAndRecord(deps, order.id, kind, settings.fromEmail, email)) && allSent;
+    allSent = (await sendAndRecord(deps, order, kind, settings.fromEmail, email)) && allSent;
   }
   return allSent;
 };

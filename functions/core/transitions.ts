@@ -29,6 +29,8 @@ export const orderProcess = {
   rejectQuote: { AWAITING_CUSTOMER_APPROVAL: 'CANCELLED' },
   // Back office and fulfillment.
   approve: { OFFLINE_PENDING: 'ORDER_PLACED' },
+  // The held card through the gateway: placed once authorized, else still waiting offline.
+  charge: { OFFLINE_PENDING: (order) => (order.payment.status === 'AUTHORIZED' ? 'ORDER_PLACED' : 'OFFLINE_PENDING') },
   fulfillmentAccepted: { ORDER_PLACED: 'IN_PROCESS', AWAITING_PAYMENT: 'AWAITING_PAYMENT' },
   fulfillmentManual: { ORDER_PLACED: 'IN_PROCESS' },
   ship: { IN_PROCESS: 'SHIPPED', AWAITING_PAYMENT: 'AWAITING_PAYMENT' },

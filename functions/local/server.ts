@@ -63,7 +63,8 @@ const send = (response: ServerResponse, requestId: string, status: number, body:
  * Gateway would, and calls the same Lambda handler functions.
  */
 export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandler>>, staticHandler?: StaticHandler): Server =>
-  createServer(async (request, response) => {
+  // Clients keep idle sockets open longer than Node's 5 s default; closing them first races their next request.
+  Object.assign(createServer(async (request, response) => {
     const requestId = randomUUID();
     const started = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -121,4 +122,4 @@ export const createApiServer = (handlers: Partial<Record<RouteTarget, ProxyHandl
       logger.error('twin server error', { error: error instanceof Error ? { name: error.name, stack: error.stack } : String(error) });
       if (!response.headersSent) send(response, requestId, 500, errorBody('internal', 'Something went wrong on our side. Please try again.'));
     }
-  });
+  }), { keepAliveTimeout: 65_000 });

@@ -14,6 +14,9 @@ import { createCheckoutStepHandlers } from '../checkout-steps/handler.js';
 import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
 import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
+import { authorizeNetApiUrl, configuredGatewayName, credentialsFromEnv, missingCredentials, paymentGateways } from '../runtime/payment-gateways.js';
+import { paymentEnv } from '../../contract/environment.js';
+import type { GatewayName } from '../core/payments.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
 import { createStuckOrderMonitorHandler } from '../stuck-order-monitor/handler.js';
 import { createLocalAuthHandler, createLocalIssuer, type LocalLogin } from './auth.js';
@@ -48,6 +51,8 @@ export interface Twin {
   /** Where placed orders are pushed, or null when they are accepted at once. */
   readonly fulfillmentWebhookUrl: string | null;
   readonly monitorIntervalSeconds: number;
+  /** The payment gateway new authorizations go to (`PAYMENT_GATEWAY`, sandbox by default), and where it is. */
+  readonly paymentGateway: { readonly name: GatewayName; readonly endpoint: string | null };
   /** The local staff users and where their passwords come from. */
   readonly logins: readonly LocalLogin[];
   /** Called when a child emulator dies, so the twin never runs half-alive. */
@@ -69,8 +74,18 @@ const configureEnvironment = (dynamoDbUrl: string, sesUrl: string, apiUrl: strin
   for (const table of tables) process.env[table.envVar] = localTableName(table.id);
 };
 
+const gatewayEndpoint = (name: GatewayName): string | null => {
+  if (name === 'authorizenet') return authorizeNetApiUrl(process.env);
+  if (name === 'stripe') return process.env[paymentEnv.stripeApiBase] || 'https://api.stripe.com';
+  return null;
+};
+
 /** Starts the local twin: emulators, tables, the same handlers behind one HTTP server (SPEC §10). */
 export const startTwin = async (options: TwinOptions): Promise<Twin> => {
+  // Checked before anything starts: a wrong gateway setting is a one-line reason, not a half-up twin.
+  const gatewayName = configuredGatewayName(process.env, 'sandbox');
+  const missing = missingCredentials(gatewayName, process.env);
+  if (missing.length) throw new Error(`${paymentEnv.gateway}=${gatewayName} needs ${missing.join(' and ')}`);
   const running: Running[] = [];
   const stopAll = async () => {
     for (const service of running.reverse()) await service.stop().catch(() => undefined);
@@ -106,6 +121,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       paymentMetrics: new LoggedPaymentMetrics(),
       webhookSecret: secretFromEnv('FULFILLMENT_WEBHOOK_SECRET'),
       fingerprintSecret: async () => fingerprintSecret,
+      gateways: paymentGateways(() => gatewayName, credentialsFromEnv(process.env)),
     });
     const stepHandlers = createCheckoutStepHandlers(adapters);
     void adapters.workflow; // synthesize the state machine now, not on the first checkout
@@ -139,6 +155,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       seeded,
       fulfillmentWebhookUrl: webhookUrl,
       monitorIntervalSeconds,
+      paymentGateway: { name: gatewayName, endpoint: gatewayEndpoint(gatewayName) },
       logins: issuer.logins,
       onEmulatorExit: (listener) => dynamoDb.child.once('exit', (code) => listener(code)),
       stop: stopAll,

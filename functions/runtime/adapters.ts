@@ -1,6 +1,7 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
 import { fulfillmentEnv, linkEnv, mailEnv } from '../../contract/environment.js';
 import { cardVaultTable, ordersTable } from '../../contract/tables.js';
+import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import type { StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
@@ -24,10 +25,10 @@ import { DynamoSettingsStore } from '../adapters/dynamo/settings-store.js';
 import { HmacFingerprints } from '../adapters/fingerprints.js';
 import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfillment-webhook.js';
 import { randomIds } from '../adapters/ids.js';
-import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import type { SecretSource } from '../adapters/webhook-secret.js';
 import { numberEnv, optionalEnv, requiredEnv } from './environment.js';
+import type { PaymentGateways } from './payment-gateways.js';
 
 /**
  * Pieces both composition roots build from: each reads only the environment it needs, so an
@@ -95,7 +96,12 @@ export type Adapters = CheckoutDeps &
   StepDeps &
   FulfillmentDeps &
   MonitorDeps &
-  StoreSettingsDeps & { readonly idempotency: IdempotencyStore; readonly totals: OrderTotalsReader; readonly audit: AuditTrail };
+  StoreSettingsDeps & {
+    readonly idempotency: IdempotencyStore;
+    readonly totals: OrderTotalsReader;
+    readonly audit: AuditTrail;
+    readonly gatewayFor: OrderActionDeps['gatewayFor'];
+  };
 
 export interface RuntimeChoices {
   readonly keyring: KeyringNode;
@@ -110,6 +116,8 @@ export interface RuntimeChoices {
   readonly webhookSecret: SecretSource;
   /** The secret keying card, client and idempotency fingerprints, read when the first is taken. */
   readonly fingerprintSecret: SecretSource;
+  /** The configured payment gateway, and the one that authorized an earlier order. */
+  readonly gateways: PaymentGateways;
 }
 
 /**
@@ -125,7 +133,8 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     vault: cardVault(client, encryptionSdkCipher(choices.keyring), clock),
     ...fingerprints(choices.fingerprintSecret),
     paymentMetrics: choices.paymentMetrics,
-    gateway: new SandboxGateway(),
+    gateway: choices.gateways.configured,
+    gatewayFor: choices.gateways.named,
     mailer: new SesMailer(),
     links: linksFromEnv(),
     clock,

@@ -1,20 +1,19 @@
-import { cardSecurityEnv, fulfillmentEnv, mailEnv, metricsEnv, type PaymentGatewayName, paymentEnv, resourceEnv, staffTokenEnv } from '../../contract/environment.js';
+import { cardSecurityEnv, fulfillmentEnv, mailEnv, metricsEnv, paymentEnv, resourceEnv, staffTokenEnv } from '../../contract/environment.js';
 import { metricsNamespace } from '../../contract/metrics.js';
-import type { PaymentGateway } from '../core/ports.js';
 import { encryptionSdkCipher, kmsKeyring } from '../adapters/card-cipher.js';
 import { noCardKey } from '../adapters/card-vault.js';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { randomIds } from '../adapters/ids.js';
 import { EventBridgeOrderEvents } from '../adapters/order-events.js';
 import { SnsPager } from '../adapters/pager.js';
-import { SandboxGateway } from '../adapters/sandbox-gateway.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow.js';
 import { PowertoolsPaymentMetrics, PowertoolsStuckOrdersMetric } from '../adapters/metrics.js';
-import { type SecretSource, secretFromLambdaExtension } from '../adapters/webhook-secret.js';
+import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
 import { cardVault, fingerprints, fulfillmentFromEnv, linksFromEnv, orderTableStores, senderIdentityFromEnv, settingsDefaults, systemClock } from './adapters.js';
 import { optionalEnv, requiredEnv } from './environment.js';
+import { configuredGatewayName, credentialsFromSecret, paymentGateways } from './payment-gateways.js';
 
 /**
  * The AWS composition root, in pieces: each function's entry (functions/<name>/index.ts) takes
@@ -70,20 +69,21 @@ export const awsFingerprints = () =>
   fingerprints(secretFromLambdaExtension(requiredEnv(cardSecurityEnv.fingerprintSecretArn), cardSecurityEnv.fingerprintSecretArn));
 
 /**
- * Adapters by `PAYMENT_GATEWAY`, given the credentials secret (JSON, read when first needed).
- * The sandbox needs none: the stack only deploys it when chosen explicitly.
+ * The gateway the deployment chose (`PAYMENT_GATEWAY`, SPEC §11, checked when the entry loads),
+ * and the one that authorized an earlier order for its capture or void; the credentials come
+ * from the stack's secret when a gateway is first called.
  */
-const gatewayAdapters: Partial<Record<PaymentGatewayName, (credentials: SecretSource) => PaymentGateway>> = {
-  sandbox: () => new SandboxGateway(),
+export const awsGateways = () => {
+  const configured = configuredGatewayName(process.env);
+  const gateways = paymentGateways(
+    () => configured,
+    credentialsFromSecret(secretFromLambdaExtension(requiredEnv(paymentEnv.secretArn), paymentEnv.secretArn)),
+  );
+  return { gateway: gateways.configured, gatewayFor: gateways.named };
 };
 
-/** The gateway the deployment chose (SPEC §11). */
-export const awsGateway = (): { gateway: PaymentGateway } => {
-  const name = requiredEnv(paymentEnv.gateway);
-  const adapter = gatewayAdapters[name as PaymentGatewayName];
-  if (!adapter) throw new Error(`${paymentEnv.gateway}=${name} is not a payment gateway of this build (${Object.keys(gatewayAdapters).join(', ')})`);
-  return { gateway: adapter(secretFromLambdaExtension(requiredEnv(paymentEnv.secretArn), paymentEnv.secretArn)) };
-};
+/** Only which gateway: orders created while it is the sandbox are test orders (the storefront never calls it). */
+export const awsGatewayName = () => ({ gateway: { name: configuredGatewayName(process.env) } });
 
 /** Staff tokens are the Cognito user pool's ID tokens for the dashboard client, checked against the pool's JWKS. */
 export const awsStaffAuthenticator = (): { authenticate: StaffAuthenticator } => {

@@ -1,4 +1,4 @@
-import { awsBase, awsCardTesting, awsCardVault, awsMailer, awsWorkflow } from '../runtime/aws.js';
+import { awsBase, awsCardTesting, awsCardVault, awsGatewayName, awsMailer, awsWorkflow } from '../runtime/aws.js';
 import { createStorefrontHandler } from './handler.js';
 
-export const handler = createStorefrontHandler({ ...awsBase(), ...awsCardVault(), ...awsWorkflow(), ...awsMailer(), ...awsCardTesting() });
+export const handler = createStorefrontHandler({ ...awsBase(), ...awsCardVault(), ...awsWorkflow(), ...awsMailer(), ...awsCardTesting(), ...awsGatewayName() });

@@ -1,5 +1,5 @@
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
-import { linkEnv, mailEnv, resourceEnv } from '../../contract/environment.js';
+import { linkEnv, mailEnv, paymentEnv, resourceEnv } from '../../contract/environment.js';
 import { cardVaultTable, ordersTable } from '../../contract/tables.js';
 import type { CardKey, CardPurpose } from './card-key.js';
 import type { CheckoutWorkflow } from './checkout-workflow.js';
@@ -31,6 +31,8 @@ export type Access =
   | 'sendEmail'
   | 'startCheckout'
   | 'callGateway'
+  /** Know which gateway is configured (a sandbox order is a test order), without calling it. */
+  | 'knowGateway'
   /** Keyed fingerprints of cards and requests (SPEC §12). */
   | 'fingerprint'
   /** Publish the PaymentAttempts and PaymentDeclines metrics the decline-ratio alarm watches. */
@@ -87,6 +89,7 @@ const rules = (r: AccessResources): Record<Access, Rule> => ({
     environment: () => ({ [resourceEnv.checkoutStateMachineArn]: required(r.checkout, 'the checkout workflow').stateMachine.stateMachineArn }),
   },
   callGateway: { grant: (fn) => r.secrets.grantGateway(fn), environment: () => r.secrets.gatewayEnvironment, readsSecrets: true },
+  knowGateway: { grant: () => undefined, environment: () => ({ [paymentEnv.gateway]: r.secrets.gateway }) },
   fingerprint: { grant: (fn) => r.secrets.grantFingerprint(fn), environment: () => r.secrets.fingerprintEnvironment, readsSecrets: true },
   paymentMetrics: { grant: () => undefined, environment: () => r.monitor.metricsEnvironment },
   publishOrderEvents: { grant: (fn) => r.fulfillment.grantPublish(fn), environment: () => ({ [resourceEnv.orderEventsBus]: r.fulfillment.bus.eventBusName }) },

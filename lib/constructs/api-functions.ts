@@ -14,7 +14,7 @@ export type ApiTarget = Exclude<RouteTarget, 'local'>;
  * without a card key; card reveal (and charging a held card) opens held cards only.
  */
 export const apiFunctionAccess: Record<ApiTarget, readonly Access[]> = {
-  storefront: ['orders', 'sealCards', 'startCheckout', 'sendEmail', 'fingerprint', 'paymentMetrics'],
+  storefront: ['orders', 'sealCards', 'startCheckout', 'sendEmail', 'fingerprint', 'paymentMetrics', 'knowGateway'],
   admin: [
     'orders',
     'purgeCards',
@@ -30,7 +30,8 @@ export const apiFunctionAccess: Record<ApiTarget, readonly Access[]> = {
     'verifyStaffTokens',
     'checkSender',
   ],
-  cardReveal: ['orders', 'openHeldCards', 'callGateway', 'verifyStaffTokens'],
+  // Charging a held card: an approved charge sends the payment receipt and announces the order.
+  cardReveal: ['orders', 'openHeldCards', 'callGateway', 'sendEmail', 'publishOrderEvents', 'verifyStaffTokens'],
 };
 
 interface ApiFunctionDefinition {

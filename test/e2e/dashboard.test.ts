@@ -49,7 +49,8 @@ describe('dashboard', () => {
     await expect.poll(() => admin.locator('.revealed').textContent()).toContain('4000000000000002');
     await admin.getByLabel('Authorization code').fill('VT-123456');
     await admin.getByRole('button', { name: 'Approve (M)' }).last().click();
-    await expect.poll(() => admin.locator('#status').textContent()).toBe('Order Placed');
+    // The approval sends the payment receipt before the view reloads: slower than poll's 1 s default on a busy machine.
+    await expect.poll(() => admin.locator('#status').textContent(), { timeout: 10_000 }).toBe('Order Placed');
     expect(await admin.locator('#payment-status').textContent()).toBe('Approved (M)');
     expect(await admin.locator('.timeline').textContent()).toContain('charge in the virtual terminal');
     await admin.screenshot({ path: join(process.env.E2E_SCREENSHOT_DIR ?? tmpdir(), 'dashboard-order.png'), fullPage: true });

@@ -298,9 +298,9 @@ describe('least privilege around the card key and the vault', () => {
     expect(actionsOf('adminApi')).toContain('states:StartSyncExecution');
   });
 
-  it('lets only sendReceipt, the storefront (offline submissions), the admin API and the monitor (digest) send email', () => {
+  it('lets only sendReceipt, the storefront (offline submissions), the admin API, card reveal (charge receipts) and the monitor (digest) send email', () => {
     const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
-    expect(sending.sort()).toEqual(['adminApi', 'handler', 'sendReceipt', 'stuckOrderMonitor']);
+    expect(sending.sort()).toEqual(['adminApi', 'handler', 'revealCard', 'sendReceipt', 'stuckOrderMonitor']);
   });
 
   const readersOf = (secretId: string) =>

@@ -31,7 +31,7 @@ describe('finding orders (GET /admin/orders)', () => {
     expect(placed.body.orders.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[0]]);
     for (const order of placed.body.orders) {
       expect(Object.keys(order).sort()).toEqual(
-        ['billingAddress', 'createdAt', 'currency', 'customer', 'flags', 'id', 'items', 'payment', 'quote', 'shipments', 'shippingAddress', 'status', 'statusLabel', 'supersededBy', 'supersedes', 'totals', 'updatedAt', 'version'].sort(),
+        ['billingAddress', 'createdAt', 'currency', 'customer', 'flags', 'id', 'items', 'payment', 'quote', 'shipments', 'shippingAddress', 'status', 'statusLabel', 'supersededBy', 'supersedes', 'testMode', 'totals', 'updatedAt', 'version'].sort(),
       );
     }
   });

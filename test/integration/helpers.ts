@@ -80,8 +80,8 @@ export const vaultItemsOf = async (orderId: string) =>
   ((await scanTable('CardVault-local')) as { pk: { S: string } }[]).filter((item) => item.pk.S === `ORDER#${orderId}`);
 
 /** Every item of a table, raw, as DynamoDB holds it. */
-export const scanTable = async (tableName: string) => {
-  const dynamo = new DynamoDBClient({ endpoint: twin().dynamoDbUrl });
+export const scanTable = async (tableName: string, dynamoDbUrl = twin().dynamoDbUrl) => {
+  const dynamo = new DynamoDBClient({ endpoint: dynamoDbUrl });
   const items: unknown[] = [];
   let ExclusiveStartKey: Record<string, any> | undefined;
   do {

@@ -44,6 +44,7 @@ describe('npm start', () => {
     expect(first.output).toContain(`Dashboard    http://127.0.0.1:${ports.port}/dashboard/`);
     expect(first.output).toContain(`Mail viewer  http://127.0.0.1:${ports.sesPort}/`);
     expect(first.output).toContain('Demo catalog seeded.');
+    expect(first.output).toMatch(/Payments +sandbox gateway: test cards only/);
     const api = `http://127.0.0.1:${ports.port}`;
     const key = newKey();
     const body = JSON.stringify(checkoutBody());
@@ -68,5 +69,22 @@ describe('npm start', () => {
     expect(await replay.text()).toBe(firstAnswer);
     expect(await stop(second.child)).toMatch(/^(exit 0|SIGINT)$/);
     expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
+  });
+
+  it('stops at once, with a one-line reason, on an unknown gateway or a missing gateway credential', { timeout: 90_000 }, async () => {
+    const run = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.once('exit', (code) => resolve({ code, output }));
+      });
+    const missingKey = await run({ PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: '' });
+    expect(missingKey.code).not.toBe(0);
+    expect(missingKey.output).toContain('Could not start the local twin: PAYMENT_GATEWAY=stripe needs STRIPE_SECRET_KEY\n');
+    const unknown = await run({ PAYMENT_GATEWAY: 'paypal' });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.output).toContain('PAYMENT_GATEWAY must be one of sandbox, authorizenet, stripe (it is "paypal")');
   });
 });

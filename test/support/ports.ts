@@ -6,6 +6,7 @@ import type { Order } from '../../functions/core/order.js';
 import type { CardDetails } from '../../functions/core/card.js';
 import type {
   AttemptCounters,
+  AuthorizationResult,
   CardVault,
   Catalog,
   Email,
@@ -172,7 +173,10 @@ const answer = async (given: GatewayAnswer | undefined, fallback: SettlementResu
 };
 
 /** Ports for the back-office order actions on one stored order; the gateway settles with `options` when given. */
-export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnswer; void?: GatewayAnswer } = {}) => {
+export const orderActionDeps = (
+  initial: Order,
+  options: { capture?: GatewayAnswer; void?: GatewayAnswer; authorize?: AuthorizationResult | Error } = {},
+) => {
   const orders = new MemoryOrders([initial]);
   const calls = {
     released: [] as { lines: readonly StockLine[]; token: string }[],
@@ -184,7 +188,10 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
   };
   const gateway: PaymentGateway = {
     name: 'sandbox',
-    authorize: async () => ({ approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' }),
+    authorize: async () => {
+      if (options.authorize instanceof Error) throw options.authorize;
+      return options.authorize ?? { approved: true, authorizationCode: 'SBX1', transactionId: 'SBXTX1' };
+    },
     capture: async () => {
       calls.captures += 1;
       return answer(options.capture, { ok: true, reference: 'CAP1' });
@@ -205,6 +212,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
       purge: async (_orderId, ref) => void calls.purged.push(ref),
     },
     gateway,
+    gatewayFor: () => gateway,
     mailer: { send: async (_from, email) => void calls.mails.push(email) },
     settings: new MemorySettings(),
     links: createLinks('https://store.test'),

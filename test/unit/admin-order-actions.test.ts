@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approveOrder, addNote, cancelOrder, shipOrder } from '../../functions/core/admin/order-actions.js';
+import { approveOrder, addNote, cancelOrder, chargeHeldCard, shipOrder } from '../../functions/core/admin/order-actions.js';
+import { routes } from '../../contract/routes.js';
 import type { AppError } from '../../functions/core/errors.js';
 import { GatewayUnavailable } from '../../functions/core/ports.js';
 import { record } from '../../functions/core/transitions.js';
@@ -21,6 +22,74 @@ describe('the order action table', () => {
     expect(Object.keys(orderActions).sort()).toEqual(
       ['approve', 'cancel', 'complete', 'invoice', 'mark-paid', 'notes', 'quote', 'ship', 'fulfillment-retry', 'fulfillment-manual'].sort(),
     );
+  });
+
+  it('leaves charge to its own route in the card function, matched before the generic action route', () => {
+    const actionRoutes = routes.filter((route) => route.path.startsWith('/admin/orders/{id}/') && route.path.split('/').length === 5);
+    expect(actionRoutes.map((route) => [route.path, route.target, route.auth])).toEqual([
+      ['/admin/orders/{id}/charge', 'cardReveal', 'admin'],
+      ['/admin/orders/{id}/{action}', 'admin', 'staff'],
+    ]);
+    expect(Object.keys(orderActions)).not.toContain('charge');
+  });
+});
+
+describe('charge a held card', () => {
+  const held = { number: '4242424242424242', expMonth: 12, expYear: 2030, holderName: 'Ann Lee' };
+  const chargeable = (answers: Parameters<typeof orderActionDeps>[1] = {}) => {
+    const fake = orderActionDeps(offline(), answers);
+    const authorizations: unknown[] = [];
+    const deps = {
+      ...fake.deps,
+      vault: { ...fake.deps.vault, read: async () => held },
+      gateway: {
+        ...fake.deps.gateway,
+        authorize: (request: Parameters<typeof fake.deps.gateway.authorize>[0]) => {
+          authorizations.push(request);
+          return fake.deps.gateway.authorize(request);
+        },
+      },
+    };
+    return { ...fake, deps, authorizations };
+  };
+
+  it('places the order with the gateway ids, purges the card, emails the receipt and announces it', async () => {
+    const { deps, calls, current, authorizations } = chargeable({ authorize: { approved: true, authorizationCode: 'A1', transactionId: 'T1' } });
+    const result = await chargeHeldCard(deps, staff('ord_TEST'));
+    expect(result.approved).toBe(true);
+    expect(current()).toMatchObject({ status: 'ORDER_PLACED', heldCard: null, payment: { status: 'AUTHORIZED', authorizationCode: 'A1', transactionId: 'T1', gateway: 'sandbox' } });
+    expect(authorizations).toEqual([{ idempotencyKey: 'ord_TEST.2', amountCents: 3998, currency: 'USD', card: held }]);
+    expect(calls.purged).toEqual(['card-1']);
+    expect(calls.announced).toEqual(['ord_TEST']);
+    expect(calls.mails.map((m) => m.subject)).toEqual(['[TEST] Demo Store: payment received for order ord_TEST']);
+    expect(current().history).toContainEqual(
+      expect.objectContaining({ type: 'card_charged', actor: 'admin', data: { attempt: 2, approved: true, gateway: 'sandbox' } }),
+    );
+  });
+
+  it('keeps the card and the offline status on a decline, with the attempt on the timeline', async () => {
+    const { deps, calls, current } = chargeable({ authorize: { approved: false, declineReason: 'card_declined', gatewayCode: 'stolen_card' } });
+    const result = await chargeHeldCard(deps, staff('ord_TEST'));
+    expect(result).toMatchObject({ approved: false, declineReason: 'card_declined' });
+    expect(current()).toMatchObject({ status: 'OFFLINE_PENDING', heldCard: { ref: 'card-1' }, payment: { status: 'OFFLINE', gatewayCode: 'stolen_card', attempt: 2 } });
+    expect([calls.purged, calls.mails, calls.announced]).toEqual([[], [], []]);
+    expect(current().history.at(-1)).toMatchObject({ type: 'card_charged', data: { approved: false, declineReason: 'card_declined', gatewayCode: 'stolen_card' } });
+  });
+
+  it('asks again with the same key after the gateway did not answer', async () => {
+    const { deps, current, authorizations } = chargeable({ authorize: new GatewayUnavailable('down') });
+    const result = await chargeHeldCard(deps, staff('ord_TEST'));
+    expect(result).toMatchObject({ approved: false, declineReason: 'gateway_unavailable' });
+    expect(current().payment.attempt).toBe(1);
+    await chargeHeldCard(deps, staff('ord_TEST'));
+    expect(authorizations.map((a) => (a as { idempotencyKey: string }).idempotencyKey)).toEqual(['ord_TEST.2', 'ord_TEST.2']);
+  });
+
+  it('answers no_card_on_file without a held card, and invalid_transition outside OFFLINE_PENDING', async () => {
+    const { deps } = chargeable();
+    expect(await codeOf(chargeHeldCard({ ...deps, vault: { ...deps.vault, read: async () => null } }, staff('ord_TEST')))).toBe('no_card_on_file');
+    const placed = orderActionDeps(anOrder({ status: 'ORDER_PLACED' }));
+    expect(await codeOf(chargeHeldCard(placed.deps, staff('ord_TEST')))).toBe('invalid_transition');
   });
 });
 

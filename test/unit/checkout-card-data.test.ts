@@ -55,6 +55,7 @@ const setup = (workflow: Workflow) => {
       release: async () => undefined,
     },
     ids: { orderId: () => `ord_${++ids}`, token: () => 'token' },
+    gateway: { name: 'sandbox' },
     workflow: {
       run: async (run) => {
         gatewayRuns += 1;

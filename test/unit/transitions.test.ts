@@ -16,6 +16,8 @@ const allowed: [OrderAction, OrderStatus, OrderStatus][] = [
   ['retryPayment', 'INCOMPLETE', 'INCOMPLETE'],
   ['submitOffline', 'INCOMPLETE', 'OFFLINE_PENDING'],
   ['approve', 'OFFLINE_PENDING', 'ORDER_PLACED'],
+  // The fixture's payment is AUTHORIZED: a charge that authorized places the order.
+  ['charge', 'OFFLINE_PENDING', 'ORDER_PLACED'],
   ['fulfillmentAccepted', 'ORDER_PLACED', 'IN_PROCESS'],
   ['fulfillmentAccepted', 'AWAITING_PAYMENT', 'AWAITING_PAYMENT'],
   ['fulfillmentManual', 'ORDER_PLACED', 'IN_PROCESS'],
@@ -34,6 +36,11 @@ const allowed: [OrderAction, OrderStatus, OrderStatus][] = [
 ];
 
 describe('order transition table', () => {
+  it('keeps an offline order waiting when the charge of its held card was not authorized', () => {
+    const offline = anOrder({ status: 'OFFLINE_PENDING', payment: { ...anOrder().payment, status: 'OFFLINE' } });
+    expect(nextStatus(offline, 'charge')).toBe('OFFLINE_PENDING');
+  });
+
   it.each(allowed)('%s from %s leads to %s', (action, from, to) => {
     expect(nextStatus(anOrder({ status: from }), action)).toBe(to);
   });

@@ -1,8 +1,10 @@
 import { AppError, notFound } from '../errors.js';
 import { formatMoney } from '../format.js';
 import type { OrderEmailKind, NewHistoryEntry } from '../history.js';
-import type { Order } from '../order.js';
+import { cardIsHeld, type Order } from '../order.js';
+import type { DeclineReason, GatewayName } from '../payments.js';
 import {
+  type AuthorizationResult,
   type CardVault,
   type Catalog,
   type Clock,
@@ -35,7 +37,10 @@ export interface OrderActionDeps {
   readonly orders: OrderRepository;
   readonly catalog: Catalog;
   readonly vault: CardVault;
+  /** The configured gateway: new authorizations (a charge of a held card) go here. */
   readonly gateway: PaymentGateway;
+  /** The gateway that authorized an earlier order, by the name on its payment: captures and voids go there. */
+  readonly gatewayFor: (name: GatewayName) => PaymentGateway;
   readonly mailer: Mailer;
   readonly settings: SettingsStore;
   readonly links: Links;
@@ -75,7 +80,7 @@ const followUp = (deps: OrderActionDeps, orderId: string, decide: (order: Order)
 
 const email = async (deps: OrderActionDeps, order: Order, kind: OrderEmailKind, compose: (settings: Settings, trackUrl: string) => Email) => {
   const settings = await deps.settings.get();
-  await sendAndRecord(deps, order.id, kind, settings.fromEmail, compose(settings, deps.links.trackOrder(order.id, order.trackingToken)));
+  await sendAndRecord(deps, order, kind, settings.fromEmail, compose(settings, deps.links.trackOrder(order.id, order.trackingToken)));
 };
 
 /** The order as stored after the action and its follow-ups. */
@@ -92,18 +97,21 @@ const purgeHeldCard = async (deps: OrderActionDeps, order: Order, actor: string)
   return [{ type: 'card_purged', actor, message: 'Held card data deleted', visibleToCustomer: false }];
 };
 
-/** A capture or void of the order's authorization; the key makes a repeated call (a re-decision) safe. */
-const settlementOf = (order: Order, kind: 'capture' | 'void'): SettlementRequest => ({
-  idempotencyKey: `${order.id}.${kind}`,
-  transactionId: order.payment.transactionId ?? '',
-  amountCents: order.totals.totalCents,
-  currency: order.currency,
-});
-
-/** A gateway that stays unavailable is an answer too: the caller decides what it means. */
-const settle = async (request: Promise<SettlementResult>): Promise<SettlementResult> => {
+/**
+ * Captures or voids the order's authorization at the gateway that made it (orders from before
+ * gateways were recorded were the sandbox's); the key makes a repeated call (a re-decision) safe.
+ * A gateway that stays unavailable is an answer too: the caller decides what it means.
+ */
+const settle = async (deps: OrderActionDeps, order: Order, kind: 'capture' | 'void'): Promise<SettlementResult> => {
+  const request: SettlementRequest = {
+    idempotencyKey: `${order.id}.${kind}`,
+    transactionId: order.payment.transactionId ?? '',
+    amountCents: order.totals.totalCents,
+    currency: order.currency,
+  };
+  const gateway = deps.gatewayFor(order.payment.gateway ?? 'sandbox');
   try {
-    return await request;
+    return await gateway[kind](request);
   } catch (error) {
     if (error instanceof GatewayUnavailable) return { ok: false, reason: 'gateway_unavailable' };
     throw error;
@@ -142,6 +150,93 @@ export const approveOrder = async (
   return reload(deps, approved.id);
 };
 
+/** What a charge of a held card came to: the order as stored, and what the customer would be told of a decline. */
+export type ChargeResult =
+  | { readonly approved: true; readonly order: Order }
+  | { readonly approved: false; readonly order: Order; readonly declineReason: DeclineReason };
+
+const chargeMessage = (gateway: GatewayName, result: AuthorizationResult | null) =>
+  result === null
+    ? `Held card not charged: the ${gateway} gateway did not answer`
+    : result.approved
+      ? `Held card charged through ${gateway}, authorization ${result.authorizationCode}`
+      : `Held card declined by ${gateway}: ${result.gatewayCode}`;
+
+/**
+ * OFFLINE_PENDING: charges the held card (held without CVC) through the configured gateway
+ * (SPEC §4.2). Approved: ORDER_PLACED with the payment AUTHORIZED and the gateway's ids, the card
+ * purged, a payment receipt and OrderPlaced. Declined, or no answer: still OFFLINE_PENDING with
+ * the card kept and the attempt on the timeline. The attempt number keys the gateway call, so two
+ * admins charging at once send one key (one authorization), and an attempt the gateway did not
+ * answer is asked again with the same key.
+ */
+export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest): Promise<ChargeResult> => {
+  const order = await deps.orders.get(action.orderId);
+  if (!order) throw notFound();
+  if (action.expectedVersion !== null && order.version !== action.expectedVersion) throw preconditionFailed(order);
+  assertCan(order, 'charge');
+  const now = deps.clock.now();
+  const held = order.heldCard && cardIsHeld(order, now) ? await deps.vault.read(order.id, order.heldCard.ref, now) : null;
+  if (!held) throw new AppError('no_card_on_file', 'No card is held for this order.');
+  const attempt = order.payment.attempt + 1;
+  const gateway = deps.gateway.name;
+  let result: AuthorizationResult | null = null;
+  try {
+    result = await deps.gateway.authorize({
+      idempotencyKey: `${order.id}.${attempt}`,
+      amountCents: order.totals.totalCents,
+      currency: order.currency,
+      card: { number: held.number, expMonth: held.expMonth, expYear: held.expYear, holderName: held.holderName },
+    });
+  } catch (error) {
+    if (!(error instanceof GatewayUnavailable)) throw error;
+  }
+  const declineReason: DeclineReason | null = result === null ? 'gateway_unavailable' : result.approved ? null : result.declineReason;
+  let charged = false;
+  const stored = await updateOrder(deps.orders, order.id, async (current) => {
+    charged = false;
+    // A concurrent charge with the same key already recorded the gateway's (same) answer.
+    if (current.payment.decision?.attempt === attempt) return null;
+    assertCan(current, 'charge');
+    const entry: Entry = {
+      type: 'card_charged',
+      actor: action.actor,
+      message: chargeMessage(gateway, result),
+      visibleToCustomer: false,
+      data: {
+        attempt,
+        approved: result?.approved === true,
+        gateway,
+        ...(declineReason ? { declineReason, gatewayCode: result && !result.approved ? result.gatewayCode : 'gateway_unavailable' } : {}),
+      },
+    };
+    charged = true;
+    if (result === null) return record(current, {}, [entry], deps.clock.now());
+    const decided = { ...current.payment, attempt, decision: { attempt, approved: result.approved }, gateway };
+    if (!result.approved) {
+      return transition(current, 'charge', { payment: { ...decided, declineReason: result.declineReason, gatewayCode: result.gatewayCode } }, [entry], deps.clock.now());
+    }
+    const purged = await purgeHeldCard(deps, current, action.actor);
+    return transition(
+      current,
+      'charge',
+      {
+        payment: { ...decided, status: 'AUTHORIZED', authorizationCode: result.authorizationCode, transactionId: result.transactionId, declineReason: null, gatewayCode: null },
+        heldCard: null,
+        ...(gateway === 'sandbox' ? { testMode: true } : {}),
+      },
+      [entry, ...purged, { type: 'status', actor: action.actor, message: 'Payment received; order placed', visibleToCustomer: true }],
+      deps.clock.now(),
+    );
+  });
+  if (declineReason) return { approved: false, order: stored, declineReason };
+  if (charged) {
+    await email(deps, stored, 'payment_receipt', (settings, trackUrl) => paymentReceipt(stored, settings, trackUrl));
+    await announceOrderPlaced(deps, stored.id);
+  }
+  return { approved: true, order: await reload(deps, stored.id) };
+};
+
 /** Ships with a tracking number; an authorized card is captured first (nothing ships on a refused capture). */
 export const shipOrder = async (
   deps: OrderActionDeps,
@@ -154,7 +249,7 @@ export const shipOrder = async (
     const entries: Entry[] = [];
     let payment = order.payment;
     if (payment.status === 'AUTHORIZED') {
-      const capture = await settle(deps.gateway.capture(settlementOf(order, 'capture')));
+      const capture = await settle(deps, order, 'capture');
       if (!capture.ok) throw new AppError('conflict', `The payment could not be captured (${capture.reason}); the order was not shipped.`);
       payment = { ...payment, status: 'CAPTURED' };
       entries.push({
@@ -240,7 +335,7 @@ export const cancelOrder = async (
   });
   await followUp(deps, cancelled.id, async (order) => {
     if (order.payment.status !== 'AUTHORIZED') return null;
-    const voided = await settle(deps.gateway.void(settlementOf(order, 'void')));
+    const voided = await settle(deps, order, 'void');
     return voided.ok
       ? {
           changes: { payment: { ...order.payment, status: 'VOIDED' } },
@@ -320,6 +415,6 @@ export const quoteOrder = async (
     accept: deps.links.quoteDecision(quoted.id, quoted.trackingToken, 'accept'),
     reject: deps.links.quoteDecision(quoted.id, quoted.trackingToken, 'reject'),
   };
-  await sendAndRecord(deps, quoted.id, 'quote', settings.fromEmail, quoteOffer(quoted, quote, settings, links));
+  await sendAndRecord(deps, quoted, 'quote', settings.fromEmail, quoteOffer(quoted, quote, settings, links));
   return reload(deps, quoted.id);
 };

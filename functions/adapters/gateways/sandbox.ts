@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { normalizeCardNumber } from '../core/card.js';
-import { customerDeclineReason } from '../core/payments.js';
-import { type AuthorizationResult, GatewayUnavailable, type PaymentGateway, type SettlementRequest, type SettlementResult } from '../core/ports.js';
+import { normalizeCardNumber } from '../../core/card.js';
+import { customerDeclineReason } from '../../core/payments.js';
+import { type AuthorizationResult, GatewayUnavailable, type PaymentGateway, type SettlementRequest, type SettlementResult } from '../../core/ports.js';
 
 /**
  * The well-known test cards (SPEC §6) with the gateway code each declines with; any other
