@@ -1,25 +1,33 @@
 import { App, type CfnElement, CfnOutput, Duration, Lazy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { checkoutSteps } from '../contract/checkout-steps.js';
+import { type PaymentGatewayName, paymentGateways } from '../contract/environment.js';
+import { type AccessResources, baseEnvironment } from './constructs/access.js';
+import { declineRatioAlarm } from './constructs/alarms.js';
 import { OrdersApi } from './constructs/api.js';
+import { ApiFunctions } from './constructs/api-functions.js';
 import { CardKey } from './constructs/card-key.js';
 import { CheckoutFunctions } from './constructs/checkout-functions.js';
 import { CheckoutWorkflow } from './constructs/checkout-workflow.js';
 import { DashboardHosting } from './constructs/dashboard-hosting.js';
-import { Fulfillment, secretsExtension } from './constructs/fulfillment.js';
+import { Fulfillment } from './constructs/fulfillment.js';
 import { StuckOrderMonitor } from './constructs/monitor.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { Notifications } from './constructs/notifications.js';
+import { isPaymentGateway, PaymentSecrets } from './constructs/payment-secrets.js';
 import { StaffAuth } from './constructs/staff-auth.js';
 import { DataTables } from './constructs/tables.js';
 
 export interface OrdersStackProps extends StackProps {
-  /** Sender address of customer emails (`MAIL_FROM`) and the SES identity. */
+  /** Sender address of customer emails: the SES identity, and the default `fromEmail` setting (`MAIL_FROM`). */
   readonly fromEmail: string;
   /** Verify the sender's whole domain in SES rather than the single address. */
   readonly verifyMailDomain?: boolean;
+  /** The payment gateway the functions call (SPEC §11); `sandbox` moves no money. */
+  readonly paymentGateway: PaymentGatewayName;
   /** Public base URL of the API for order links in emails (`STORE_URL`); default: the dashboard's distribution, which serves the API too. */
   readonly storeUrl?: string;
   /** Prefix of the staff sign-in domain; default: derived from the stack (see StaffAuth). */
@@ -28,13 +36,17 @@ export interface OrdersStackProps extends StackProps {
   readonly csrEmails?: readonly string[];
   /** The merchant's fulfillment webhook; without it placed orders are accepted at once. */
   readonly fulfillmentWebhookUrl?: string;
+  /** The dashboard's own domain with its ACM certificate (us-east-1), served with TLS 1.2 or later. */
+  readonly dashboardDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 export class OrdersStack extends Stack {
   readonly tables: DataTables;
   readonly cardKey: CardKey;
+  readonly secrets: PaymentSecrets;
   readonly checkoutFunctions: CheckoutFunctions;
   readonly checkout: CheckoutWorkflow;
+  readonly apiFunctions: ApiFunctions;
   readonly storefront: NodeFunction;
   readonly staffAuth: StaffAuth;
   readonly adminApi: NodeFunction;
@@ -44,79 +56,54 @@ export class OrdersStack extends Stack {
   readonly fulfillment: Fulfillment;
   readonly orderMail: NodeFunction;
   readonly dashboard: DashboardHosting;
+  readonly declineRatioAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: OrdersStackProps) {
     super(scope, id, props);
     this.tables = new DataTables(this, 'Tables');
     this.cardKey = new CardKey(this, 'CardKey');
+    this.secrets = new PaymentSecrets(this, 'PaymentSecrets', { gateway: props.paymentGateway });
     const mail = new Notifications(this, 'Notifications', { fromEmail: props.fromEmail, verifyDomain: props.verifyMailDomain });
 
     // The distribution routes to the API, which needs the functions first: they (and the sign-in
     // client) learn its URL when the template is written. It depends on no function, so no cycle.
     const dashboardUrl = Lazy.string({ produce: () => this.dashboard.url });
-    const environment: Record<string, string> = {
-      ...this.tables.environment,
-      CARD_KEY_ARN: this.cardKey.key.keyArn,
-      MAIL_FROM: props.fromEmail,
-      STORE_URL: props.storeUrl ?? dashboardUrl,
-      DASHBOARD_URL: dashboardUrl,
-    };
+    const links = { storeUrl: props.storeUrl ?? dashboardUrl, dashboardUrl };
 
-    this.checkoutFunctions = new CheckoutFunctions(this, 'CheckoutSteps', {
+    this.monitor = new StuckOrderMonitor(this, 'StuckOrderMonitor', {
       tables: this.tables,
-      cardKey: this.cardKey.key,
+      environment: baseEnvironment(this.tables, links, props.fromEmail),
       mailIdentity: mail.identity,
-      environment,
+      csrEmails: props.csrEmails ?? [],
     });
+    this.fulfillment = new Fulfillment(this, 'Fulfillment', {
+      tables: this.tables,
+      environment: baseEnvironment(this.tables, links, props.fromEmail),
+      webhookUrl: props.fulfillmentWebhookUrl,
+      alarmTopic: this.monitor.pages,
+    });
+
+    const resources: AccessResources = {
+      tables: this.tables,
+      cardKey: this.cardKey,
+      mail,
+      secrets: this.secrets,
+      fulfillment: this.fulfillment,
+      monitor: this.monitor,
+    };
+    const environment = baseEnvironment(this.tables, links, props.fromEmail);
+    this.checkoutFunctions = new CheckoutFunctions(this, 'CheckoutSteps', { resources, environment });
     this.checkout = new CheckoutWorkflow(this, 'Checkout', { steps: this.checkoutFunctions.steps });
     this.acknowledgeWorkflowWildcards();
 
-    this.storefront = new NodeFunction(this, 'StorefrontApi', {
-      entry: 'functions/storefront-api/index.ts',
-      handler: 'handler',
-      description: 'Storefront routes: catalog, checkout, order tracking',
-      environment: { ...environment, CHECKOUT_STATE_MACHINE_ARN: this.checkout.stateMachine.stateMachineArn },
-      // API Gateway gives up after 29 s; the function must not outlive the request.
-      timeout: Duration.seconds(29),
-    });
-    this.tables.grantOrdersReadWrite(this.storefront);
-    this.tables.cardVault.grantWriteData(this.storefront);
-    // The Encryption SDK's KMS keyring encrypts with GenerateDataKey (and Encrypt for extra keys).
-    this.cardKey.key.grant(this.storefront, 'kms:Encrypt', 'kms:GenerateDataKey');
-    this.checkout.stateMachine.grantStartSyncExecution(this.storefront);
-    // Submitting a declined order offline sends its receipts from the API itself.
-    mail.identity.grantSendEmail(this.storefront);
-
     this.staffAuth = new StaffAuth(this, 'StaffAuth', { dashboardUrl, domainPrefix: props.signInDomainPrefix });
-    const staffEnvironment = { ...environment, ...this.staffAuth.tokenEnvironment };
-
-    this.adminApi = new NodeFunction(this, 'AdminApi', {
-      entry: 'functions/admin-api/index.ts',
-      handler: 'adminApi',
-      description: 'Back-office routes: orders, actions, reports, settings, products, audit trail',
-      environment: { ...staffEnvironment, CHECKOUT_STATE_MACHINE_ARN: this.checkout.stateMachine.stateMachineArn },
-      timeout: Duration.seconds(29),
-      // `fulfillment-retry` pushes to the webhook, whose secret comes through the extension.
-      paramsAndSecrets: secretsExtension(),
+    this.apiFunctions = new ApiFunctions(this, 'ApiFunctions', {
+      resources: { ...resources, checkout: this.checkout, staffAuth: this.staffAuth },
+      environment,
     });
-    this.tables.grantOrdersReadWrite(this.adminApi);
-    // Approval and cancellation delete held cards; nothing here encrypts or decrypts one.
-    this.tables.cardVault.grantWriteData(this.adminApi);
-    mail.identity.grantSendEmail(this.adminApi);
-    // Recorded (already paid) orders go through the checkout workflow like any other.
-    this.checkout.stateMachine.grantStartSyncExecution(this.adminApi);
-
-    this.cardReveal = new NodeFunction(this, 'CardReveal', {
-      entry: 'functions/admin-api/index.ts',
-      handler: 'revealCard',
-      description: 'Reveals a held card to an admin for a manual charge; audited',
-      environment: staffEnvironment,
-      timeout: Duration.seconds(10),
-    });
-    this.tables.grantOrdersReadWrite(this.cardReveal);
-    this.tables.cardVault.grantReadData(this.cardReveal);
-    // With authorizePayment, the only function that may decrypt card data (SPEC §7.6).
-    this.cardKey.key.grantDecrypt(this.cardReveal);
+    this.storefront = this.apiFunctions.functions.storefront;
+    this.adminApi = this.apiFunctions.functions.admin;
+    this.cardReveal = this.apiFunctions.functions.cardReveal;
 
     this.api = new OrdersApi(this, 'Api', {
       storefront: this.storefront,
@@ -125,41 +112,27 @@ export class OrdersStack extends Stack {
       authorizer: this.staffAuth.authorizer,
     });
 
-    this.monitor = new StuckOrderMonitor(this, 'StuckOrderMonitor', {
-      tables: this.tables,
-      environment,
-      mailIdentity: mail.identity,
-      csrEmails: props.csrEmails ?? [],
-    });
-    this.fulfillment = new Fulfillment(this, 'Fulfillment', {
-      tables: this.tables,
-      environment,
-      webhookUrl: props.fulfillmentWebhookUrl,
-      alarmTopic: this.monitor.pages,
-    });
-    this.fulfillment.grantPublish(this.checkoutFunctions.steps.placeOrder);
-    this.fulfillment.grantPublish(this.checkoutFunctions.steps.holdCardOffline);
-
     // Receipts leave the customer's wait: the outcome steps queue them, this function sends them.
     this.orderMail = new NodeFunction(this, 'OrderMail', {
       entry: 'functions/order-mail/index.ts',
       handler: 'orderMail',
-      description: "Sends the emails queued in an order's outbox (receipts, offline notices)",
+      description: "Sends the emails queued in an order's outbox (receipts, offline notices, pay links)",
       environment,
       timeout: Duration.seconds(30),
+      memorySize: 256,
+      budget: 'lean',
     });
     this.tables.grantOrdersReadWrite(this.orderMail);
     mail.identity.grantSendEmail(this.orderMail);
     this.fulfillment.routeEmailsPending(this.orderMail);
-    // The admin API approves orders (announcing them), retries hand-offs and runs the monitor on demand.
-    this.fulfillment.grantPublish(this.adminApi);
-    this.fulfillment.grantPush(this.adminApi);
-    this.monitor.grantRun(this.adminApi, { tables: this.tables, mailIdentity: mail.identity });
+
+    this.declineRatioAlarm = declineRatioAlarm(this, 'DeclineRatioAlarm', { notify: this.monitor.pages });
 
     this.dashboard = new DashboardHosting(this, 'Dashboard', {
       restApi: this.api.restApi,
       apiStageName: this.api.stageName,
       signIn: { domain: this.staffAuth.domain, client: this.staffAuth.dashboardClient },
+      customDomain: props.dashboardDomain,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
@@ -169,6 +142,10 @@ export class OrdersStack extends Stack {
     new CfnOutput(this, 'CheckoutStateMachineArn', { value: this.checkout.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PagesTopicArn', { value: this.monitor.pages.topicArn });
     new CfnOutput(this, 'FulfillmentWebhookSecretArn', { value: this.fulfillment.webhookSecret.secretArn });
+    new CfnOutput(this, 'PaymentGatewaySecretArn', {
+      value: this.secrets.gatewayCredentials.secretArn,
+      description: `Put the ${props.paymentGateway} credentials here as JSON (README: Deploy to AWS)`,
+    });
     new CfnOutput(this, 'StaffUserPoolId', { value: this.staffAuth.userPool.userPoolId });
     new CfnOutput(this, 'DashboardClientId', { value: this.staffAuth.dashboardClient.userPoolClientId });
   }
@@ -203,10 +180,16 @@ export interface BuildAppOptions {
   readonly context?: Record<string, unknown>;
 }
 
+/** A deployment decision the app cannot default: synthesis stops and says what to pass. */
+export class MissingDeploymentChoice extends Error {
+  override readonly name = 'MissingDeploymentChoice';
+}
+
 /**
  * The CDK app with the OrdersStack; used by bin/app.ts and by tests, which need no CLI.
- * Context: `fromEmail` (default orders@example.com), `storeUrl`, `signInDomainPrefix`,
- * `verifyMailDomain`, `csrEmails` (comma-separated), `fulfillmentWebhookUrl`.
+ * Required context: `paymentGateway` (authorizenet, stripe or sandbox) and `fromEmail` (the
+ * sender SES verifies). Optional: `verifyMailDomain`, `storeUrl`, `signInDomainPrefix`,
+ * `csrEmails` (comma-separated), `fulfillmentWebhookUrl`, `dashboardDomain` with `certificateArn`.
  */
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: OrdersStack } {
   const app = new App({
@@ -217,14 +200,31 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Orde
     const value: unknown = app.node.tryGetContext(key);
     return value === undefined || value === '' ? undefined : String(value);
   };
+  const paymentGateway = context('paymentGateway');
+  if (!isPaymentGateway(paymentGateway)) {
+    throw new MissingDeploymentChoice(
+      `Choose the payment gateway: -c paymentGateway=${paymentGateways.join('|')}${paymentGateway ? ` ("${paymentGateway}" is none of them)` : ''}. sandbox moves no money and marks every order as a test.`,
+    );
+  }
+  const fromEmail = context('fromEmail');
+  if (!fromEmail) {
+    throw new MissingDeploymentChoice('Choose the sender of customer emails: -c fromEmail=orders@your-domain (SES must verify it before mail goes out).');
+  }
+  const dashboardDomain = context('dashboardDomain');
+  const certificateArn = context('certificateArn');
+  if (Boolean(dashboardDomain) !== Boolean(certificateArn)) {
+    throw new MissingDeploymentChoice('A custom dashboard domain needs both -c dashboardDomain=… and -c certificateArn=… (an ACM certificate in us-east-1).');
+  }
   const stack = new OrdersStack(app, 'OrdersStack', {
     description: 'Order backend: storefront and back-office APIs, staff sign-in, checkout workflow, order and card-vault tables',
-    fromEmail: context('fromEmail') ?? 'orders@example.com',
+    fromEmail,
+    paymentGateway,
     storeUrl: context('storeUrl'),
     signInDomainPrefix: context('signInDomainPrefix'),
     verifyMailDomain: context('verifyMailDomain') === 'true',
     csrEmails: listContext(app.node.tryGetContext('csrEmails')),
     fulfillmentWebhookUrl: context('fulfillmentWebhookUrl'),
+    dashboardDomain: dashboardDomain && certificateArn ? { domainName: dashboardDomain, certificateArn } : undefined,
   });
   return { app, stack };
 }

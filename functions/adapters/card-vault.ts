@@ -1,34 +1,18 @@
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  type KeyringNode,
-  KmsKeyringNode,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-} from '@aws-crypto/client-node';
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardDetails } from '../core/card.js';
 import type { CardVault } from '../core/ports.js';
+import type { CardCipher } from './card-cipher.js';
 import { type DocumentClient, isConditionFailure } from './dynamo/client.js';
 
-const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-
-/** Committing, unsigned suite: smaller and faster than the signed default, still key-committing. */
-const suiteId = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
-
-type Purpose = 'card-hold' | 'card-cvc';
-
-export const kmsKeyring = (keyArn: string): KeyringNode => new KmsKeyringNode({ generatorKeyId: keyArn });
-
-export const rawAesKeyring = (key: Uint8Array): KeyringNode =>
-  new RawAesKeyringNode({
-    keyName: 'local-card-key',
-    keyNamespace: 'orders-local',
-    unencryptedMasterKey: key,
-    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-  });
+/**
+ * For functions that only delete held cards (the admin API): no key, so nothing to seal or
+ * open with, and no Encryption SDK in their bundle.
+ */
+export const noCardKey: CardCipher = {
+  seal: () => Promise.reject(new Error('this function has no card key: it may delete held cards, never seal them')),
+  open: () => Promise.reject(new Error('this function has no card key: it may delete held cards, never open them')),
+};
 
 const vaultKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `CARD#${ref}` });
 /** The CVC lives in an item of its own, with a short expiry: it cannot outlive the attempt it was given for. */
@@ -40,32 +24,16 @@ const isLive = (item: Record<string, unknown> | undefined, now: Date) =>
   item !== undefined && !(typeof item.expiresAt === 'number' && item.expiresAt <= epochSeconds(now));
 
 /**
- * Card data encrypted field-level with the AWS Encryption SDK (KMS in AWS, raw AES locally).
- * Every ciphertext is bound to its order and purpose by encryption context, checked on decrypt.
- * Expiry is checked on every read: TTL deletion lags (and never happens in DynamoDB Local).
+ * Held cards in their own table, encrypted field-level by the cipher (the AWS Encryption SDK:
+ * KMS in AWS, raw AES locally), each ciphertext bound to its order and purpose. Expiry is checked on every read: TTL deletion lags (and never happens in DynamoDB Local).
  */
 export class EncryptedCardVault implements CardVault {
   constructor(
     private readonly client: DocumentClient,
     private readonly tableName: string,
-    private readonly keyring: KeyringNode,
+    private readonly cipher: CardCipher,
     private readonly clock: () => Date = () => new Date(),
   ) {}
-
-  private async seal(orderId: string, purpose: Purpose, plaintext: string): Promise<Uint8Array> {
-    const { result } = await encrypt(this.keyring, plaintext, { encryptionContext: { orderId, purpose }, suiteId });
-    return result;
-  }
-
-  /** The SDK does not compare the context for us: a ciphertext moved to another order must not open. */
-  private async open(orderId: string, purpose: Purpose, ciphertext: Uint8Array): Promise<string> {
-    const { plaintext, messageHeader } = await decrypt(this.keyring, ciphertext);
-    const context = messageHeader.encryptionContext;
-    if (context.orderId !== orderId || context.purpose !== purpose) {
-      throw new Error('card ciphertext does not belong to this order');
-    }
-    return plaintext.toString('utf8');
-  }
 
   async hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string> {
     const ref = randomUUID();
@@ -75,7 +43,7 @@ export class EncryptedCardVault implements CardVault {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...cvcKey(orderId, ref), cvc: await this.seal(orderId, 'card-cvc', cvc), expiresAt: epochSeconds(cvcExpiry) },
+          Item: { ...cvcKey(orderId, ref), cvc: await this.cipher.seal(orderId, 'card-cvc', cvc), expiresAt: epochSeconds(cvcExpiry) },
         }),
       );
     }
@@ -84,7 +52,7 @@ export class EncryptedCardVault implements CardVault {
         TableName: this.tableName,
         Item: {
           ...vaultKey(orderId, ref),
-          card: await this.seal(orderId, 'card-hold', JSON.stringify(held)),
+          card: await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
           ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}),
         },
       }),
@@ -98,8 +66,8 @@ export class EncryptedCardVault implements CardVault {
       this.client.send(new GetCommand({ TableName: this.tableName, Key: cvcKey(orderId, ref), ConsistentRead: true })),
     ]);
     if (!Item || !isLive(Item, now)) return null;
-    const card = JSON.parse(await this.open(orderId, 'card-hold', Item.card)) as CardDetails;
-    return cvcItem && isLive(cvcItem, now) ? { ...card, cvc: await this.open(orderId, 'card-cvc', cvcItem.cvc) } : card;
+    const card = JSON.parse(await this.cipher.open(orderId, 'card-hold', Item.card)) as CardDetails;
+    return cvcItem && isLive(cvcItem, now) ? { ...card, cvc: await this.cipher.open(orderId, 'card-cvc', cvcItem.cvc) } : card;
   }
 
   async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null, now: Date): Promise<boolean> {

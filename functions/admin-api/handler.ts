@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { saveProduct } from '../core/admin/catalog-admin.js';
+import { changeSettings, type StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import { recordPaidOrder } from '../core/admin/record-order.js';
 import { dailyReport, type ReportDeps, reportSummary } from '../core/admin/reports.js';
@@ -25,7 +26,7 @@ export interface StaffApiDeps {
   readonly authenticate: StaffAuthenticator;
 }
 
-export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & FulfillmentDeps & MonitorDeps & StaffApiDeps;
+export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & FulfillmentDeps & MonitorDeps & StoreSettingsDeps & StaffApiDeps;
 
 /** Parses input the operation's contract let through (headers, action bodies). */
 const parseInput = <Schema extends z.ZodType>(schema: Schema, value: unknown, pathPrefix?: string): z.infer<Schema> => {
@@ -93,7 +94,7 @@ export const createAdminHandler = (deps: AdminDeps) =>
 
       getSettings: async () => ({ status: 200, body: await deps.settings.get() }),
 
-      updateSettings: async (request) => ({ status: 200, body: await deps.settings.update(request.body) }),
+      updateSettings: async (request) => ({ status: 200, body: await changeSettings(deps, request.body) }),
 
       listCatalog: async () => {
         const [products, settings] = await Promise.all([deps.catalog.list(), deps.settings.get()]);

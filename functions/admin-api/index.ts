@@ -1,9 +1,29 @@
-import { awsAdapters, awsStaffAuthenticator } from '../runtime/aws.js';
-import { createCardRevealHandler } from './card-reveal.js';
+import {
+  awsBase,
+  awsCardPurger,
+  awsCardTesting,
+  awsFulfillment,
+  awsGateways,
+  awsMailer,
+  awsMonitoring,
+  awsOrderEvents,
+  awsSenderIdentity,
+  awsStaffAuthenticator,
+  awsWorkflow,
+} from '../runtime/aws.js';
 import { createAdminHandler } from './handler.js';
 
-const deps = { ...awsAdapters(), authenticate: awsStaffAuthenticator() };
-
-/** Two Lambdas share this entry: the admin API, and card reveal (the only one granted kms:Decrypt). */
-export const adminApi = createAdminHandler(deps);
-export const revealCard = createCardRevealHandler(deps);
+/** The back-office API. It never sees a card: it deletes held ones, so it gets a vault without a key. */
+export const adminApi = createAdminHandler({
+  ...awsBase(),
+  ...awsCardPurger(),
+  ...awsCardTesting(),
+  ...awsGateways(),
+  ...awsMailer(),
+  ...awsWorkflow(),
+  ...awsOrderEvents(),
+  ...awsFulfillment(),
+  ...awsMonitoring(),
+  ...awsSenderIdentity(),
+  ...awsStaffAuthenticator(),
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { containsCardNumber } from '../core/free-text.js';
 import { settingsSchema } from '../core/settings.js';
 import { orderStatuses } from '../core/status.js';

@@ -1,6 +1,11 @@
-import { awsAdapters } from '../runtime/aws.js';
+import { awsBase, awsCardVault, awsGateways, awsMailer, awsOrderEvents } from '../runtime/aws.js';
 import { createCheckoutStepHandlers } from './handler.js';
 
-// One Lambda per step (least privilege); each binds one of these exports.
-export const { reserveStock, authorizePayment, placeOrder, holdCardOffline, markIncomplete, compensateCheckout } =
-  createCheckoutStepHandlers(awsAdapters());
+// One Lambda per step, all from this bundle; each step's role grants only what that step touches.
+export const { reserveStock, authorizePayment, placeOrder, holdCardOffline, markIncomplete, compensateCheckout } = createCheckoutStepHandlers({
+  ...awsBase(),
+  ...awsCardVault(),
+  ...awsGateways(),
+  ...awsMailer(),
+  ...awsOrderEvents(),
+});

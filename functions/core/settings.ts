@@ -1,7 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
-/** Store settings (SPEC §5.2) with their ranges; a partial update is merged, then re-validated. */
-export const settingsSchema = z
+/**
+ * Store settings (SPEC §5.2) with their ranges; a partial update is merged, then re-validated.
+ * Marked pure so that functions that only read settings bundle neither the schema nor zod.
+ */
+export const settingsSchema = /* @__PURE__ */ z
   .object({
     storeName: z.string().trim().min(1).max(100),
     fromEmail: z.email(),

@@ -1,4 +1,4 @@
-import { awsAdapters } from '../runtime/aws.js';
+import { awsBase, awsFulfillment } from '../runtime/aws.js';
 import { createFulfillmentPushHandler } from './handler.js';
 
-export const fulfillmentPush = createFulfillmentPushHandler(awsAdapters());
+export const fulfillmentPush = createFulfillmentPushHandler({ ...awsBase(), ...awsFulfillment() });

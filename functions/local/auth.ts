@@ -2,7 +2,7 @@ import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypt
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey, SignJWT } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StaffGroup } from '../core/admin/staff.js';
 import { AppError } from '../core/errors.js';
 import type { AuditTrail, Clock } from '../core/ports.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { linkEnv } from '../../contract/environment.js';
 import { tables } from '../../contract/tables.js';
-import { rawAesKeyring } from '../adapters/card-vault.js';
+import { rawAesKeyring } from '../adapters/card-cipher.js';
 import { MailPager } from '../adapters/pager.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { LoggedPaymentMetrics, LoggedStuckOrdersMetric } from '../adapters/metrics.js';

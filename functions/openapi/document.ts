@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDefinition, type RouteTarget, routes } from '../../contract/routes.js';
 import { adminContract } from '../admin-api/schemas.js';
 import { errorStatus } from '../core/errors.js';

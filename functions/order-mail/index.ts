@@ -1,4 +1,4 @@
-import { awsAdapters } from '../runtime/aws.js';
+import { awsBase, awsMailer } from '../runtime/aws.js';
 import { createOrderMailHandler } from './handler.js';
 
-export const orderMail = createOrderMailHandler(awsAdapters());
+export const orderMail = createOrderMailHandler({ ...awsBase(), ...awsMailer() });

@@ -1,13 +1,16 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
-import { linkEnv } from '../../contract/environment.js';
+import { fulfillmentEnv, linkEnv, mailEnv } from '../../contract/environment.js';
 import { cardVaultTable, ordersTable } from '../../contract/tables.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
+import type { StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { CheckoutDeps } from '../core/checkout.js';
 import type { StepDeps } from '../core/checkout-steps.js';
-import { exponentialBackoff, type FulfillmentDeps, type FulfillmentPolicy } from '../core/fulfillment.js';
+import { exponentialBackoff, type FulfillmentDeps } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, FulfillmentWebhook, Links, OrderEvents, OrderTotalsReader, Pager, PaymentMetrics, PendingEmailIndex, StuckOrdersMetric } from '../core/ports.js';
+import type { AuditTrail, CheckoutWorkflow, Clock, Links, OrderEvents, OrderTotalsReader, Pager, PaymentMetrics, PendingEmailIndex, StuckOrdersMetric } from '../core/ports.js';
+import { defaultSettings, type Settings } from '../core/settings.js';
+import { type CardCipher, encryptionSdkCipher } from '../adapters/card-cipher.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';
 import { DynamoAttemptCounters } from '../adapters/dynamo/attempt-counters.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
@@ -24,12 +27,84 @@ import { HttpFulfillmentWebhook, unconfiguredWebhook } from '../adapters/fulfill
 import { randomIds } from '../adapters/ids.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import type { SecretSource } from '../adapters/webhook-secret.js';
+import { numberEnv, optionalEnv, requiredEnv } from './environment.js';
 import type { PaymentGateways } from './payment-gateways.js';
+
+/**
+ * Pieces both composition roots build from: each reads only the environment it needs, so an
+ * AWS function's entry that does not use one neither bundles it nor needs its variables.
+ */
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Links to the customer's tracking view (on the public API), the staff dashboard and the pay
+ * page of a declined order (`payPageUrl`, default the store URL itself, with the same query).
+ */
+export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace(/\/$/, '')}/dashboard`, payPageUrl = storeUrl): Links => {
+  storeUrl = storeUrl.replace(/\/$/, '');
+  dashboardUrl = dashboardUrl.replace(/\/$/, '');
+  const trackOrder = (orderId: string, token: string) => `${storeUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`;
+  return {
+    trackOrder,
+    quoteDecision: (orderId, token, decision) => `${trackOrder(orderId, token)}&quote=${decision}`,
+    dashboardOrder: (orderId) => `${dashboardUrl}/#/orders/${encodeURIComponent(orderId)}`,
+    payOrder: (orderId, token) => `${payPageUrl}?${new URLSearchParams({ order: orderId, token })}`,
+  };
+};
+
+export const linksFromEnv = (): Links => {
+  const storeUrl = requiredEnv(linkEnv.storeUrl);
+  return createLinks(storeUrl, optionalEnv(linkEnv.dashboardUrl), optionalEnv(linkEnv.payPage) ?? storeUrl);
+};
+
+/** What a store never configured runs on: a deployment's verified sender replaces the demo address. */
+export const settingsDefaults = (fromEmail: string | undefined): Settings => ({ ...defaultSettings, fromEmail: fromEmail ?? defaultSettings.fromEmail });
+
+/** The verified SES identity senders must belong to (`MAIL_VERIFIED_IDENTITY`); unset: any sender. */
+export const senderIdentityFromEnv = (): StoreSettingsDeps['senderIdentity'] => optionalEnv(mailEnv.verifiedIdentity) ?? null;
+
+/** Everything kept in the orders table (single-table design), on one client. */
+export const orderTableStores = (client: DocumentClient, clock: Clock, defaults: Settings) => {
+  const table = requiredEnv(ordersTable.envVar);
+  return {
+    orders: new DynamoOrderRepository(client, table),
+    catalog: new DynamoCatalog(client, table),
+    settings: new DynamoSettingsStore(client, table, defaults),
+    idempotency: new DynamoIdempotencyStore(client, table),
+    totals: new DynamoOrderTotals(client, table),
+    audit: new DynamoAuditTrail(client, table),
+    placedOrders: new DynamoPlacedOrderIndex(client, table),
+    pendingEmails: new DynamoPendingEmailIndex(client, table),
+    ledger: new DynamoNoticeLedger(client, table, () => clock.now()),
+    counters: new DynamoAttemptCounters(client, table),
+  };
+};
+
+export const cardVault = (client: DocumentClient, cipher: CardCipher, clock: Clock) =>
+  new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), cipher, () => clock.now());
+
+/** Keyed fingerprints of cards, clients and requests (SPEC §12), keyed by the secret when first taken. */
+export const fingerprints = (secret: SecretSource) => ({ fingerprints: new HmacFingerprints(secret) });
+
+/** The fulfillment webhook (`FULFILLMENT_WEBHOOK_URL` unset: the hand-off is accepted at once, SPEC §9) and its retries. */
+export const fulfillmentFromEnv = (secret: SecretSource): Pick<FulfillmentDeps, 'webhook' | 'fulfillmentPolicy'> => {
+  const url = optionalEnv(fulfillmentEnv.webhookUrl);
+  return {
+    webhook: url ? new HttpFulfillmentWebhook(url, secret, numberEnv(fulfillmentEnv.timeoutMs, 5000)) : unconfiguredWebhook,
+    fulfillmentPolicy: {
+      maxAttempts: Math.max(1, numberEnv(fulfillmentEnv.attempts, 3)),
+      backoffMs: exponentialBackoff(numberEnv(fulfillmentEnv.backoffMs, 1000)),
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+  };
+};
 
 export type Adapters = CheckoutDeps &
   StepDeps &
   FulfillmentDeps &
-  MonitorDeps & {
+  MonitorDeps &
+  StoreSettingsDeps & {
     readonly idempotency: IdempotencyStore;
     readonly pendingEmails: PendingEmailIndex;
     readonly totals: OrderTotalsReader;
@@ -56,68 +131,18 @@ export interface RuntimeChoices {
   readonly client?: DocumentClient;
 }
 
-const requiredEnv = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-};
-
 /**
- * Links to the customer's tracking view (on the public API), the staff dashboard and the pay
- * page of a declined order (`payPageUrl`, default the store URL itself, with the same query).
- */
-export const createLinks = (storeUrl: string, dashboardUrl = `${storeUrl.replace(/\/$/, '')}/dashboard`, payPageUrl = storeUrl): Links => {
-  storeUrl = storeUrl.replace(/\/$/, '');
-  dashboardUrl = dashboardUrl.replace(/\/$/, '');
-  const trackOrder = (orderId: string, token: string) => `${storeUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`;
-  return {
-    trackOrder,
-    quoteDecision: (orderId, token, decision) => `${trackOrder(orderId, token)}&quote=${decision}`,
-    dashboardOrder: (orderId) => `${dashboardUrl}/#/orders/${encodeURIComponent(orderId)}`,
-    payOrder: (orderId, token) => `${payPageUrl}?${new URLSearchParams({ order: orderId, token })}`,
-  };
-};
-
-export const linksFromEnv = (): Links =>
-  createLinks(process.env.STORE_URL ?? '', process.env.DASHBOARD_URL, process.env[linkEnv.payPage] || process.env.STORE_URL || '');
-
-const numberEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`environment variable ${name} must be a non-negative number`);
-  return value;
-};
-
-/** `FULFILLMENT_WEBHOOK_URL` unset: the hand-off is accepted at once (SPEC §9). */
-const webhookFromEnv = (secret: SecretSource): FulfillmentWebhook => {
-  const url = process.env.FULFILLMENT_WEBHOOK_URL;
-  return url ? new HttpFulfillmentWebhook(url, secret, numberEnv('FULFILLMENT_TIMEOUT_MS', 5000)) : unconfiguredWebhook;
-};
-
-const fulfillmentPolicyFromEnv = (): FulfillmentPolicy => ({
-  maxAttempts: Math.max(1, numberEnv('FULFILLMENT_ATTEMPTS', 3)),
-  backoffMs: exponentialBackoff(numberEnv('FULFILLMENT_BACKOFF_MS', 1000)),
-  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-});
-
-/**
- * The adapters both runtimes share. Table names, endpoints and links come from the
- * environment; what differs per runtime (key, workflow) comes from its composition root.
+ * The local twin's adapters: every function's in one process. Table names, endpoints and
+ * links come from the environment; the key, workflow and the rest from the twin.
  */
 export const createAdapters = (choices: RuntimeChoices): Adapters => {
   const client = choices.client ?? createDocumentClient();
-  const orderTableName = requiredEnv(ordersTable.envVar);
-  const clock = choices.clock ?? { now: () => new Date() };
+  const clock = choices.clock ?? systemClock;
   let workflow: CheckoutWorkflow | undefined;
   return {
-    orders: new DynamoOrderRepository(client, orderTableName),
-    catalog: new DynamoCatalog(client, orderTableName),
-    settings: new DynamoSettingsStore(client, orderTableName),
-    idempotency: new DynamoIdempotencyStore(client, orderTableName),
-    totals: new DynamoOrderTotals(client, orderTableName),
-    audit: new DynamoAuditTrail(client, orderTableName),
-    vault: new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), choices.keyring, () => clock.now()),
-    fingerprints: new HmacFingerprints(choices.fingerprintSecret),
-    counters: new DynamoAttemptCounters(client, orderTableName),
+    ...orderTableStores(client, clock, settingsDefaults(optionalEnv(mailEnv.from))),
+    vault: cardVault(client, encryptionSdkCipher(choices.keyring), clock),
+    ...fingerprints(choices.fingerprintSecret),
     paymentMetrics: choices.paymentMetrics,
     gateway: choices.gateways.configured,
     gatewayFor: choices.gateways.named,
@@ -126,13 +151,10 @@ export const createAdapters = (choices: RuntimeChoices): Adapters => {
     clock,
     ids: randomIds,
     events: choices.events,
-    webhook: webhookFromEnv(choices.webhookSecret),
-    fulfillmentPolicy: fulfillmentPolicyFromEnv(),
-    placedOrders: new DynamoPlacedOrderIndex(client, orderTableName),
-    pendingEmails: new DynamoPendingEmailIndex(client, orderTableName),
+    ...fulfillmentFromEnv(choices.webhookSecret),
     pager: choices.pager,
     stuckOrdersMetric: choices.stuckOrdersMetric,
-    ledger: new DynamoNoticeLedger(client, orderTableName, () => clock.now()),
+    senderIdentity: senderIdentityFromEnv(),
     get workflow() {
       workflow ??= choices.workflow();
       return workflow;

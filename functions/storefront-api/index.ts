@@ -1,4 +1,4 @@
-import { awsAdapters } from '../runtime/aws.js';
+import { awsBase, awsCardTesting, awsCardVault, awsGatewayName, awsMailer, awsWorkflow } from '../runtime/aws.js';
 import { createStorefrontHandler } from './handler.js';
 
-export const handler = createStorefrontHandler(awsAdapters());
+export const handler = createStorefrontHandler({ ...awsBase(), ...awsCardVault(), ...awsWorkflow(), ...awsMailer(), ...awsCardTesting(), ...awsGatewayName() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { luhnValid, normalizeCardNumber } from '../core/card.js';
 import { containsCardNumber } from '../core/free-text.js';
 import type { ContractsFor } from '../http/api-handler.js';

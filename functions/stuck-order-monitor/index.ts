@@ -1,4 +1,4 @@
-import { awsAdapters } from '../runtime/aws.js';
+import { awsBase, awsMailer, awsMonitoring } from '../runtime/aws.js';
 import { createStuckOrderMonitorHandler } from './handler.js';
 
-export const stuckOrderMonitor = createStuckOrderMonitorHandler(awsAdapters());
+export const stuckOrderMonitor = createStuckOrderMonitorHandler({ ...awsBase(), ...awsMailer(), ...awsMonitoring() });

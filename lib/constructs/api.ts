@@ -31,6 +31,13 @@ const stageRateLimit = 50;
 const stageBurstLimit = 100;
 /** WAF blocks an IP above this many requests in any 5 minutes. */
 const requestsPerIpPer5Minutes = 1000;
+/**
+ * Card submissions (`POST /checkout`, `POST /orders/{id}/payment`) per IP in 5 minutes: a
+ * shopper needs a handful; card testing needs hundreds (SPEC §12, with the decline counters).
+ */
+const cardSubmissionsPerIpPer5Minutes = 100;
+/** The card-submitting routes as WAF sees the path (the stage name first, e.g. `/v1/checkout`). */
+const cardSubmissionPath = '/(checkout|orders/[^/]+/payment)$';
 
 const errorEnvelope = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
@@ -160,8 +167,41 @@ export class OrdersApi extends Construct {
           visibilityConfig: visibility('awsCommonRules'),
         },
         {
-          name: 'RateLimitPerIp',
+          name: 'CardSubmissionsPerIp',
           priority: 1,
+          action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rateLimited' } } },
+          statement: {
+            rateBasedStatement: {
+              limit: cardSubmissionsPerIpPer5Minutes,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: {
+                andStatement: {
+                  statements: [
+                    {
+                      byteMatchStatement: {
+                        fieldToMatch: { method: {} },
+                        positionalConstraint: 'EXACTLY',
+                        searchString: 'POST',
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                    {
+                      regexMatchStatement: {
+                        fieldToMatch: { uriPath: {} },
+                        regexString: cardSubmissionPath,
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('cardSubmissionsPerIp'),
+        },
+        {
+          name: 'RateLimitPerIp',
+          priority: 2,
           action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rateLimited' } } },
           statement: { rateBasedStatement: { limit: requestsPerIpPer5Minutes, aggregateKeyType: 'IP' } },
           visibilityConfig: visibility('rateLimitPerIp'),

@@ -80,7 +80,8 @@ export class CheckoutWorkflow extends Construct {
       timeout: Duration.seconds(25),
       tracingEnabled: true,
       logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH }),
+        // Kept a year, like every log of the stack (PCI DSS 10.5.1).
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR }),
         level: sfn.LogLevel.ALL,
         includeExecutionData: false,
       },

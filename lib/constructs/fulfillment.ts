@@ -8,6 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { fulfillmentEnv, resourceEnv } from '../../contract/environment.js';
 import { orderEmailsPendingDetailType, orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
@@ -74,6 +75,9 @@ export class Fulfillment extends Construct {
       // Three attempts with a 5 s timeout and backoff fit well inside.
       timeout: Duration.seconds(60),
       paramsAndSecrets: secretsExtension(),
+      budget: 'lean',
+      // Runs in the background with a 55 MB resident set (bench/bundles.ts): latency does not buy anything here.
+      memorySize: 256,
     });
     this.grantPush(this.push);
     this.push.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2), onFailure: new SqsDestination(this.deadLetters) });
@@ -109,7 +113,7 @@ export class Fulfillment extends Construct {
   /** Lets a function publish `OrderPlaced` (the placeOrder step; the admin API after approving an order). */
   grantPublish(fn: LambdaFn): void {
     this.bus.grantPutEventsTo(fn);
-    fn.addEnvironment('ORDER_EVENTS_BUS', this.bus.eventBusName);
+    fn.addEnvironment(resourceEnv.orderEventsBus, this.bus.eventBusName);
   }
 
   /**
@@ -119,7 +123,7 @@ export class Fulfillment extends Construct {
   grantPush(fn: LambdaFn): void {
     this.tables.grantOrdersReadWrite(fn);
     this.webhookSecret.grantRead(fn);
-    fn.addEnvironment('FULFILLMENT_WEBHOOK_SECRET_ARN', this.webhookSecret.secretArn);
-    if (this.webhookUrl) fn.addEnvironment('FULFILLMENT_WEBHOOK_URL', this.webhookUrl);
+    fn.addEnvironment(fulfillmentEnv.webhookSecretArn, this.webhookSecret.secretArn);
+    if (this.webhookUrl) fn.addEnvironment(fulfillmentEnv.webhookUrl, this.webhookUrl);
   }
 }

@@ -9,6 +9,7 @@ import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { metricsEnv, resourceEnv } from '../../contract/environment.js';
 import { metricsNamespace, stuckOrdersMetricName } from '../../contract/metrics.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
@@ -62,6 +63,9 @@ export class StuckOrderMonitor extends Construct {
       description: 'Pages CSRs about orders stuck in Order Placed; daily offline-order digest',
       environment: props.environment,
       timeout: Duration.minutes(2),
+      budget: 'lean',
+      // Runs in the background with a 55 MB resident set (bench/bundles.ts): latency does not buy anything here.
+      memorySize: 256,
     });
     this.grantRun(this.function, props);
     // A failed run is not retried: the next scheduled run does the same work 5 minutes later.
@@ -102,8 +106,12 @@ export class StuckOrderMonitor extends Construct {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [this.pages.topicArn] }));
     this.pagesKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
     props.mailIdentity.grantSendEmail(fn);
-    fn.addEnvironment('PAGES_TOPIC_ARN', this.pages.topicArn);
-    fn.addEnvironment('METRICS_NAMESPACE', metricsNamespace);
-    fn.addEnvironment('METRICS_STACK', Stack.of(this).stackName);
+    fn.addEnvironment(resourceEnv.pagesTopicArn, this.pages.topicArn);
+    for (const [name, value] of Object.entries(this.metricsEnvironment)) fn.addEnvironment(name, value);
+  }
+
+  /** Where the stack's metrics go, as the stack's alarms watch them (embedded metric format, no IAM). */
+  get metricsEnvironment(): Record<string, string> {
+    return { [metricsEnv.namespace]: metricsNamespace, [metricsEnv.stack]: Stack.of(this).stackName };
   }
 }

@@ -6,10 +6,38 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** ESM bundles still meet CommonJS dependencies that call `require`. */
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * How every function is bundled (esbuild, through NodejsFunction). Exported so that the bundle
+ * bench builds exactly what the stack deploys.
+ */
+export const bundling = {
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: requireShim,
+  minify: true,
+  sourceMap: true,
+  // Bundle the AWS SDK too: the deployed code runs the versions the tests ran.
+  externalModules: [] as string[],
+  /** Lambda's credentials are in the environment: the SDK's default chain is replaced by its environment link. */
+  alias: { '@aws-sdk/credential-provider-node': './functions/runtime/lambda-credentials.ts' } as Record<string, string>,
+} as const;
+
+/**
+ * Size and cold-init budgets of a bundle (minified; init measured over an empty handler).
+ * Card crypto (the Encryption SDK with its KMS client) or a gateway SDK buys the larger one.
+ */
+export const bundleBudgets = {
+  lean: { kilobytes: 400, initMs: 60 },
+  cardsOrGateway: { kilobytes: 1000, initMs: 100 },
+} as const;
+export type BundleBudget = keyof typeof bundleBudgets;
 
 export interface NodeFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/storefront-api/index.ts`. */
@@ -19,15 +47,24 @@ export interface NodeFunctionProps {
   readonly description: string;
   readonly environment: Record<string, string>;
   readonly timeout: Duration;
+  /** Which bundle budget the entry must keep (see `bundleBudgets`). */
+  readonly budget: BundleBudget;
+  /** Memory in MB, chosen from the bundle bench's measurement (see README). */
+  readonly memorySize: number;
   /** The AWS Parameters and Secrets extension, for functions that read a secret at run time. */
   readonly paramsAndSecrets?: ParamsAndSecretsLayerVersion;
 }
 
 /**
- * The one place for Lambda defaults: newest Node runtime, ARM, X-Ray, ESM bundle with
- * source maps, a retained log group, and a role without AWS managed policies.
+ * The one place for Lambda defaults: newest Node runtime, ARM, X-Ray, minified ESM bundle,
+ * a retained log group, and a role without AWS managed policies.
  */
 export class NodeFunction extends NodejsFunction {
+  /** Entry file relative to the repository root. */
+  readonly entryFile: string;
+  readonly handlerExport: string;
+  readonly budget: BundleBudget;
+
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -42,7 +79,7 @@ export class NodeFunction extends NodejsFunction {
       depsLockFilePath: `${projectRoot}package-lock.json`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: props.memorySize,
       timeout: props.timeout,
       tracing: Tracing.ACTIVE,
       role,
@@ -51,16 +88,19 @@ export class NodeFunction extends NodejsFunction {
       paramsAndSecrets: props.paramsAndSecrets,
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: requireShim,
-        minify: true,
-        sourceMap: true,
+        target: bundling.target,
+        mainFields: [...bundling.mainFields],
+        banner: bundling.banner,
+        minify: bundling.minify,
+        sourceMap: bundling.sourceMap,
         sourcesContent: false,
-        // Bundle the AWS SDK too: the deployed code runs the versions the tests ran.
-        externalModules: [],
+        externalModules: bundling.externalModules,
+        esbuildArgs: Object.fromEntries(Object.entries(bundling.alias).map(([from, to]) => [`--alias:${from}`, to])),
       },
     });
+    this.entryFile = props.entry;
+    this.handlerExport = props.handler;
+    this.budget = props.budget;
     logGroup.grantWrite(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -11,11 +11,14 @@ export interface NotificationsProps {
 /** The SES identity mail is sent from; send grants are scoped to it. */
 export class Notifications extends Construct {
   readonly identity: EmailIdentity;
+  /** What SES verifies, and so what every sender must belong to: the address, or its domain. */
+  readonly verifiedIdentity: string;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
     const domain = props.fromEmail.split('@')[1];
     if (!domain) throw new Error(`fromEmail must be an email address, got "${props.fromEmail}"`);
+    this.verifiedIdentity = props.verifyDomain ? domain : props.fromEmail;
     this.identity = new EmailIdentity(this, 'Identity', {
       identity: props.verifyDomain ? Identity.domain(domain) : Identity.email(props.fromEmail),
     });

@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { staffGroups } from '../../functions/core/admin/staff.js';
+import { staffTokenEnv } from '../../contract/environment.js';
 
 const groupDescriptions: Record<(typeof staffGroups)[number], string> = {
   admin: 'Back-office admins: everything, including card reveal, settings, products and recorded orders',
@@ -102,7 +103,7 @@ export class StaffAuth extends Construct {
 
   /** What the staff functions need to verify tokens themselves (functions/http/auth.ts). */
   get tokenEnvironment(): Record<string, string> {
-    return { STAFF_TOKEN_ISSUER: this.userPool.userPoolProviderUrl, STAFF_TOKEN_AUDIENCE: this.dashboardClient.userPoolClientId };
+    return { [staffTokenEnv.issuer]: this.userPool.userPoolProviderUrl, [staffTokenEnv.audience]: this.dashboardClient.userPoolClientId };
   }
 }
 

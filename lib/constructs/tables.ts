@@ -1,8 +1,15 @@
 import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { cardVaultTable, type KeyAttribute, ordersTable, type TableDefinition, tables } from '../../contract/tables.js';
+
+/** What a function may do to held cards, item by item: never Scan, Query or batch operations. */
+export type VaultAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
+
+/** Partition-key prefix of the staff audit trail in the orders table (functions/adapters/dynamo/audit-trail.ts). */
+const auditPartitionPrefix = 'AUDIT#';
 
 const attribute = ({ name, type }: KeyAttribute) => ({ name, type: type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
@@ -32,15 +39,33 @@ export class DataTables extends Construct {
     this.environment = Object.fromEntries([...built].map(([definition, table]) => [definition.envVar, table.tableName]));
   }
 
-  /** Item read/write on the orders table and its indexes (queries by status, email, date). */
+  /**
+   * Item read/write on the orders table and its indexes (queries by status, email, date),
+   * except that audit items can never be changed or deleted: they are only ever put under a
+   * fresh key (PCI DSS 10.3.2).
+   */
   grantOrdersReadWrite(fn: IFunction): void {
     this.orders.grantReadWriteData(fn);
     if (!fn.role) throw new Error(`${fn.node.path} has no role to grant to`);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'AuditItemsAreAppendOnly',
+        effect: Effect.DENY,
+        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        resources: [this.orders.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${auditPartitionPrefix}*`] } },
+      }),
+    );
     const ordersLogicalId = Stack.of(this).getLogicalId(this.orders.node.defaultChild as CfnElement);
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${ordersLogicalId}.Arn>/index/*]`,
       reason: 'The wildcard covers only the global secondary indexes of the orders table.',
     });
+  }
+
+  /** Item-level rights on the card vault, exactly the actions the function's code uses. */
+  grantVault(fn: IFunction, actions: readonly VaultAction[]): void {
+    if (actions.length) fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [this.cardVault.tableArn] }));
   }
 
   private build(definition: TableDefinition): Table {

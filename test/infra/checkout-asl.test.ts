@@ -5,9 +5,10 @@ import { aslFromTemplate, normalizeAsl, placeholderFunctionArn, synthesizeChecko
 import { checkoutSteps, gatewayUnavailableError } from '../../contract/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { deploymentContext } from './deployment-context.js';
 
 const twinAsl = synthesizeCheckoutAsl();
-const stackAsl = aslFromTemplate(Template.fromStack(buildApp({ bundling: false, nag: false }).stack).toJSON());
+const stackAsl = aslFromTemplate(Template.fromStack(buildApp({ bundling: false, nag: false, context: deploymentContext }).stack).toJSON());
 
 type Handlers = Record<string, (input: any) => Promise<unknown>>;
 const run = (handlers: Handlers, input: object) =>

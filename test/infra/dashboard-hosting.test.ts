@@ -9,10 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { apiPathPatterns } from '../../lib/constructs/dashboard-hosting.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { projectFunctions } from './project-functions.js';
+import { deploymentContext } from './deployment-context.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string | string[] };
 
-const { app, stack } = buildApp({ bundling: false });
+const { app, stack } = buildApp({ bundling: false, context: deploymentContext });
 const assembly = app.synth();
 const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
 const resources = template.toJSON().Resources as Record<string, Resource>;
@@ -148,8 +149,32 @@ describe('staff sign-in through managed login', () => {
   });
 
   it('takes the domain prefix from context', () => {
-    const custom = Template.fromStack(buildApp({ bundling: false, nag: false, context: { signInDomainPrefix: 'acme-staff' } }).stack);
+    const custom = Template.fromStack(buildApp({ bundling: false, nag: false, context: { ...deploymentContext, signInDomainPrefix: 'acme-staff' } }).stack);
     custom.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'acme-staff' });
+  });
+});
+
+describe('custom domain', () => {
+  const certificateArn = 'arn:aws:acm:us-east-1:111111111111:certificate/0b1c2d3e-dashboard';
+  const custom = buildApp({ bundling: false, context: { ...deploymentContext, dashboardDomain: 'orders.shop.test', certificateArn } });
+
+  it('serves the dashboard on the store domain with its certificate and TLS 1.2 or later', () => {
+    Template.fromStack(custom.stack).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['orders.shop.test'],
+        ViewerCertificate: { AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      }),
+    });
+    expect(custom.stack.dashboard.url).toBe('https://orders.shop.test/');
+  });
+
+  it('passes the AwsSolutions checks without acknowledging the default certificate', () => {
+    const errors = new AwsSolutionsChecks().validateScope(custom.app).violations.filter((violation) => violation.severity === 'error');
+    expect(errors.map((violation) => violation.ruleName)).toEqual([]);
+  });
+
+  it('needs both the domain and its certificate', () => {
+    expect(() => buildApp({ bundling: false, nag: false, context: { ...deploymentContext, dashboardDomain: 'orders.shop.test' } })).toThrow(/certificateArn/);
   });
 });
 
@@ -163,7 +188,7 @@ describe('links in emails', () => {
   });
 
   it('take the store URL from context, the dashboard link still from the distribution', () => {
-    const custom = buildApp({ bundling: false, nag: false, context: { storeUrl: 'https://shop.test/api' } }).stack;
+    const custom = buildApp({ bundling: false, nag: false, context: { ...deploymentContext, storeUrl: 'https://shop.test/api' } }).stack;
     for (const fn of projectFunctions(custom, Template.fromStack(custom).toJSON().Resources).values()) {
       const { STORE_URL, DASHBOARD_URL } = fn.Properties.Environment.Variables;
       expect(STORE_URL).toBe('https://shop.test/api');

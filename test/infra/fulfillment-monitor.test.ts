@@ -7,10 +7,11 @@ import { orderEventSource, orderPlacedDetailType } from '../../contract/order-ev
 import { buildApp } from '../../lib/orders-stack.js';
 import { metricsNamespace, stuckOrdersMetricName } from '../../contract/metrics.js';
 import { projectFunctions } from './project-functions.js';
+import { deploymentContext } from './deployment-context.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
-const context = { csrEmails: 'csr1@store.test, csr2@store.test', fulfillmentWebhookUrl: 'https://wms.store.test/hooks/orders' };
+const context = { ...deploymentContext, csrEmails: 'csr1@store.test, csr2@store.test', fulfillmentWebhookUrl: 'https://wms.store.test/hooks/orders' };
 const { app, stack } = buildApp({ bundling: false, context });
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Resource>;
@@ -85,16 +86,20 @@ describe('fulfillment hand-off', () => {
     expect(functions.get('fulfillmentPush')!.Properties.Layers).toHaveLength(1);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ ExcludePunctuation: true, PasswordLength: 48 }) });
     // The push, and the admin API for `fulfillment-retry`.
-    const readers = [...functions.keys()].filter((handler) => actionsOf(handler).includes('secretsmanager:GetSecretValue'));
+    const readers = [...functions.keys()].filter((handler) =>
+      statementsOf(handler).some(
+        (statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource) === JSON.stringify({ Ref: ref(stack.fulfillment.webhookSecret) }),
+      ),
+    );
     expect(readers.sort()).toEqual(['adminApi', 'fulfillmentPush']);
     expect(functions.get('adminApi')!.Properties.Layers).toHaveLength(1);
     const actions = actionsOf('fulfillmentPush');
     expect(actions.filter((a) => /^(kms|ses|sns|events):/.test(a))).toEqual([]);
   });
 
-  it('lets only the placeOrder step and the admin API (approvals) publish order events, on this bus only', () => {
+  it('lets only the placeOrder step, the admin API (approvals) and card reveal (charges) publish order events, on this bus only', () => {
     const publishers = [...functions.keys()].filter((handler) => actionsOf(handler).includes('events:PutEvents'));
-    expect(publishers.sort()).toEqual(['adminApi', 'placeOrder']);
+    expect(publishers.sort()).toEqual(['adminApi', 'placeOrder', 'revealCard']);
     for (const publisher of publishers) {
       expect(statementsOf(publisher).find((s) => s.Action === 'events:PutEvents')!.Resource).toEqual({ 'Fn::GetAtt': [ref(stack.fulfillment.bus), 'Arn'] });
       expect(environmentOf(publisher).ORDER_EVENTS_BUS).toEqual({ Ref: ref(stack.fulfillment.bus) });
@@ -170,7 +175,7 @@ describe('stuck-order monitor', () => {
 });
 
 describe('without the optional context', () => {
-  const bare = Template.fromStack(buildApp({ bundling: false, nag: false }).stack);
+  const bare = Template.fromStack(buildApp({ bundling: false, nag: false, context: deploymentContext }).stack);
 
   it('subscribes nobody and accepts hand-offs at once (no webhook URL)', () => {
     bare.resourceCountIs('AWS::SNS::Subscription', 0);

@@ -3,14 +3,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { checkoutSteps } from '../../contract/checkout-steps.js';
+import { metricsNamespace, paymentAttemptsMetricName, paymentDeclinesMetricName } from '../../contract/metrics.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { type RouteDefinition, type RouteTarget, routes, routesFor } from '../../contract/routes.js';
 import { cardVaultTable, ordersTable, tables } from '../../contract/tables.js';
 import { projectFunctions } from './project-functions.js';
+import { deploymentContext } from './deployment-context.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
-const { stack } = buildApp({ bundling: false, nag: false });
+const { stack } = buildApp({ bundling: false, nag: false, context: deploymentContext });
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Resource>;
 
@@ -26,17 +28,6 @@ const actionsOf = (handler: string): string[] => {
   return ofType('AWS::IAM::Policy')
     .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()));
-};
-
-/** The actions a function's role may take on the card key (other keys, e.g. the pages topic's, do not count). */
-const cardKeyActionsOf = (handler: string): string[] => {
-  const roleId = functions.get(handler)!.Properties.Role['Fn::GetAtt'][0];
-  const cardKeyArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.cardKey.key), 'Arn'] });
-  return ofType('AWS::IAM::Policy')
-    .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement)
-    .filter((statement: any) => [statement.Resource].flat().some((resource: unknown) => JSON.stringify(resource) === cardKeyArn))
-    .flatMap((statement: any) => [statement.Action].flat());
 };
 
 describe('checkout workflow', () => {
@@ -216,47 +207,181 @@ describe('functions', () => {
     }
   });
 
-  it('learn table names, the card key, the sender and source maps from the environment', () => {
+  it('learn the orders table, the sender and source maps from the environment; the card key only where cards are sealed or opened', () => {
     for (const fn of functions.values()) {
-      const variables = fn.Properties.Environment.Variables;
-      for (const table of tables) expect(variables[table.envVar]).toEqual({ Ref: tableLogicalId(table.id) });
-      expect(variables).toMatchObject({
-        CARD_KEY_ARN: { 'Fn::GetAtt': [logicalId(stack.cardKey.key), 'Arn'] },
-        MAIL_FROM: 'orders@example.com',
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        [ordersTable.envVar]: { Ref: tableLogicalId(ordersTable.id) },
+        MAIL_FROM: deploymentContext.fromEmail,
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
+    const withCardKey = [...functions].filter(([, fn]) => fn.Properties.Environment.Variables.CARD_KEY_ARN).map(([handler]) => handler);
+    // The checkout steps share one bundle, which builds the vault for authorizePayment when it loads.
+    expect(withCardKey.sort()).toEqual(['handler', 'revealCard', ...checkoutSteps].sort());
     expect(functions.get('handler')!.Properties.Environment.Variables.CHECKOUT_STATE_MACHINE_ARN).toEqual({
       Ref: logicalId(stack.checkout.stateMachine),
     });
   });
 });
 
-describe('least privilege', () => {
-  it('lets only authorizePayment, among the checkout steps, decrypt cards', () => {
-    const decrypting = checkoutSteps.filter((step) => actionsOf(step).includes('kms:Decrypt'));
-    expect(decrypting).toEqual(['authorizePayment']);
+describe('least privilege around the card key and the vault', () => {
+  const cardKeyId = logicalId(stack.cardKey.key);
+  const keyPolicy = resources[cardKeyId]!.Properties.KeyPolicy.Statement as any[];
+  const roleOf = (handler: string): string => functions.get(handler)!.Properties.Role['Fn::GetAtt'][0];
+  const policiesOf = (handler: string) =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleOf(handler)))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[]);
+  const references = (statement: any, id: string) => JSON.stringify(statement.Resource ?? '').includes(`"${id}"`);
+
+  /** `kms:Decrypt card-cvc,card-hold`: what the key policy (and any IAM policy, which must add nothing) lets the role do with the card key. */
+  const kmsOf = (handler: string): string[] => [
+    ...keyPolicy
+      .filter((statement) => JSON.stringify(statement.Principal) === JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(handler), 'Arn'] } }))
+      .flatMap((statement) => [statement.Action].flat().map((action: string) => `${action} ${[statement.Condition.StringEquals['kms:EncryptionContext:purpose']].flat().sort().join(',')}`)),
+    ...policiesOf(handler)
+      .filter((statement) => references(statement, cardKeyId))
+      .flatMap((statement) => [statement.Action].flat().map((action: string) => `${action} (IAM)`)),
+  ].sort();
+  const vaultOf = (handler: string): string[] =>
+    policiesOf(handler)
+      .filter((statement) => statement.Effect === 'Allow' && references(statement, tableLogicalId(cardVaultTable.id)))
+      .flatMap((statement) => [statement.Action].flat())
+      .sort();
+
+  it('lists, per role, its card-key and vault rights', () => {
+    const rights = Object.fromEntries([...functions.keys()].sort().map((handler) => [handler, { kms: kmsOf(handler), vault: vaultOf(handler) }]));
+    expect(rights).toEqual({
+      adminApi: { kms: [], vault: ['dynamodb:DeleteItem'] },
+      authorizePayment: { kms: ['kms:Decrypt card-cvc,card-hold'], vault: ['dynamodb:GetItem'] },
+      compensateCheckout: { kms: [], vault: ['dynamodb:DeleteItem'] },
+      fulfillmentPush: { kms: [], vault: [] },
+      handler: { kms: ['kms:GenerateDataKey card-cvc,card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+      holdCardOffline: { kms: [], vault: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] },
+      markIncomplete: { kms: [], vault: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] },
+      placeOrder: { kms: [], vault: ['dynamodb:DeleteItem'] },
+      reserveStock: { kms: [], vault: [] },
+      revealCard: { kms: ['kms:Decrypt card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:GetItem'] },
+      sendReceipt: { kms: [], vault: [] },
+      stuckOrderMonitor: { kms: [], vault: [] },
+    });
   });
 
-  it('lets the storefront encrypt cards but never decrypt them', () => {
-    const actions = actionsOf('handler');
-    expect(actions).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:GenerateDataKey', 'states:StartSyncExecution']));
-    expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
+  it('lets the account administer the card key but not use it, and names no other principal', () => {
+    const [administration, ...uses] = keyPolicy;
+    expect(administration.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } });
+    const use = /^kms:(Encrypt|Decrypt|GenerateDataKey|ReEncrypt|CreateGrant|\*)/;
+    expect([administration.Action].flat().filter((action: string) => use.test(action))).toEqual([]);
+    for (const statement of uses) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': expect.anything() } });
+      const [roleId, attribute] = statement.Principal.AWS['Fn::GetAtt'];
+      expect(attribute).toBe('Arn');
+      expect([...functions.keys()].map(roleOf)).toContain(roleId);
+    }
   });
 
-  it('lets only card reveal and authorizePayment decrypt cards, in the whole stack', () => {
-    const decrypting = [...functions.keys()].filter((handler) => cardKeyActionsOf(handler).includes('kms:Decrypt'));
-    expect(decrypting.sort()).toEqual(['authorizePayment', 'revealCard']);
+  it('denies every role with the orders table any update or delete of an audit item', () => {
+    const ordersArn = { 'Fn::GetAtt': [tableLogicalId(ordersTable.id), 'Arn'] };
+    for (const handler of functions.keys()) {
+      expect(policiesOf(handler)).toContainEqual({
+        Sid: 'AuditItemsAreAppendOnly',
+        Effect: 'Deny',
+        Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        Resource: ordersArn,
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+      });
+    }
   });
 
-  it('gives the admin API no rights on the card key: it deletes held cards, never reads them', () => {
-    const actions = actionsOf('adminApi');
-    expect(cardKeyActionsOf('adminApi')).toEqual([]);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'ses:SendEmail', 'states:StartSyncExecution']));
+  it('lets the storefront start the checkout and the admin API run it for recorded orders', () => {
+    expect(actionsOf('handler')).toContain('states:StartSyncExecution');
+    expect(actionsOf('adminApi')).toContain('states:StartSyncExecution');
   });
 
-  it('lets only sendReceipt, the storefront (offline submissions), the admin API and the monitor (digest) send email', () => {
+  it('lets only sendReceipt, the storefront (offline submissions), the admin API, card reveal (charge receipts) and the monitor (digest) send email', () => {
     const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
-    expect(sending.sort()).toEqual(['adminApi', 'handler', 'sendReceipt', 'stuckOrderMonitor']);
+    expect(sending.sort()).toEqual(['adminApi', 'handler', 'revealCard', 'sendReceipt', 'stuckOrderMonitor']);
+  });
+
+  const readersOf = (secretId: string) =>
+    [...functions.keys()]
+      .filter((handler) => policiesOf(handler).some((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && references(statement, secretId)))
+      .sort();
+
+  it('lets only the functions that call the gateway read its credentials: authorize, capture/void (admin), charge (card reveal)', () => {
+    expect(readersOf(logicalId(stack.secrets.gatewayCredentials))).toEqual(['adminApi', 'authorizePayment', 'revealCard']);
+  });
+
+  it('lets only the functions that fingerprint read the fingerprint key: the storefront, and the admin API (idempotent recorded orders)', () => {
+    expect(readersOf(logicalId(stack.secrets.fingerprintKey))).toEqual(['adminApi', 'handler']);
+  });
+});
+
+describe('deployment choices', () => {
+  const gatewayCallers = ['adminApi', 'authorizePayment', 'revealCard'];
+
+  it('refuses to synthesize without a payment gateway, naming the choices', () => {
+    expect(() => buildApp({ bundling: false, nag: false, context: { fromEmail: 'orders@store.test' } })).toThrow(
+      /-c paymentGateway=authorizenet\|stripe\|sandbox/,
+    );
+    expect(() => buildApp({ bundling: false, nag: false, context: { ...deploymentContext, paymentGateway: 'paypal' } })).toThrow(/"paypal" is none of them/);
+  });
+
+  it('refuses to synthesize without a sender: a deployed store never sends from an unverified address', () => {
+    expect(() => buildApp({ bundling: false, nag: false, context: { paymentGateway: 'stripe' } })).toThrow(/-c fromEmail=/);
+  });
+
+  it('tells the gateway callers which gateway and where its credentials are; sandbox only when chosen', () => {
+    for (const handler of gatewayCallers) {
+      expect(functions.get(handler)!.Properties.Environment.Variables).toMatchObject({
+        PAYMENT_GATEWAY: 'sandbox',
+        PAYMENT_GATEWAY_SECRET_ARN: { Ref: logicalId(stack.secrets.gatewayCredentials) },
+      });
+    }
+    const stripe = buildApp({ bundling: false, nag: false, context: { ...deploymentContext, paymentGateway: 'stripe' } }).stack;
+    const stripeFunctions = projectFunctions(stripe, Template.fromStack(stripe).toJSON().Resources);
+    for (const handler of gatewayCallers) expect(stripeFunctions.get(handler)!.Properties.Environment.Variables.PAYMENT_GATEWAY).toBe('stripe');
+  });
+
+  it('checks senders against the verified identity: the address, or its domain with verifyMailDomain', () => {
+    expect(functions.get('adminApi')!.Properties.Environment.Variables.MAIL_VERIFIED_IDENTITY).toBe(deploymentContext.fromEmail);
+    const domain = buildApp({ bundling: false, nag: false, context: { ...deploymentContext, verifyMailDomain: 'true' } }).stack;
+    const domainTemplate = Template.fromStack(domain);
+    expect(projectFunctions(domain, domainTemplate.toJSON().Resources).get('adminApi')!.Properties.Environment.Variables.MAIL_VERIFIED_IDENTITY).toBe('store.test');
+    domainTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'store.test' });
+  });
+});
+
+describe('card-testing defences', () => {
+  const [, webAcl] = ofType('AWS::WAFv2::WebACL')[0]!;
+  const rule = (name: string) => webAcl.Properties.Rules.find((r: any) => r.Name === name);
+
+  it('rate-limits card submissions per IP tighter than the rest', () => {
+    const cards = rule('CardSubmissionsPerIp').Statement.RateBasedStatement;
+    const all = rule('RateLimitPerIp').Statement.RateBasedStatement;
+    expect(cards.Limit).toBeLessThan(all.Limit / 5);
+    expect(cards.AggregateKeyType).toBe('IP');
+    const [method, path] = cards.ScopeDownStatement.AndStatement.Statements;
+    expect(method.ByteMatchStatement).toMatchObject({ FieldToMatch: { Method: {} }, PositionalConstraint: 'EXACTLY', SearchString: 'POST' });
+    const pattern = new RegExp(path.RegexMatchStatement.RegexString);
+    expect(['/v1/checkout', '/v1/orders/ORD-1/payment'].every((p) => pattern.test(p))).toBe(true);
+    expect(['/v1/orders/ORD-1', '/v1/orders/ORD-1/offline', '/v1/products', '/v1/checkout/x'].some((p) => pattern.test(p))).toBe(false);
+    expect(rule('CardSubmissionsPerIp').Action.Block.CustomResponse.ResponseCode).toBe(429);
+  });
+
+  it('pages on the ratio of declines to authorization attempts', () => {
+    const alarm = resources[logicalId(stack.declineRatioAlarm)]!.Properties;
+    const metrics = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+    expect(metrics.map((m: any) => m.MetricName).sort()).toEqual([paymentAttemptsMetricName, paymentDeclinesMetricName].sort());
+    for (const metric of metrics) expect(metric).toMatchObject({ Namespace: metricsNamespace, Dimensions: [{ Name: 'Stack', Value: stack.stackName }] });
+    expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toMatch(/declines \/ attempts/);
+    expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.monitor.pages) }]);
+  });
+});
+
+describe('retention', () => {
+  it('keeps the checkout workflow logs 365 days (PCI DSS 10.5.1)', () => {
+    const logGroupId = resources[logicalId(stack.checkout.stateMachine)]!.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    expect(resources[logGroupId]!.Properties.RetentionInDays).toBe(365);
   });
 });

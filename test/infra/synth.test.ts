@@ -1,15 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type DeployedFunction, deployedFunctions, lambdaRuntimeEnvironment, loadInFreshProcess } from '../../bench/bundle-probe.js';
+import { bundleBudgets } from '../../lib/constructs/node-function.js';
 import { buildApp } from '../../lib/orders-stack.js';
+import { deploymentContext } from './deployment-context.js';
 import { projectFunctions } from './project-functions.js';
 
-/** The app as `npx cdk synth` builds it: esbuild bundling and cdk-nag on. */
-const { app, stack } = buildApp({ context: { fromEmail: 'shop@store.test', storeUrl: 'https://store.test' } });
+/** The app as `npm run synth` builds it: esbuild bundling and cdk-nag on. */
+const { app, stack } = buildApp({ context: { ...deploymentContext, storeUrl: 'https://store.test' } });
 const assembly = app.synth();
 const artifact = assembly.getStackByName(stack.stackName);
 const functions = [...projectFunctions(stack, artifact.template.Resources).values()];
+const deployed = deployedFunctions(stack, artifact.template);
+const bundleOf = (fn: DeployedFunction) =>
+  join(assembly.directory, `asset.${String(artifact.template.Resources[fn.logicalId].Properties.Code.S3Key).replace('.zip', '')}`, 'index.mjs');
+
+const scratch = mkdtempSync(join(tmpdir(), 'deployment-contract-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('synthesis as deployed', () => {
   it('passes the cdk-nag AwsSolutions checks with every finding fixed or acknowledged', () => {
@@ -31,15 +41,67 @@ describe('synthesis as deployed', () => {
   });
 
   it('takes the sender and store URL from context', () => {
-    for (const fn of functions) expect(fn.Properties.Environment.Variables).toMatchObject({ MAIL_FROM: 'shop@store.test', STORE_URL: 'https://store.test' });
+    for (const fn of functions) expect(fn.Properties.Environment.Variables).toMatchObject({ MAIL_FROM: deploymentContext.fromEmail, STORE_URL: 'https://store.test' });
     expect(Object.values(artifact.template.Resources as Record<string, any>)).toContainEqual(
-      expect.objectContaining({ Type: 'AWS::SES::EmailIdentity', Properties: { EmailIdentity: 'shop@store.test' } }),
+      expect.objectContaining({ Type: 'AWS::SES::EmailIdentity', Properties: { EmailIdentity: deploymentContext.fromEmail } }),
     );
+  });
+});
+
+/** Variables set on a function that no code of it reads: Node's own, and the secrets extension's (set by CDK with the layer). */
+const readByTheRuntime = (name: string) => name === 'NODE_OPTIONS' || /^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/.test(name);
+
+/** What the stack sets that the bundle did not read while loading (the composition root reads every variable then). */
+const unreadVariables = (environment: Record<string, string>, reads: readonly string[]) =>
+  Object.keys(environment).filter((name) => !readByTheRuntime(name) && !reads.includes(name));
+
+describe('deployment contract: each bundle loads with exactly the environment the stack gives it', () => {
+  it.each(deployed.map((fn) => [fn.name, fn] as const))('%s', async (_name, fn) => {
+    const loaded = await loadInFreshProcess({
+      file: bundleOf(fn),
+      handler: fn.handler,
+      environment: { ...lambdaRuntimeEnvironment(fn.name), ...fn.environment },
+      scratchDir: scratch,
+    });
+    // A variable the code needs and the stack forgot fails the load (the composition root reads them all then).
+    expect(loaded.handlerType).toBe('function');
+    expect(loaded.network).toEqual([]);
+    expect(unreadVariables(fn.environment, loaded.envReads)).toEqual([]);
+  });
+
+  it('reports a variable the stack sets but no code reads (a sender set and never used sends from the default)', async () => {
+    const [fn] = deployed;
+    const environment = { ...fn!.environment, MAIL_SENDER: 'shop@store.test' };
+    const loaded = await loadInFreshProcess({ file: bundleOf(fn!), handler: fn!.handler, environment: { ...lambdaRuntimeEnvironment(fn!.name), ...environment }, scratchDir: scratch });
+    expect(unreadVariables(environment, loaded.envReads)).toEqual(['MAIL_SENDER']);
+  });
+
+  it('fails the load of a bundle missing a variable its code needs, naming it', async () => {
+    const fn = deployed.find((candidate) => candidate.handler === 'handler')!;
+    const { MAIL_FROM: _dropped, ...environment } = fn.environment;
+    await expect(loadInFreshProcess({ file: bundleOf(fn), handler: fn.handler, environment: { ...lambdaRuntimeEnvironment(fn.name), ...environment }, scratchDir: scratch })).rejects.toThrow(
+      /environment variable MAIL_FROM is not set/,
+    );
+  });
+});
+
+describe('lean bundles', () => {
+  it('keeps every bundle within its size budget, but card reveal (card crypto and the Stripe SDK together: over, see README)', () => {
+    const overBudget = deployed.filter((fn) => statSync(bundleOf(fn)).size > bundleBudgets[fn.budget].kilobytes * 1000).map((fn) => fn.name);
+    expect(overBudget).toEqual(['ApiFunctions/cardReveal']);
+    const cardReveal = deployed.find((fn) => fn.name === 'ApiFunctions/cardReveal')!;
+    expect(statSync(bundleOf(cardReveal)).size).toBeLessThanOrEqual(1.15 * bundleBudgets.cardsOrGateway.kilobytes * 1000);
+  });
+
+  it('keeps card crypto out of the functions that never seal or open a card', () => {
+    for (const fn of deployed.filter((candidate) => !candidate.environment.CARD_KEY_ARN)) {
+      expect(readFileSync(bundleOf(fn), 'utf8')).not.toContain('ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY');
+    }
   });
 });
 
 describe('synthesis for assertions', () => {
   it('skips esbuild when bundling is off', () => {
-    expect(buildApp({ bundling: false, nag: false }).stack.bundlingRequired).toBe(false);
+    expect(buildApp({ bundling: false, nag: false, context: deploymentContext }).stack.bundlingRequired).toBe(false);
   });
 });

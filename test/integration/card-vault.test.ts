@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { cvcLifetimeMs, EncryptedCardVault, rawAesKeyring } from '../../functions/adapters/card-vault.js';
+import { encryptionSdkCipher, rawAesKeyring } from '../../functions/adapters/card-cipher.js';
+import { cvcLifetimeMs, EncryptedCardVault } from '../../functions/adapters/card-vault.js';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
 import { twin } from './helpers.js';
 
 const card = { number: '5555555555554444', expMonth: 12, expYear: 2031, cvc: '321', holderName: 'Ann Lee' };
 const setup = () => {
   const client = createDocumentClient(twin().dynamoDbUrl);
-  return { client, vault: new EncryptedCardVault(client, 'CardVault-local', rawAesKeyring(randomBytes(32))) };
+  return { client, vault: new EncryptedCardVault(client, 'CardVault-local', encryptionSdkCipher(rawAesKeyring(randomBytes(32)))) };
 };
 const now = new Date();
 

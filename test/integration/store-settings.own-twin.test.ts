@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../functions/core/settings.js';
 import { staffApi } from './admin-helpers.js';
 import { until } from './fulfillment-helpers.js';
+import { twinMailIdentity } from './twin-setup.js';
 import { api, cardPayment, checkoutBody, createProduct, mailsFor, postCheckout, storedOrder, testCards, uniqueEmail } from './helpers.js';
 
 /*
@@ -41,6 +42,21 @@ describe('settings (GET/PUT /admin/settings)', () => {
       expect((await staffApi('csr', 'GET', '/admin/settings')).body.storeName).toBe(renamed);
     });
     expect(await currentSettings()).toEqual(before);
+  });
+
+  it('refuses a sender outside the verified mail identity, naming it, and takes one inside it', async () => {
+    const before = await currentSettings();
+    const outside = await staffApi('admin', 'PUT', '/admin/settings', { body: { fromEmail: 'orders@unverified.test' } });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.code).toBe('validation_failed');
+    expect(outside.body.error.message).toContain(twinMailIdentity);
+    expect(outside.body.error.details).toEqual([{ path: 'fromEmail', message: expect.stringContaining(twinMailIdentity) }]);
+    expect(await currentSettings()).toEqual(before);
+
+    const inside = `Sales@${twinMailIdentity.toUpperCase()}`;
+    await withSettings({ fromEmail: inside }, async () => {
+      expect((await currentSettings()).fromEmail).toBe(inside);
+    });
   });
 });
 

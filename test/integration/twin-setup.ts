@@ -45,6 +45,9 @@ export const twinTiming = {
   webhookTimeoutMs: 1000,
 } as const;
 
+/** The SES identity the tests' twin checks senders against (the default sender's domain). */
+export const twinMailIdentity = 'example.com';
+
 /**
  * Card-testing limits as the tests' twin runs with: the highest the settings allow, so the
  * suite's many declines from one address and of the same test cards never meet a limit. Tests
@@ -69,6 +72,8 @@ export default async function setup(project: TestProject) {
     FULFILLMENT_TIMEOUT_MS: String(twinTiming.webhookTimeoutMs),
     EVENT_RETRY_DELAY_MS: String(twinTiming.eventRetryDelayMs),
     MONITOR_INTERVAL_SECONDS: String(twinTiming.monitorIntervalSeconds),
+    // As a deployment with -c verifyMailDomain=true: senders must be at the demo sender's domain.
+    MAIL_VERIFIED_IDENTITY: twinMailIdentity,
   }).catch(async (error: unknown) => {
     await receiver.stop();
     throw error;

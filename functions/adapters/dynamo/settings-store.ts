@@ -6,9 +6,9 @@ import type { DocumentClient } from './client.js';
 const settingsKey = { pk: 'SETTINGS', sk: 'SETTINGS' };
 
 /** Stored fields over the defaults: a store never configured runs on the defaults. */
-const withDefaults = (item: Record<string, unknown> | undefined): Settings => {
+const withDefaults = (item: Record<string, unknown> | undefined, defaults: Settings): Settings => {
   const { pk: _pk, sk: _sk, ...stored } = item ?? {};
-  return { ...defaultSettings, ...stored } as Settings;
+  return { ...defaults, ...stored } as Settings;
 };
 
 /** How long a container reuses the settings it read: a change reaches other containers within this. */
@@ -20,6 +20,8 @@ export class DynamoSettingsStore implements SettingsStore {
   constructor(
     private readonly client: DocumentClient,
     private readonly tableName: string,
+    /** What a store never configured runs on; a deployment's sender replaces `fromEmail`. */
+    private readonly defaults: Settings = defaultSettings,
     private readonly cacheForMs = cacheMs,
   ) {}
 
@@ -35,7 +37,7 @@ export class DynamoSettingsStore implements SettingsStore {
 
   private async read(): Promise<Settings> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: settingsKey }));
-    return withDefaults(Item);
+    return withDefaults(Item, this.defaults);
   }
 
   async update(changes: Partial<Settings>): Promise<Settings> {
@@ -52,7 +54,7 @@ export class DynamoSettingsStore implements SettingsStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const settings = withDefaults(Attributes);
+    const settings = withDefaults(Attributes, this.defaults);
     this.cached = { settings: Promise.resolve(settings), until: Date.now() + this.cacheForMs };
     return settings;
   }

@@ -1,0 +1,109 @@
+/**
+ * `npx tsx bench/bundles.ts`: bundles every function of the stack as the stack does (one
+ * bundle per entry), and prints its minified size and cold module init beside its budget
+ * (≤ 400 KB and ≤ 60 ms lean, ≤ 1,000 KB and ≤ 100 ms with card crypto or a gateway SDK).
+ * Init is the median of 10 fresh Node processes importing the bundle with the function's own
+ * environment and flags, minus the median for an empty handler, counted in CPU time (the
+ * wall time is printed too, but on a shared machine it mostly measures the neighbours); it is
+ * measured with and without `--enable-source-maps` to show what the flag costs. The resident
+ * set after init is printed beside the configured memory size.
+ * Writes bench/results-bundles.json; exits non-zero when a budget is exceeded.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { bundleBudgets } from '../lib/constructs/node-function.js';
+import { buildApp } from '../lib/orders-stack.js';
+import { type BuiltBundle, bundleEntry, type SynthesizedTemplate, deployedFunctions, lambdaRuntimeEnvironment, loadInFreshProcess, median, writeEmptyHandler } from './bundle-probe.js';
+
+const runs = 10;
+const kilobyte = 1000;
+
+const { stack } = buildApp({ bundling: false, nag: false, context: { paymentGateway: 'sandbox', fromEmail: 'orders@store.example' } });
+const functions = deployedFunctions(stack, Template.fromStack(stack).toJSON() as SynthesizedTemplate);
+const scratch = mkdtempSync(join(tmpdir(), 'bundles-'));
+
+interface Init {
+  /** CPU ms of the import. */
+  readonly ms: number;
+  readonly wallMs: number;
+  readonly rssMb: number;
+}
+
+const initMedian = async (file: string, handler: string, environment: Record<string, string>): Promise<Init> => {
+  const samples = [];
+  for (let run = 0; run < runs; run += 1) samples.push(await loadInFreshProcess({ file, handler, environment, scratchDir: scratch }));
+  return { ms: median(samples.map((s) => s.importCpuMs)), wallMs: median(samples.map((s) => s.importMs)), rssMb: median(samples.map((s) => s.rssMb)) };
+};
+
+try {
+  const empty = writeEmptyHandler(scratch);
+  const baseEnvironment = lambdaRuntimeEnvironment('empty');
+  const emptyPlain = await initMedian(empty, 'handler', { ...baseEnvironment, NODE_OPTIONS: '' });
+  const emptyMapped = await initMedian(empty, 'handler', { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' });
+
+  // Functions sharing an entry (the checkout steps) load the same bundle the same way: measured once.
+  const bundles = new Map<string, { bundle: BuiltBundle; plain: Init; mapped: Init }>();
+  const rows = [];
+  for (const fn of functions) {
+    const environment = { ...lambdaRuntimeEnvironment(fn.name), ...fn.environment };
+    const flags = environment.NODE_OPTIONS ?? '';
+    let measured = bundles.get(fn.entryFile);
+    if (!measured) {
+      const bundle = await bundleEntry(fn.entryFile, join(scratch, String(bundles.size)));
+      measured = {
+        bundle,
+        plain: await initMedian(bundle.file, fn.handler, { ...environment, NODE_OPTIONS: '' }),
+        mapped: await initMedian(bundle.file, fn.handler, { ...environment, NODE_OPTIONS: '--enable-source-maps' }),
+      };
+      bundles.set(fn.entryFile, measured);
+    }
+    const { bundle, plain, mapped } = measured;
+    const asDeployed = flags.includes('--enable-source-maps') ? mapped : plain;
+    const initMs = asDeployed.ms - (flags.includes('--enable-source-maps') ? emptyMapped.ms : emptyPlain.ms);
+    const budget = bundleBudgets[fn.budget];
+    rows.push({
+      function: fn.name,
+      entry: fn.entryFile,
+      budget: fn.budget,
+      kilobytes: Math.round(bundle.bytes / kilobyte),
+      kilobytesBudget: budget.kilobytes,
+      sizeRatio: Number((bundle.bytes / kilobyte / budget.kilobytes).toFixed(2)),
+      mapKilobytes: Math.round(bundle.mapBytes / kilobyte),
+      flags,
+      initMs: Number(initMs.toFixed(1)),
+      initMsBudget: budget.initMs,
+      initRatio: Number((initMs / budget.initMs).toFixed(2)),
+      initWallMs: Number((asDeployed.wallMs - (flags.includes('--enable-source-maps') ? emptyMapped.wallMs : emptyPlain.wallMs)).toFixed(1)),
+      initMsWithoutSourceMaps: Number((plain.ms - emptyPlain.ms).toFixed(1)),
+      initMsWithSourceMaps: Number((mapped.ms - emptyMapped.ms).toFixed(1)),
+      rssMb: Math.round(asDeployed.rssMb),
+      memorySize: fn.memorySize,
+    });
+  }
+
+  const pad = (value: unknown, width: number) => String(value).padStart(width);
+  console.log(
+    `empty handler: ${emptyPlain.ms.toFixed(1)} CPU ms to import (${emptyMapped.ms.toFixed(1)} with --enable-source-maps), ${Math.round(emptyPlain.rssMb)} MB resident`,
+  );
+  console.log(
+    `${'function'.padEnd(34)} ${pad('KB', 6)} ${pad('budget', 7)} ${pad('ratio', 6)} ${pad('init ms', 8)} ${pad('budget', 7)} ${pad('ratio', 6)} ${pad('wall ms', 8)} ${pad('+maps', 6)} ${pad('RSS MB', 7)} ${pad('memory', 7)}`,
+  );
+  for (const row of rows) {
+    console.log(
+      `${row.function.padEnd(34)} ${pad(row.kilobytes, 6)} ${pad(row.kilobytesBudget, 7)} ${pad(row.sizeRatio.toFixed(2), 6)} ${pad(row.initMs.toFixed(1), 8)} ${pad(row.initMsBudget, 7)} ${pad(row.initRatio.toFixed(2), 6)} ${pad(row.initWallMs.toFixed(1), 8)} ${pad((row.initMsWithSourceMaps - row.initMsWithoutSourceMaps).toFixed(1), 6)} ${pad(row.rssMb, 7)} ${pad(row.memorySize, 7)}`,
+    );
+  }
+  const overBudget = rows.filter((row) => row.sizeRatio > 1 || row.initRatio > 1);
+  writeFileSync(
+    new URL('./results-bundles.json', import.meta.url),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, runs, emptyHandlerCpuMs: { plain: emptyPlain.ms, sourceMaps: emptyMapped.ms }, functions: rows }, null, 2)}\n`,
+  );
+  if (overBudget.length > 0) {
+    console.log(`over budget: ${overBudget.map((row) => row.function).join(', ')}`);
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
