@@ -97,9 +97,9 @@ describe('fulfillment hand-off', () => {
     expect(actions.filter((a) => /^(kms|ses|sns|events):/.test(a))).toEqual([]);
   });
 
-  it('lets only the placeOrder step, the admin API (approvals) and card reveal (charges) publish order events, on this bus only', () => {
+  it('lets only the outcome steps (OrderPlaced, queued emails), the admin API (approvals) and card reveal (charges) publish order events, on this bus only', () => {
     const publishers = [...functions.keys()].filter((handler) => actionsOf(handler).includes('events:PutEvents'));
-    expect(publishers.sort()).toEqual(['adminApi', 'placeOrder', 'revealCard']);
+    expect(publishers.sort()).toEqual(['adminApi', 'holdCardOffline', 'markIncomplete', 'placeOrder', 'revealCard']);
     for (const publisher of publishers) {
       expect(statementsOf(publisher).find((s) => s.Action === 'events:PutEvents')!.Resource).toEqual({ 'Fn::GetAtt': [ref(stack.fulfillment.bus), 'Arn'] });
       expect(environmentOf(publisher).ORDER_EVENTS_BUS).toEqual({ Ref: ref(stack.fulfillment.bus) });

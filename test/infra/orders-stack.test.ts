@@ -195,8 +195,8 @@ describe('staff sign-in', () => {
 });
 
 describe('functions', () => {
-  it('deploys the storefront, one function per checkout step, the fulfillment push, the monitor, the admin API and card reveal', () => {
-    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor', 'adminApi', 'revealCard'].sort());
+  it('deploys the storefront, one function per checkout step, the fulfillment push, the monitor, the order mail, the admin API and card reveal', () => {
+    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor', 'adminApi', 'revealCard', 'orderMail'].sort());
   });
 
   it('run on the newest Node runtime, on ARM, traced', () => {
@@ -262,7 +262,7 @@ describe('least privilege around the card key and the vault', () => {
       placeOrder: { kms: [], vault: ['dynamodb:DeleteItem'] },
       reserveStock: { kms: [], vault: [] },
       revealCard: { kms: ['kms:Decrypt card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:GetItem'] },
-      sendReceipt: { kms: [], vault: [] },
+      orderMail: { kms: [], vault: [] },
       stuckOrderMonitor: { kms: [], vault: [] },
     });
   });
@@ -298,9 +298,9 @@ describe('least privilege around the card key and the vault', () => {
     expect(actionsOf('adminApi')).toContain('states:StartSyncExecution');
   });
 
-  it('lets only sendReceipt, the storefront (offline submissions), the admin API, card reveal (charge receipts) and the monitor (digest) send email', () => {
+  it('lets only the order mail function (the outbox), the storefront (offline submissions), the admin API, card reveal (charge receipts) and the monitor (digest, outbox drain) send email', () => {
     const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
-    expect(sending.sort()).toEqual(['adminApi', 'handler', 'revealCard', 'sendReceipt', 'stuckOrderMonitor']);
+    expect(sending.sort()).toEqual(['adminApi', 'handler', 'orderMail', 'revealCard', 'stuckOrderMonitor']);
   });
 
   const readersOf = (secretId: string) =>
