@@ -1,6 +1,6 @@
-import { offlineOrderNotice, orderReceipt, payLinkEmail } from './emails.js';
+import { markedAsTest, offlineOrderNotice, orderReceipt, payLinkEmail } from './emails.js';
 import { actors, type NewHistoryEntry, type OrderEmailKind } from './history.js';
-import type { Order, OutboxEmail } from './order.js';
+import { isTestOrder, type Order, type OutboxEmail } from './order.js';
 import type { Clock, Email, Links, Mailer, OrderEvents, OrderRepository, PendingEmailIndex, SettingsStore } from './ports.js';
 import { sendAndRecord } from './send-and-record.js';
 import type { Settings } from './settings.js';
@@ -78,7 +78,8 @@ export const sendPendingEmails = async (deps: ReceiptDeps, orderId: string): Pro
   const settings = await deps.settings.get();
   const results: { kind: OrderEmailKind; email: Email; error: string | null }[] = [];
   for (const kind of claimed) {
-    const email = outboxEmails[kind]!(order, settings, deps.links);
+    const composed = outboxEmails[kind]!(order, settings, deps.links);
+    const email = isTestOrder(order) ? markedAsTest(composed) : composed;
     let error: string | null = null;
     try {
       await deps.mailer.send(settings.fromEmail, email);

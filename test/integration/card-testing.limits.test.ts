@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
-import { DynamoSettingsStore } from '../../functions/adapters/dynamo/settings-store.js';
 import type { Settings } from '../../functions/core/settings.js';
-import { act, staffOrder } from './admin-helpers.js';
+import { act, staffApi, staffOrder } from './admin-helpers.js';
 import { type ApiResponse, cardPayment, checkoutBody, createProduct, newKey, scanTable, twin, uniqueEmail } from './helpers.js';
 import { raisedCardTestingLimits } from './twin-setup.js';
 
@@ -45,8 +43,11 @@ const apiFrom = (localAddress: string, method: string, path: string, options: { 
     req.end(body);
   });
 
-const settings = () => new DynamoSettingsStore(createDocumentClient(twin().dynamoDbUrl), 'Orders-local');
-const setLimits = async (limits: Partial<Settings>) => void (await settings().update(limits));
+// Through the admin API: the twin's own settings cache takes the change at once, as a deployed container's does within seconds.
+const setLimits = async (limits: Partial<Settings>) => {
+  const response = await staffApi('admin', 'PUT', '/admin/settings', { body: limits });
+  expect(response.status).toBe(200);
+};
 afterEach(() => setLimits(raisedCardTestingLimits));
 
 const checkoutFrom = async (address: string, number: string, email = uniqueEmail()) => {
