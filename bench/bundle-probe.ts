@@ -31,7 +31,10 @@ const arnResource: Record<string, (id: string) => string> = { kms: (id) => `key/
 
 /** The part of a synthesized template read here. */
 export interface SynthesizedTemplate {
-  readonly Resources: Record<string, { readonly Type: string; readonly Properties: { readonly MemorySize?: number; readonly Environment?: { readonly Variables?: Record<string, unknown> } } }>;
+  readonly Resources: Record<
+    string,
+    { readonly Type: string; readonly Properties: { readonly MemorySize?: number; readonly Environment?: { readonly Variables?: Record<string, unknown> } } }
+  >;
 }
 
 /** A stand-in for a reference: ARNs look like the resource type's ARNs, URLs like URLs, names like names. */
@@ -44,7 +47,9 @@ const placeholderOf = (resources: SynthesizedTemplate['Resources']) => {
     if ('Fn::GetAtt' in ref) {
       const [id, attribute] = ref['Fn::GetAtt'] as [string, string];
       if (attribute === 'Arn') {
-        const service = String(resources[id]?.Type ?? 'AWS::Unknown::Resource').split('::')[1]!.toLowerCase();
+        const service = String(resources[id]?.Type ?? 'AWS::Unknown::Resource')
+          .split('::')[1]!
+          .toLowerCase();
         return `arn:aws:${service}:${placeholderRegion}:${placeholderAccount}:${(arnResource[service] ?? String)(id.toLowerCase())}`;
       }
       if (attribute.endsWith('URL') || attribute.endsWith('Url')) return `https://${id.toLowerCase()}.example.com/${placeholderRegion}_placeholder`;
@@ -183,7 +188,11 @@ export const loadInFreshProcess = (options: { file: string; handler: string; env
       { env: { PATH: process.env.PATH ?? '', ...options.environment }, timeout: 30_000 },
       (error, stdout, stderr) => {
         // The stack trace, without lines of minified source.
-        const reason = stderr.split('\n').filter((line) => line.trim() && line.length < 300).slice(0, 6).join('\n');
+        const reason = stderr
+          .split('\n')
+          .filter((line) => line.trim() && line.length < 300)
+          .slice(0, 6)
+          .join('\n');
         if (error) return reject(new Error(`${options.file} failed to load: ${reason}`));
         const last = stdout.trim().split('\n').at(-1) ?? '';
         resolve(JSON.parse(last) as LoadResult);

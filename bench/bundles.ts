@@ -15,7 +15,16 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { bundleBudgets } from '../lib/constructs/node-function.js';
 import { buildApp } from '../lib/orders-stack.js';
-import { type BuiltBundle, bundleEntry, type SynthesizedTemplate, deployedFunctions, lambdaRuntimeEnvironment, loadInFreshProcess, median, writeEmptyHandler } from './bundle-probe.js';
+import {
+  type BuiltBundle,
+  bundleEntry,
+  type SynthesizedTemplate,
+  deployedFunctions,
+  lambdaRuntimeEnvironment,
+  loadInFreshProcess,
+  median,
+  writeEmptyHandler,
+} from './bundle-probe.js';
 
 const runs = 10;
 const kilobyte = 1000;

@@ -34,7 +34,16 @@ export const checkoutBody = (outcome: 'approved' | 'declined' | 'offline' | 'pur
   payment:
     outcome === 'purchase_order'
       ? { method: 'purchase_order', poNumber: 'PO-77' }
-      : { method: 'card', card: { number: outcome === 'approved' ? cards.approved : cards.declined, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', holderName: 'Bench Buyer' } },
+      : {
+          method: 'card',
+          card: {
+            number: outcome === 'approved' ? cards.approved : cards.declined,
+            expMonth: 12,
+            expYear: new Date().getUTCFullYear() + 3,
+            cvc: '123',
+            holderName: 'Bench Buyer',
+          },
+        },
   onDecline: outcome === 'offline' ? 'offline' : 'ask',
 });
 
@@ -74,7 +83,11 @@ type Probe = { requests: Record<string, number>; background: Record<string, numb
 const readProbe = async (apiUrl: string): Promise<Probe> => (await fetch(`${apiUrl}${benchProbePath}`)).json() as Promise<Probe>;
 const total = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
 const difference = (after: Record<string, number>, before: Record<string, number>) =>
-  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => (v as number) > 0),
+  );
 
 /** Waits until the twin's background work (fulfillment push, outbox) stops issuing requests. */
 const settled = async (apiUrl: string) => {
@@ -143,25 +156,70 @@ const measureFloor = async (twin: TwinProcess, runs: number) => {
   for (let i = 0; i < runs; i++) {
     const id = `floor-${randomUUID()}`;
     const started = performance.now();
-    await client.send(new PutCommand({ TableName: orders, Item: { pk: `IDEMPOTENCY#${id}`, sk: 'IDEMPOTENCY', state: 'in_progress' }, ConditionExpression: 'attribute_not_exists(pk)' }));
     await client.send(
-      new BatchGetCommand({ RequestItems: { [orders]: { Keys: [{ pk: 'CATALOG', sk: `PRODUCT#${sku}` }, { pk: 'SETTINGS', sk: 'SETTINGS' }], ConsistentRead: true } } }),
+      new PutCommand({
+        TableName: orders,
+        Item: { pk: `IDEMPOTENCY#${id}`, sk: 'IDEMPOTENCY', state: 'in_progress' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    await client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [orders]: {
+            Keys: [
+              { pk: 'CATALOG', sk: `PRODUCT#${sku}` },
+              { pk: 'SETTINGS', sk: 'SETTINGS' },
+            ],
+            ConsistentRead: true,
+          },
+        },
+      }),
     );
     const { result: ciphertext } = await encrypt(keyring, card, { encryptionContext: { orderId: id, purpose: 'card-hold' }, suiteId });
     await client.send(new PutCommand({ TableName: vault, Item: { pk: `ORDER#${id}`, sk: 'CARD#floor', card: ciphertext } }));
     await client.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: orders, Item: { pk: `FLOOR#${id}`, sk: 'ORDER', status: 'INCOMPLETE', version: 1, card: { last4: '4242' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Update: { TableName: orders, Key: { pk: 'CATALOG', sk: `PRODUCT#${sku}` }, UpdateExpression: 'SET stock = stock - :q', ConditionExpression: 'stock >= :q', ExpressionAttributeValues: { ':q': 1 } } },
+          {
+            Put: {
+              TableName: orders,
+              Item: { pk: `FLOOR#${id}`, sk: 'ORDER', status: 'INCOMPLETE', version: 1, card: { last4: '4242' } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: orders,
+              Key: { pk: 'CATALOG', sk: `PRODUCT#${sku}` },
+              UpdateExpression: 'SET stock = stock - :q',
+              ConditionExpression: 'stock >= :q',
+              ExpressionAttributeValues: { ':q': 1 },
+            },
+          },
         ],
       }),
     );
     await decrypt(keyring, ciphertext);
     await client.send(
-      new UpdateCommand({ TableName: orders, Key: { pk: `FLOOR#${id}`, sk: 'ORDER' }, UpdateExpression: 'SET #s = :s, version = :v', ConditionExpression: 'version = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'ORDER_PLACED', ':v': 2, ':p': 1 } }),
+      new UpdateCommand({
+        TableName: orders,
+        Key: { pk: `FLOOR#${id}`, sk: 'ORDER' },
+        UpdateExpression: 'SET #s = :s, version = :v',
+        ConditionExpression: 'version = :p',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': 'ORDER_PLACED', ':v': 2, ':p': 1 },
+      }),
     );
-    await client.send(new UpdateCommand({ TableName: orders, Key: { pk: `IDEMPOTENCY#${id}`, sk: 'IDEMPOTENCY' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':s': 'completed' } }));
+    await client.send(
+      new UpdateCommand({
+        TableName: orders,
+        Key: { pk: `IDEMPOTENCY#${id}`, sk: 'IDEMPOTENCY' },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':s': 'completed' },
+      }),
+    );
     times.push(performance.now() - started);
     await client.send(new DeleteCommand({ TableName: orders, Key: { pk: `FLOOR#${id}`, sk: 'ORDER' } }));
   }
@@ -196,7 +254,13 @@ const concurrent = async (apiUrl: string, concurrency: number, total: number) =>
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { throughput: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors: Object.values(errors).reduce((a, b) => a + b, 0), errorsByStatus: errors };
+  return {
+    throughput: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    errors: Object.values(errors).reduce((a, b) => a + b, 0),
+    errorsByStatus: errors,
+  };
 };
 
 const main = async () => {
@@ -242,21 +306,41 @@ const main = async () => {
 
     const floorP50 = percentile(floor, 50);
     const figures: Figure[] = [
-      { key: 'checkoutP50', label: 'approved checkout p50, concurrency 1', value: percentile(latencies, 50), unit: 'ms', floor: { value: floorP50, maxRatio: 2 } },
+      {
+        key: 'checkoutP50',
+        label: 'approved checkout p50, concurrency 1',
+        value: percentile(latencies, 50),
+        unit: 'ms',
+        floor: { value: floorP50, maxRatio: 2 },
+      },
       { key: 'checkoutP95', label: 'approved checkout p95, concurrency 1', value: percentile(latencies, 95), unit: 'ms' },
       { key: 'floorP50', label: 'floor p50 (the operations alone, same emulators)', value: floorP50, unit: 'ms' },
-      { key: 'dynamoDbApproved', label: 'DynamoDB requests, approved (customer waits)', value: counts.approved.sync, unit: '', target: { kind: 'max', value: 10 } },
+      {
+        key: 'dynamoDbApproved',
+        label: 'DynamoDB requests, approved (customer waits)',
+        value: counts.approved.sync,
+        unit: '',
+        target: { kind: 'max', value: 10 },
+      },
       { key: 'dynamoDbApprovedBackground', label: 'DynamoDB requests, approved (background: receipt, hand-off)', value: counts.approved.background, unit: '' },
       { key: 'dynamoDbDeclined', label: 'DynamoDB requests, declined (customer waits)', value: counts.declined.sync, unit: '' },
       { key: 'dynamoDbOffline', label: 'DynamoDB requests, offline (customer waits)', value: counts.offline.sync, unit: '' },
       { key: 'dynamoDbOfflineBackground', label: 'DynamoDB requests, offline (background)', value: counts.offline.background, unit: '' },
       { key: 'dynamoDbPurchaseOrder', label: 'DynamoDB requests, purchase order (customer waits)', value: counts.purchase_order.sync, unit: '' },
-      { key: 'throughputC16', label: 'throughput, concurrency 16', value: c16.throughput, unit: '/s', target: { kind: 'min', value: 2 * baseline.throughputC16, note: `2 × ${baseline.throughputC16}/s before` } },
+      {
+        key: 'throughputC16',
+        label: 'throughput, concurrency 16',
+        value: c16.throughput,
+        unit: '/s',
+        target: { kind: 'min', value: 2 * baseline.throughputC16, note: `2 × ${baseline.throughputC16}/s before` },
+      },
       { key: 'errorsC16', label: 'errors, concurrency 16 (800 checkouts)', value: c16.errors, unit: '', target: { kind: 'max', value: 0 } },
       { key: 'p50C16', label: 'checkout p50, concurrency 16', value: c16.p50, unit: 'ms' },
     ];
     printFigures('checkout (over HTTP through the twin, DynamoDB Local in memory)', figures);
-    console.log(`  requests by command, approved: ${JSON.stringify(counts.approved.syncByCommand)}, background ${JSON.stringify(counts.approved.backgroundByCommand)}`);
+    console.log(
+      `  requests by command, approved: ${JSON.stringify(counts.approved.syncByCommand)}, background ${JSON.stringify(counts.approved.backgroundByCommand)}`,
+    );
     const probeAfter = await settled(twin.apiUrl);
     const background = Object.fromEntries(Object.entries(stepTimes(probeBefore, probeAfter)).filter(([name]) => !(name in steps)));
     const orderItemBytes = await sampleOrderBytes(twin);

@@ -16,7 +16,9 @@ const targetPerThousand = 0.15;
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const template = Template.fromStack(buildApp({ bundling: false, nag: false }).stack).toJSON() as { Resources: Record<string, Resource> };
-const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler ?? '').startsWith('index.'));
+const functions = Object.values(template.Resources).filter(
+  (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler ?? '').startsWith('index.'),
+);
 const memoryOf = (handler: string) => {
   const fn = functions.find((f) => f.Properties.Handler === `index.${handler}`);
   if (!fn) throw new Error(`no function with handler ${handler} in the template`);
@@ -43,7 +45,12 @@ const runWorkflow = async (outcome: 'happy' | 'offline') => {
   };
   const handlers = {
     reserveStock: stand('reserveStock', { reserved: true, paymentMethod: 'card', outOfStock: [] }),
-    authorizePayment: stand('authorizePayment', outcome === 'happy' ? { approved: true, authorizationCode: 'A', transactionId: 'T' } : { approved: false, declineReason: 'card_declined', gatewayCode: 'x' }),
+    authorizePayment: stand(
+      'authorizePayment',
+      outcome === 'happy'
+        ? { approved: true, authorizationCode: 'A', transactionId: 'T' }
+        : { approved: false, declineReason: 'card_declined', gatewayCode: 'x' },
+    ),
     placeOrder: stand('placeOrder', { status: 'ORDER_PLACED' }),
     holdCardOffline: stand('holdCardOffline', { status: 'OFFLINE_PENDING' }),
     markIncomplete: stand('markIncomplete', { status: 'INCOMPLETE' }),
@@ -52,7 +59,13 @@ const runWorkflow = async (outcome: 'happy' | 'offline') => {
   const names = Object.keys(asl.States);
   const machine = new StateMachine(asl as never, { validationOptions: { checkArn: false } });
   const execution = machine.run(
-    { orderId: 'o', cardRef: 'c', onDecline: outcome === 'happy' ? 'ask' : 'offline', attempt: 1, reservation: { reserved: true, paymentMethod: 'card', outOfStock: [], amountCents: 1999, currency: 'USD' } } as never,
+    {
+      orderId: 'o',
+      cardRef: 'c',
+      onDecline: outcome === 'happy' ? 'ask' : 'offline',
+      attempt: 1,
+      reservation: { reserved: true, paymentMethod: 'card', outOfStock: [], amountCents: 1999, currency: 'USD' },
+    } as never,
     { overrides: { taskResourceLocalHandlers: Object.fromEntries(Object.entries(handlers).filter(([n]) => names.includes(n))) as never } },
   );
   let transitions = 0;
@@ -139,12 +152,24 @@ const main = async () => {
   const happy = await model('happy');
   const offline = await model('offline');
   for (const m of [happy, offline]) {
-    console.log(`\n${m.outcome} path: tasks ${m.flow.tasks.join(' → ')}; ${m.flow.transitions} state transitions; ${m.lambda.invocations} Lambda invocations, ${m.lambda.gbSeconds.toFixed(4)} GB-s`);
+    console.log(
+      `\n${m.outcome} path: tasks ${m.flow.tasks.join(' → ')}; ${m.flow.transitions} state transitions; ${m.lambda.invocations} Lambda invocations, ${m.lambda.gbSeconds.toFixed(4)} GB-s`,
+    );
     console.log(`  DynamoDB ${m.units.wru} WRU + ${m.units.rru} RRU; KMS ${m.kmsCalls}; emails ${m.emails}; events ${m.events}`);
-    console.log(`  USD per 1,000: ${Object.entries(m.usd).map(([k, v]) => `${k} ${(v * 1000).toFixed(4)}`).join(', ')}`);
+    console.log(
+      `  USD per 1,000: ${Object.entries(m.usd)
+        .map(([k, v]) => `${k} ${(v * 1000).toFixed(4)}`)
+        .join(', ')}`,
+    );
   }
   const figures: Figure[] = [
-    { key: 'usdPer1000Happy', label: 'USD per 1,000 approved checkouts', value: happy.perThousand, unit: 'USD', target: { kind: 'max', value: targetPerThousand } },
+    {
+      key: 'usdPer1000Happy',
+      label: 'USD per 1,000 approved checkouts',
+      value: happy.perThousand,
+      unit: 'USD',
+      target: { kind: 'max', value: targetPerThousand },
+    },
     { key: 'usdPer1000Offline', label: 'USD per 1,000 offline checkouts', value: offline.perThousand, unit: 'USD' },
   ];
   printFigures(`cost model (${prices.region} list prices as of ${prices.asOf})`, figures);

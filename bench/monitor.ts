@@ -64,7 +64,16 @@ const orderAt = (index: number, size: number): Order => {
     items: [{ sku: 'WIDGET-1', name: 'Widget', kind: 'standard', quantity: 1 + (index % 3), unitPriceCents: 1999, lineTotalCents: 1999 * (1 + (index % 3)) }],
     currency: 'USD',
     totals: { subtotalCents: 1999, shippingCents: 0, taxCents: 0, totalCents: 1999 },
-    payment: { method: 'card', status: 'AUTHORIZED', card: { brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 }, authorizationCode: 'SBX1', declineReason: null, poNumber: null, invoiceNumber: null, attempt: 1 },
+    payment: {
+      method: 'card',
+      status: 'AUTHORIZED',
+      card: { brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 },
+      authorizationCode: 'SBX1',
+      declineReason: null,
+      poNumber: null,
+      invoiceNumber: null,
+      attempt: 1,
+    },
     shipments: [],
     notes: null,
     supersedes: null,
@@ -163,7 +172,15 @@ const main = async () => {
         table.stuck = report.stuck.length;
       }
     }
-    const results = tables.map((t) => ({ size: t.size, first: t.first, median: median(t.runs), runs: t.runs, stuck: t.stuck, pages: t.counters.pages, mails: t.counters.mails }));
+    const results = tables.map((t) => ({
+      size: t.size,
+      first: t.first,
+      median: median(t.runs),
+      runs: t.runs,
+      stuck: t.stuck,
+      pages: t.counters.pages,
+      mails: t.counters.mails,
+    }));
 
     console.log('');
     console.log('stuck-order monitor (runScheduledMonitor, real DynamoDB adapters, DynamoDB Local in memory)');
@@ -181,7 +198,13 @@ const main = async () => {
       section: 'monitor',
       figures: [
         { key: 'monitorMedian1k', label: 'monitor run, 1,000 orders (median)', value: results[0]!.median, unit: 'ms' },
-        { key: 'monitorMedian100k', label: 'monitor run, 100,000 orders (median)', value: results[1]!.median, unit: 'ms', floor: { value: results[0]!.median, maxRatio: targetRatio } },
+        {
+          key: 'monitorMedian100k',
+          label: 'monitor run, 100,000 orders (median)',
+          value: results[1]!.median,
+          unit: 'ms',
+          floor: { value: results[0]!.median, maxRatio: targetRatio },
+        },
       ],
     });
     if (ratio > targetRatio) process.exitCode = 1;

@@ -51,7 +51,8 @@ const number = (value: number, unit: string) => `${Number.isInteger(value) ? val
 
 export const describeBar = (figure: Figure): string => {
   if (figure.floor) return `≤ ${figure.floor.maxRatio} × floor ${number(figure.floor.value, figure.unit)}`;
-  if (figure.target) return `${figure.target.kind === 'max' ? '≤' : '≥'} ${number(figure.target.value, figure.unit)}${figure.target.note ? ` (${figure.target.note})` : ''}`;
+  if (figure.target)
+    return `${figure.target.kind === 'max' ? '≤' : '≥'} ${number(figure.target.value, figure.unit)}${figure.target.note ? ` (${figure.target.note})` : ''}`;
   return '';
 };
 

@@ -78,7 +78,12 @@ const updateReadme = (results: readonly SectionResult[]) => {
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
-  const measured = results.map((r) => r.measuredAt).sort().at(-1)?.slice(0, 16).replace('T', ' ');
+  const measured = results
+    .map((r) => r.measuredAt)
+    .sort()
+    .at(-1)
+    ?.slice(0, 16)
+    .replace('T', ' ');
   const block = `${start}\nLatest \`npm run bench\` (${measured} UTC, this machine):\n\n${markdownTable(results)}\n${end}`;
   if (!text.includes(start)) throw new Error('README.md has no bench markers');
   writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), block));
@@ -86,7 +91,10 @@ const updateReadme = (results: readonly SectionResult[]) => {
 
 const main = () => {
   const args = process.argv.slice(2);
-  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   let failed = false;
   if (args.includes('--soak')) {
     failed = !runScript('checkout.ts', ['--soak']);

@@ -25,14 +25,20 @@ const bodyFor = (kind: Kind, index: number) => ({
   customer: { email: `soak-${index}@example.com`, name: 'Soak Buyer', phone: null },
   billingAddress: { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
   shippingAddress: null,
-  items: [
-    { sku: skus[index % skus.length]!, quantity: 1 + (index % 3) },
-    ...(index % 5 === 0 ? [{ sku: skus[(index + 1) % skus.length]!, quantity: 1 }] : []),
-  ],
+  items: [{ sku: skus[index % skus.length]!, quantity: 1 + (index % 3) }, ...(index % 5 === 0 ? [{ sku: skus[(index + 1) % skus.length]!, quantity: 1 }] : [])],
   payment:
     kind === 'purchase_order'
       ? { method: 'purchase_order', poNumber: `PO-${index}` }
-      : { method: 'card', card: { number: kind === 'approved' ? '4242424242424242' : '4000000000000002', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', holderName: 'Soak Buyer' } },
+      : {
+          method: 'card',
+          card: {
+            number: kind === 'approved' ? '4242424242424242' : '4000000000000002',
+            expMonth: 12,
+            expYear: new Date().getUTCFullYear() + 3,
+            cvc: '123',
+            holderName: 'Soak Buyer',
+          },
+        },
   onDecline: kind === 'offline' ? 'offline' : 'ask',
 });
 
@@ -141,7 +147,13 @@ export const runSoak = async (twin: TwinProcess, token: string) => {
     { key: 'soakServerErrors', label: '5xx or failed requests', value: serverErrors, unit: '', target: { kind: 'max', value: 0 } },
     { key: 'soakUnexpected', label: 'answers other than expected for their card', value: unexpected, unit: '', target: { kind: 'max', value: 0 } },
     { key: 'soakLedger', label: 'SKUs whose stock ledger does not balance', value: ledgerMismatches.length, unit: '', target: { kind: 'max', value: 0 } },
-    { key: 'soakInconsistent', label: 'orders whose history disagrees with their status', value: problems.length - ledgerMismatches.length, unit: '', target: { kind: 'max', value: 0 } },
+    {
+      key: 'soakInconsistent',
+      label: 'orders whose history disagrees with their status',
+      value: problems.length - ledgerMismatches.length,
+      unit: '',
+      target: { kind: 'max', value: 0 },
+    },
   ];
   printFigures('soak (10,000 mixed checkouts: approve / decline / offline / purchase order)', figures);
   if (problems.length) console.log(`  first problems: ${problems.slice(0, 10).join('; ')}`);

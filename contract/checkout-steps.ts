@@ -2,14 +2,7 @@
  * The checkout workflow's task steps. Each is a Lambda in AWS and a local handler in the
  * twin; the state name, the Lambda's handler export and the use case share the name.
  */
-export const checkoutSteps = [
-  'reserveStock',
-  'authorizePayment',
-  'placeOrder',
-  'holdCardOffline',
-  'markIncomplete',
-  'compensateCheckout',
-] as const;
+export const checkoutSteps = ['reserveStock', 'authorizePayment', 'placeOrder', 'holdCardOffline', 'markIncomplete', 'compensateCheckout'] as const;
 
 export type CheckoutStep = (typeof checkoutSteps)[number];
 

@@ -65,7 +65,14 @@ export const session = {
     if (!token) return null;
     const claims = claimsOf(token);
     const groups = claims['cognito:groups'];
-    return { name: claims['cognito:username'], groups: Array.isArray(groups) ? groups : String(groups ?? '').split(',').filter(Boolean) };
+    return {
+      name: claims['cognito:username'],
+      groups: Array.isArray(groups)
+        ? groups
+        : String(groups ?? '')
+            .split(',')
+            .filter(Boolean),
+    };
   },
 
   signIn: () => manager.signinRedirect({ state: { hash: location.hash } }),

@@ -26,8 +26,7 @@ export interface AslDefinition {
 const placeholderAccount = '000000000000';
 const placeholderRegion = 'us-east-1';
 
-export const placeholderFunctionArn = (name: string): string =>
-  `arn:aws:lambda:${placeholderRegion}:${placeholderAccount}:function:${name}`;
+export const placeholderFunctionArn = (name: string): string => `arn:aws:lambda:${placeholderRegion}:${placeholderAccount}:function:${name}`;
 
 /** The workflow built alone in a scratch app with placeholder functions, normalized. */
 export function synthesizeCheckoutAsl(): AslDefinition {
@@ -36,9 +35,10 @@ export function synthesizeCheckoutAsl(): AslDefinition {
     // Only the definition is wanted: skip the built-in template validation (seconds of WASM).
     const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = new Stack(app, 'CheckoutAsl');
-    const steps = Object.fromEntries(
-      checkoutSteps.map((step) => [step, LambdaFunction.fromFunctionArn(stack, step, placeholderFunctionArn(step))]),
-    ) as Record<CheckoutStep, IFunction>;
+    const steps = Object.fromEntries(checkoutSteps.map((step) => [step, LambdaFunction.fromFunctionArn(stack, step, placeholderFunctionArn(step))])) as Record<
+      CheckoutStep,
+      IFunction
+    >;
     new CheckoutWorkflow(stack, 'Checkout', { steps });
     return normalizeAsl(aslFromTemplate(app.synth().getStackByName(stack.stackName).template));
   } finally {

@@ -39,7 +39,11 @@ const show = (order, notice = '') => {
   const error = main.querySelector('#pay-error');
   main.querySelector('#pay-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const { status, body } = await call('POST', `${orderPath(order.id)}/payment`, { body: { payment: cardPayment(event.target, order.customer.name), onDecline: 'ask' }, token, idempotent: true });
+    const { status, body } = await call('POST', `${orderPath(order.id)}/payment`, {
+      body: { payment: cardPayment(event.target, order.customer.name), onDecline: 'ask' },
+      token,
+      idempotent: true,
+    });
     if (status === 201) return load('Thank you: your payment went through and the order is placed.');
     error.textContent = status === 402 ? body.error.declineMessage : problem(body);
     error.focus();

@@ -77,8 +77,12 @@ const declined = (answer, holderName) => {
       <p id="decline-message">${answer.error.declineMessage}</p>
       <p>Your order ${order.id} is saved; nothing was charged.</p>
       ${actions.includes('retry_payment') ? html`<button type="button" id="try-another">Try another card</button>` : ''}
-      ${actions.includes('submit_offline') ? html`<button type="button" id="submit-offline">Submit offline</button>
-        <p><small>Submit offline: we keep your card details encrypted and charge them by hand shortly.</small></p>` : ''}
+      ${
+        actions.includes('submit_offline')
+          ? html`<button type="button" id="submit-offline">Submit offline</button>
+        <p><small>Submit offline: we keep your card details encrypted and charge them by hand shortly.</small></p>`
+          : ''
+      }
       <div id="retry"></div>
       <p class="error" id="retry-error" role="alert"></p>
     </section>`,
@@ -90,7 +94,11 @@ const declined = (answer, holderName) => {
     retry.querySelector('input').focus();
     retry.querySelector('form').addEventListener('submit', async (event) => {
       event.preventDefault();
-      const { status, body } = await call('POST', `${orderPath(order.id)}/payment`, { body: { payment: cardPayment(event.target, holderName), onDecline: 'ask' }, token, idempotent: true });
+      const { status, body } = await call('POST', `${orderPath(order.id)}/payment`, {
+        body: { payment: cardPayment(event.target, holderName), onDecline: 'ask' },
+        token,
+        idempotent: true,
+      });
       if (status === 201) placed(body.order, token, 'Thank you for your order');
       else if (status === 402) declined(body, holderName);
       else target.querySelector('#retry-error').textContent = problem(body);
@@ -131,10 +139,18 @@ const start = async () => {
     }
     const name = data.get('name');
     // Evaluation items cost nothing yet: such an order needs no payment.
-    const payment = subtotal() === 0 ? null : data.get('method') === 'card' ? cardPayment(form, name) : { method: 'purchase_order', poNumber: data.get('poNumber') };
+    const payment =
+      subtotal() === 0 ? null : data.get('method') === 'card' ? cardPayment(form, name) : { method: 'purchase_order', poNumber: data.get('poNumber') };
     const request = {
       customer: { email: data.get('email'), name },
-      billingAddress: { line1: data.get('line1'), line2: null, city: data.get('city'), region: data.get('region') || null, postalCode: data.get('postalCode'), country: data.get('country').toUpperCase() },
+      billingAddress: {
+        line1: data.get('line1'),
+        line2: null,
+        city: data.get('city'),
+        region: data.get('region') || null,
+        postalCode: data.get('postalCode'),
+        country: data.get('country').toUpperCase(),
+      },
       shippingAddress: null,
       items,
       ...(payment ? { payment } : {}),

@@ -13,9 +13,11 @@ export const trackingView = (order) =>
     </table>
     <p>Total <strong>${money(order.totals.totalCents, order.currency)}</strong></p>
     <h3>Shipments</h3>
-    ${order.shipments.length
-      ? html`<ul id="shipments">${order.shipments.map((s) => html`<li>${s.carrier}, tracking number ${s.trackingNumber} (${when(s.shippedAt)})</li>`)}</ul>`
-      : html`<p id="shipments">Not shipped yet.</p>`}
+    ${
+      order.shipments.length
+        ? html`<ul id="shipments">${order.shipments.map((s) => html`<li>${s.carrier}, tracking number ${s.trackingNumber} (${when(s.shippedAt)})</li>`)}</ul>`
+        : html`<p id="shipments">Not shipped yet.</p>`
+    }
     <h3>Updates</h3>
     <ol id="updates">${order.history.map((e) => html`<li><time datetime="${e.at}">${when(e.at)}</time>: ${e.message}</li>`)}</ol>
     <button type="button" id="refresh">Refresh</button>

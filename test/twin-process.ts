@@ -15,7 +15,10 @@ export interface TwinProcess {
  * Starts a twin of its own exactly as `npm start --memory` does, on free loopback ports (or the
  * given ones), with `env` added; for the bench and for tests that must not share the suite's twin.
  */
-export const startTwinProcess = async (env: Record<string, string> = {}, ports: { port?: number; dynamoDbPort?: number; sesPort?: number } = {}): Promise<TwinProcess> => {
+export const startTwinProcess = async (
+  env: Record<string, string> = {},
+  ports: { port?: number; dynamoDbPort?: number; sesPort?: number } = {},
+): Promise<TwinProcess> => {
   const port = ports.port ?? (await freeLoopbackPort());
   const dynamoDbPort = ports.dynamoDbPort ?? (await freeLoopbackPort());
   const sesPort = ports.sesPort ?? (await freeLoopbackPort());

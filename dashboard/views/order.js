@@ -3,7 +3,8 @@ import { fieldInputs, formBody, html, money, render, when } from '../html.js';
 
 const revealShownMs = 60_000;
 
-const address = (a) => (a ? html`${a.line1}${a.line2 ? html`<br />${a.line2}` : ''}<br />${a.postalCode} ${a.city}${a.region ? `, ${a.region}` : ''}, ${a.country}` : '—');
+const address = (a) =>
+  a ? html`${a.line1}${a.line2 ? html`<br />${a.line2}` : ''}<br />${a.postalCode} ${a.city}${a.region ? `, ${a.region}` : ''}, ${a.country}` : '—';
 
 const paymentDetails = (order) => {
   const p = order.payment;
@@ -49,7 +50,9 @@ const revealed = (card) =>
 export const orderView = async (main, id, view, flash = null) => {
   const { order } = await api('GET', `/admin/orders/${encodeURIComponent(id)}`);
   if (view.stale()) return;
-  const flags = Object.entries(order.flags).filter(([, on]) => on).map(([name]) => flagNames[name] ?? name);
+  const flags = Object.entries(order.flags)
+    .filter(([, on]) => on)
+    .map(([name]) => flagNames[name] ?? name);
   render(
     main,
     html`<p><a href="#/orders">← Work queue</a></p>

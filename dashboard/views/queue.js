@@ -29,7 +29,8 @@ const banner = (stuck) =>
         <strong>${stuck.length} ${stuck.length === 1 ? 'order is' : 'orders are'} stuck in Order Placed</strong> — the fulfillment hand-off failed:
         <ul>
           ${stuck.map(
-            (s) => html`<li><a href="${orderLink(s.order.id)}">${s.order.id}</a>: ${s.minutesStuck} min stuck, ${s.attempts} hand-off attempts, last error: ${s.lastError ?? 'none recorded'}</li>`,
+            (s) =>
+              html`<li><a href="${orderLink(s.order.id)}">${s.order.id}</a>: ${s.minutesStuck} min stuck, ${s.attempts} hand-off attempts, last error: ${s.lastError ?? 'none recorded'}</li>`,
           )}
         </ul>
       </div>`
@@ -52,7 +53,12 @@ export const queueView = async (main, params, view) => {
   if (tab === 'STUCK') {
     rows = queue.stuck.map((s) => row(s.order, html`<br /><small>${s.minutesStuck} min stuck</small>`));
   } else {
-    const query = new URLSearchParams({ limit: String(pageSize), ...(tab && tab !== 'ALL' ? { status: tab } : {}), ...(email ? { email } : {}), ...(cursors.length ? { cursor: cursors.at(-1) } : {}) });
+    const query = new URLSearchParams({
+      limit: String(pageSize),
+      ...(tab && tab !== 'ALL' ? { status: tab } : {}),
+      ...(email ? { email } : {}),
+      ...(cursors.length ? { cursor: cursors.at(-1) } : {}),
+    });
     const page = await api('GET', `/admin/orders?${query}`);
     if (view.stale()) return;
     rows = page.orders.map((order) => row(order));

@@ -42,7 +42,8 @@ export const reportsView = async (main, params, view) => {
         <thead><tr><th scope="col">Status</th><th scope="col">Orders</th><th scope="col">Total</th></tr></thead>
         <tbody>
           ${Object.entries(summary.byStatus).map(
-            ([status, totals]) => html`<tr><td>${daily.statusLabels[status] ?? status}</td><td>${totals.count}</td><td>${money(totals.totalCents, currency)}</td></tr>`,
+            ([status, totals]) =>
+              html`<tr><td>${daily.statusLabels[status] ?? status}</td><td>${totals.count}</td><td>${money(totals.totalCents, currency)}</td></tr>`,
           )}
         </tbody>
       </table>
@@ -61,7 +62,14 @@ export const reportsView = async (main, params, view) => {
       labels: daily.days.map((d) => d.day),
       datasets: [
         { type: 'bar', label: 'Orders', data: daily.days.map((d) => d.orderCount), yAxisID: 'orders', backgroundColor: '#2f5bd3' },
-        { type: 'line', label: 'Revenue', data: daily.days.map((d) => d.revenueCents / 100), yAxisID: 'revenue', borderColor: '#b3261e', backgroundColor: '#b3261e' },
+        {
+          type: 'line',
+          label: 'Revenue',
+          data: daily.days.map((d) => d.revenueCents / 100),
+          yAxisID: 'revenue',
+          borderColor: '#b3261e',
+          backgroundColor: '#b3261e',
+        },
       ],
     },
     options: {
@@ -69,7 +77,13 @@ export const reportsView = async (main, params, view) => {
       maintainAspectRatio: false,
       scales: {
         orders: { type: 'linear', position: 'left', beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'Orders' } },
-        revenue: { type: 'linear', position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: `Revenue (${currency})` } },
+        revenue: {
+          type: 'linear',
+          position: 'right',
+          beginAtZero: true,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: `Revenue (${currency})` },
+        },
       },
     },
   });

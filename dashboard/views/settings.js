@@ -5,8 +5,10 @@ const words = (key) => key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`).repla
 
 const input = (key, value) => {
   const id = `setting-${key}`;
-  if (typeof value === 'boolean') return html`<p><label class="check" for="${id}"><input type="checkbox" id="${id}" name="${key}" ${value ? html`checked` : ''} /> ${words(key)}</label></p>`;
-  if (typeof value === 'number') return html`<p><label for="${id}">${words(key)}</label><input id="${id}" name="${key}" type="number" step="1" value="${value}" /></p>`;
+  if (typeof value === 'boolean')
+    return html`<p><label class="check" for="${id}"><input type="checkbox" id="${id}" name="${key}" ${value ? html`checked` : ''} /> ${words(key)}</label></p>`;
+  if (typeof value === 'number')
+    return html`<p><label for="${id}">${words(key)}</label><input id="${id}" name="${key}" type="number" step="1" value="${value}" /></p>`;
   const text = Array.isArray(value) ? value.join(', ') : value;
   return html`<p><label for="${id}">${words(key)}${Array.isArray(value) ? ' (comma-separated)' : ''}</label><input id="${id}" name="${key}" value="${text}" /></p>`;
 };
@@ -36,7 +38,10 @@ export const settingsView = async (main, _params, view) => {
           : typeof value === 'number'
             ? Number(data.get(key))
             : Array.isArray(value)
-              ? String(data.get(key)).split(',').map((s) => s.trim()).filter(Boolean)
+              ? String(data.get(key))
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean)
               : data.get(key),
       ]),
     );

@@ -7,6 +7,8 @@ export class HmacFingerprints implements Fingerprints {
   constructor(private readonly secret: SecretSource) {}
 
   async of(purpose: 'card' | 'client' | 'request', value: string): Promise<string> {
-    return createHmac('sha256', await this.secret()).update(`${purpose}\n${value}`).digest('hex');
+    return createHmac('sha256', await this.secret())
+      .update(`${purpose}\n${value}`)
+      .digest('hex');
   }
 }

@@ -107,14 +107,16 @@ const offers: readonly Offer[] = [
     answers: 'order',
     offered: (order, now) => canApply(order.status, 'charge') && cardIsHeld(order, now),
   },
-  ...Object.entries(orderActions).map(([name, definition]): Offer => ({
-    name,
-    label: definition.label,
-    body: definition.body,
-    role: definition.role ?? 'staff',
-    answers: 'order',
-    offered: (order, now) => canApply(order.status, definition.process) && (definition.available?.(order, now) ?? true),
-  })),
+  ...Object.entries(orderActions).map(
+    ([name, definition]): Offer => ({
+      name,
+      label: definition.label,
+      body: definition.body,
+      role: definition.role ?? 'staff',
+      answers: 'order',
+      offered: (order, now) => canApply(order.status, definition.process) && (definition.available?.(order, now) ?? true),
+    }),
+  ),
 ];
 
 export const allowedActions = (order: Order, member: StaffMember, now: Date): AllowedAction[] =>

@@ -36,9 +36,7 @@ export const auditQuery = z
   })
   .strict();
 
-export const recordedPaymentSchema = z
-  .object({ method: z.literal('recorded'), authorizationCode: freeText(64), note: freeText(1000).nullish() })
-  .strict();
+export const recordedPaymentSchema = z.object({ method: z.literal('recorded'), authorizationCode: freeText(64), note: freeText(1000).nullish() }).strict();
 
 /** The checkout body, paid elsewhere: `payment` is the recorded payment and nothing else. */
 export const recordOrderSchema = checkoutSchema.extend({ payment: recordedPaymentSchema });
@@ -67,9 +65,7 @@ export const actionBodies = {
   invoice: z.object({ invoiceNumber: freeText(64) }).strict(),
   markPaid: z.object({ reference: freeText(128) }).strict(),
   cancel: z.object({ reason: freeText(500), notifyCustomer: z.boolean().default(true) }).strict(),
-  note: z
-    .object({ message: freeText(2000), visibleToCustomer: z.boolean().default(false), notifyCustomer: z.boolean().default(false) })
-    .strict(),
+  note: z.object({ message: freeText(2000), visibleToCustomer: z.boolean().default(false), notifyCustomer: z.boolean().default(false) }).strict(),
   quote: z.object({ amountCents: z.number().int().min(0).max(100_000_000), description: freeText(2000) }).strict(),
   fulfillmentRetry: z.object({}).strict(),
   fulfillmentManual: z.object({ externalRef: freeText(128) }).strict(),

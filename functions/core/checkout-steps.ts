@@ -3,7 +3,19 @@ import type { NewHistoryEntry } from './history.js';
 import type { Order, Payment } from './order.js';
 import { issuePayLink } from './pay-link.js';
 import { declineMessages } from './payments.js';
-import type { AuthorizationResult, CardVault, Catalog, Clock, Links, Mailer, OrderEvents, OrderRepository, PaymentGateway, SettingsStore, StockReservation } from './ports.js';
+import type {
+  AuthorizationResult,
+  CardVault,
+  Catalog,
+  Clock,
+  Links,
+  Mailer,
+  OrderEvents,
+  OrderRepository,
+  PaymentGateway,
+  SettingsStore,
+  StockReservation,
+} from './ports.js';
 import { announceEmails, queueEmails, receiptKinds } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { actors } from './history.js';
@@ -67,7 +79,14 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       gateway: deps.gateway.name,
     };
     const payment: Payment = result.approved
-      ? { ...decided, status: 'AUTHORIZED', authorizationCode: result.authorizationCode, transactionId: result.transactionId, declineReason: null, gatewayCode: null }
+      ? {
+          ...decided,
+          status: 'AUTHORIZED',
+          authorizationCode: result.authorizationCode,
+          transactionId: result.transactionId,
+          declineReason: null,
+          gatewayCode: null,
+        }
       : { ...decided, status: 'DECLINED', declineReason: result.declineReason, gatewayCode: result.gatewayCode };
     const entry: NewHistoryEntry = {
       type: 'payment_attempt',
@@ -129,7 +148,12 @@ export const createCheckoutSteps = (deps: StepDeps) => {
           order,
           placements[method],
           { heldCard: null, payment, ...(decided.testMode ? { testMode: true } : {}), ...handOff.changes, ...emails.changes },
-          [...decided.entries, { type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true }, ...handOff.entries, ...emails.entries],
+          [
+            ...decided.entries,
+            { type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true },
+            ...handOff.entries,
+            ...emails.entries,
+          ],
           now(),
         );
       });
@@ -231,5 +255,4 @@ export const createCheckoutSteps = (deps: StepDeps) => {
   return steps;
 };
 
-const declineReasonOf = (state: CheckoutState) =>
-  state.authorization && !state.authorization.approved ? state.authorization.declineReason : 'card_declined';
+const declineReasonOf = (state: CheckoutState) => (state.authorization && !state.authorization.approved ? state.authorization.declineReason : 'card_declined');

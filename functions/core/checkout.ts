@@ -59,9 +59,7 @@ const cardProblems = (card: CardDetails, now: Date, path: string): ErrorDetail[]
 
 const priceLines = async (catalog: Catalog, items: CheckoutRequest['items']): Promise<OrderLine[]> => {
   const products = await catalog.get(items.map((i) => i.sku));
-  const unknown = items.flatMap((item, index) =>
-    products.has(item.sku) ? [] : [{ path: `items.${index}.sku`, message: 'This SKU is not in the catalog.' }],
-  );
+  const unknown = items.flatMap((item, index) => (products.has(item.sku) ? [] : [{ path: `items.${index}.sku`, message: 'This SKU is not in the catalog.' }]));
   if (unknown.length) throw new AppError('unknown_sku', 'Some items are not in the catalog.', unknown);
   return items.map((item) => {
     const product = products.get(item.sku)!;
@@ -221,7 +219,13 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     if (cardRef) await deps.vault.purge(id, cardRef);
     throw outOfStockError(order, created.shortSkus);
   }
-  const reservation: StockReservation = { reserved: true, paymentMethod: order.payment.method, outOfStock: [], amountCents: totals.totalCents, currency: order.currency };
+  const reservation: StockReservation = {
+    reserved: true,
+    paymentMethod: order.payment.method,
+    outOfStock: [],
+    amountCents: totals.totalCents,
+    currency: order.currency,
+  };
   return runWorkflow(deps, order, cardRef && admitted ? { ref: cardRef, admitted } : null, draft.onDecline, reservation);
 };
 

@@ -5,8 +5,7 @@ import type { Email } from './ports.js';
 import type { Settings } from './settings.js';
 import { statusLabels } from './status.js';
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface EmailLink {
   readonly label: string;
@@ -81,7 +80,9 @@ export const offlineOrderNotice = (order: Order, settings: Settings, dashboardUr
 export const payLinkEmail = (order: Order, settings: Settings, url: string, reminder: boolean) =>
   compose(
     [order.customer.email],
-    reminder ? `${settings.storeName}: your order ${order.id} is still waiting for payment` : `${settings.storeName}: complete the payment for order ${order.id}`,
+    reminder
+      ? `${settings.storeName}: your order ${order.id} is still waiting for payment`
+      : `${settings.storeName}: complete the payment for order ${order.id}`,
     [
       `Hello ${order.customer.name},`,
       reminder

@@ -12,7 +12,6 @@ import { updateOrder } from './update-order.js';
  * record that they entered the order in fulfillment by hand.
  */
 
-
 export interface FulfillmentPolicy {
   /** Attempts per push run; the event source re-runs a failed push a few times more. */
   readonly maxAttempts: number;
@@ -63,8 +62,7 @@ export const fulfillmentPayload = (order: Order, sentAt: Date): string => {
 export const isRetryable = (delivery: WebhookDelivery): boolean =>
   delivery.kind === 'unreachable' || (delivery.kind === 'rejected' && (delivery.status >= 500 || [408, 425, 429].includes(delivery.status)));
 
-const deliveryError = (delivery: WebhookDelivery): string | null =>
-  delivery.kind === 'rejected' || delivery.kind === 'unreachable' ? delivery.error : null;
+const deliveryError = (delivery: WebhookDelivery): string | null => (delivery.kind === 'rejected' || delivery.kind === 'unreachable' ? delivery.error : null);
 
 const attemptMessage = (delivery: WebhookDelivery, attempt: number): string => {
   switch (delivery.kind) {
@@ -79,38 +77,45 @@ const attemptMessage = (delivery: WebhookDelivery, attempt: number): string => {
 
 /** Records one attempt; an accepted hand-off also applies `fulfillmentAccepted` in the same write. */
 const recordAttempt = (deps: Pick<FulfillmentDeps, 'orders' | 'clock'>, pushed: Order, delivery: WebhookDelivery, ms: number) =>
-  updateOrder(deps.orders, pushed.id, (order) => {
-    const now = deps.clock.now();
-    const at = now.toISOString();
-    const accepted = delivery.kind === 'accepted' || delivery.kind === 'not_configured';
-    const previous = order.fulfillment ?? noHandOffYet;
-    const attempt = previous.attempts + 1;
-    const takesIt = accepted && awaitsHandOff(order);
-    const fulfillment: FulfillmentState = {
-      ...previous,
-      attempts: attempt,
-      lastAttemptAt: at,
-      lastError: accepted ? null : deliveryError(delivery),
-      handedOffAt: takesIt ? at : previous.handedOffAt,
-    };
-    const entry: NewHistoryEntry = {
-      type: 'fulfillment_attempt',
-      actor: actors.fulfillment,
-      message: attemptMessage(delivery, attempt),
-      visibleToCustomer: false,
-      data: {
-        attempt,
-        outcome: delivery.kind,
-        ms,
-        ...('status' in delivery ? { status: delivery.status } : {}),
-        ...(deliveryError(delivery) ? { error: deliveryError(delivery)! } : {}),
-      },
-    };
-    if (!takesIt) return record(order, { fulfillment }, [entry], now);
-    const entries: NewHistoryEntry[] =
-      order.status === 'ORDER_PLACED' ? [entry, { type: 'status', actor: actors.fulfillment, message: 'Order in process', visibleToCustomer: true }] : [entry];
-    return transition(order, 'fulfillmentAccepted', { fulfillment }, entries, now);
-  }, pushed);
+  updateOrder(
+    deps.orders,
+    pushed.id,
+    (order) => {
+      const now = deps.clock.now();
+      const at = now.toISOString();
+      const accepted = delivery.kind === 'accepted' || delivery.kind === 'not_configured';
+      const previous = order.fulfillment ?? noHandOffYet;
+      const attempt = previous.attempts + 1;
+      const takesIt = accepted && awaitsHandOff(order);
+      const fulfillment: FulfillmentState = {
+        ...previous,
+        attempts: attempt,
+        lastAttemptAt: at,
+        lastError: accepted ? null : deliveryError(delivery),
+        handedOffAt: takesIt ? at : previous.handedOffAt,
+      };
+      const entry: NewHistoryEntry = {
+        type: 'fulfillment_attempt',
+        actor: actors.fulfillment,
+        message: attemptMessage(delivery, attempt),
+        visibleToCustomer: false,
+        data: {
+          attempt,
+          outcome: delivery.kind,
+          ms,
+          ...('status' in delivery ? { status: delivery.status } : {}),
+          ...(deliveryError(delivery) ? { error: deliveryError(delivery)! } : {}),
+        },
+      };
+      if (!takesIt) return record(order, { fulfillment }, [entry], now);
+      const entries: NewHistoryEntry[] =
+        order.status === 'ORDER_PLACED'
+          ? [entry, { type: 'status', actor: actors.fulfillment, message: 'Order in process', visibleToCustomer: true }]
+          : [entry];
+      return transition(order, 'fulfillmentAccepted', { fulfillment }, entries, now);
+    },
+    pushed,
+  );
 
 export type PushOutcome =
   | { readonly outcome: 'accepted'; readonly order: Order }
@@ -166,7 +171,15 @@ export const announceOrderPlaced = async (deps: AnnounceDeps, orderId: string): 
       return record(
         current,
         {},
-        [{ type: 'fulfillment_queue_failed', actor: actors.system, message: `Could not queue the fulfillment hand-off (${error})`, visibleToCustomer: false, data: { error } }],
+        [
+          {
+            type: 'fulfillment_queue_failed',
+            actor: actors.system,
+            message: `Could not queue the fulfillment hand-off (${error})`,
+            visibleToCustomer: false,
+            data: { error },
+          },
+        ],
         now,
       );
     }
@@ -185,7 +198,11 @@ export const announceOrderPlaced = async (deps: AnnounceDeps, orderId: string): 
  * OrderPlaced is published right after that write (`publishOrderPlaced`), so a re-run step,
  * seeing it queued, publishes nothing more.
  */
-export const queueHandOff = (order: Order, status: Order['status'], now: Date): { changes: Pick<Order, 'fulfillment'> | Record<string, never>; entries: NewHistoryEntry[] } => {
+export const queueHandOff = (
+  order: Order,
+  status: Order['status'],
+  now: Date,
+): { changes: Pick<Order, 'fulfillment'> | Record<string, never>; entries: NewHistoryEntry[] } => {
   if (!canApply(status, 'fulfillmentAccepted') || order.fulfillment?.handedOffAt) return { changes: {}, entries: [] };
   return {
     changes: { fulfillment: { ...(order.fulfillment ?? noHandOffYet), queuedAt: now.toISOString() } },
@@ -208,7 +225,15 @@ export const publishOrderPlaced = async (deps: AnnounceDeps, order: Order): Prom
       record(
         current,
         { fulfillment: { ...(current.fulfillment ?? noHandOffYet), queuedAt: null } },
-        [{ type: 'fulfillment_queue_failed', actor: actors.system, message: `Could not queue the fulfillment hand-off (${error})`, visibleToCustomer: false, data: { error } }],
+        [
+          {
+            type: 'fulfillment_queue_failed',
+            actor: actors.system,
+            message: `Could not queue the fulfillment hand-off (${error})`,
+            visibleToCustomer: false,
+            data: { error },
+          },
+        ],
         deps.clock.now(),
       ),
     );
@@ -241,7 +266,12 @@ export const retryFulfillment = async (deps: FulfillmentDeps, orderId: string, a
   await updateOrder(deps.orders, orderId, (order) => {
     checkVersion(order, options);
     if (!awaitsHandOff(order)) throw notAwaitingHandOff(order);
-    return record(order, {}, [{ type: 'fulfillment_retry', actor, message: `Fulfillment hand-off retried by ${actor}`, visibleToCustomer: false }], deps.clock.now());
+    return record(
+      order,
+      {},
+      [{ type: 'fulfillment_retry', actor, message: `Fulfillment hand-off retried by ${actor}`, visibleToCustomer: false }],
+      deps.clock.now(),
+    );
   });
   const result = await pushToFulfillment({ ...deps, fulfillmentPolicy: { ...deps.fulfillmentPolicy, maxAttempts: 1 } }, orderId);
   return result.order;
@@ -271,7 +301,13 @@ export const enterFulfillmentManually = async (
       'fulfillmentManual',
       { fulfillment },
       [
-        { type: 'fulfillment_manual', actor, message: `Entered in fulfillment by hand (reference ${ref})`, visibleToCustomer: false, data: { externalRef: ref } },
+        {
+          type: 'fulfillment_manual',
+          actor,
+          message: `Entered in fulfillment by hand (reference ${ref})`,
+          visibleToCustomer: false,
+          data: { externalRef: ref },
+        },
         { type: 'status', actor, message: 'Order in process', visibleToCustomer: true },
       ],
       now,

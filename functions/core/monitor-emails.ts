@@ -55,5 +55,9 @@ export const offlineBacklogDigest = (waiting: readonly BacklogLine[], flagged: r
         .join('\n')}`,
     );
   }
-  return compose(settings.csrEmails, `${settings.storeName}: ${waiting.length} offline order${waiting.length === 1 ? '' : 's'} waiting more than 24 h`, paragraphs);
+  return compose(
+    settings.csrEmails,
+    `${settings.storeName}: ${waiting.length} offline order${waiting.length === 1 ? '' : 's'} waiting more than 24 h`,
+    paragraphs,
+  );
 };

@@ -77,7 +77,15 @@ const pageOnce = async (deps: MonitorDeps, stuck: StuckOrder, settings: Settings
     return record(
       order,
       { pagedFor: stuck.since },
-      [{ type: 'paged', actor: actors.system, message: `CSRs paged: in Order Placed for ${minutes} minutes`, visibleToCustomer: false, data: { since: stuck.since, minutesStuck: minutes } }],
+      [
+        {
+          type: 'paged',
+          actor: actors.system,
+          message: `CSRs paged: in Order Placed for ${minutes} minutes`,
+          visibleToCustomer: false,
+          data: { since: stuck.since, minutesStuck: minutes },
+        },
+      ],
       now,
     );
   });
@@ -91,7 +99,20 @@ const pageOnce = async (deps: MonitorDeps, stuck: StuckOrder, settings: Settings
   } catch (cause) {
     const error = cause instanceof Error ? cause.name : 'unknown';
     await updateOrder(deps.orders, current.id, (order) =>
-      record(order, { pagedFor: null }, [{ type: 'page_failed', actor: actors.system, message: `Paging CSRs failed (${error}); the next run tries again`, visibleToCustomer: false, data: { error } }], deps.clock.now()),
+      record(
+        order,
+        { pagedFor: null },
+        [
+          {
+            type: 'page_failed',
+            actor: actors.system,
+            message: `Paging CSRs failed (${error}); the next run tries again`,
+            visibleToCustomer: false,
+            data: { error },
+          },
+        ],
+        deps.clock.now(),
+      ),
     );
     return { stillStuck: true, paged: false, pagedNow: false };
   }
@@ -170,7 +191,15 @@ export const sendOfflineBacklogDigest = async (deps: MonitorDeps, now: Date): Pr
       return record(
         current,
         { heldCard: { ...current.heldCard, flaggedAt: now.toISOString() } },
-        [{ type: 'card_hold_flagged', actor: actors.system, message: `Card held for ${heldDays} days: flagged to staff in the offline digest`, visibleToCustomer: false, data: { heldDays } }],
+        [
+          {
+            type: 'card_hold_flagged',
+            actor: actors.system,
+            message: `Card held for ${heldDays} days: flagged to staff in the offline digest`,
+            visibleToCustomer: false,
+            data: { heldDays },
+          },
+        ],
         now,
       );
     });

@@ -11,8 +11,7 @@ export interface OfflineDeps extends ReceiptDeps {
   readonly vault: CardVault;
 }
 
-const cardGone = () =>
-  new AppError('card_no_longer_held', 'The card is no longer held for this order; retry the payment with a card instead.');
+const cardGone = () => new AppError('card_no_longer_held', 'The card is no longer held for this order; retry the payment with a card instead.');
 
 const outOfStock = () => new AppError('out_of_stock', 'Some items of this order are no longer in stock.');
 

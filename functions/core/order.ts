@@ -172,8 +172,7 @@ export const orderFlags = (order: Order) => ({
  * without expiry (until staff charge, approve or cancel it); any other hold without one is gone.
  */
 export const cardIsHeld = (order: Order, now: Date): boolean =>
-  order.heldCard !== null &&
-  (order.heldCard.expiresAt === null ? order.status === 'OFFLINE_PENDING' : Date.parse(order.heldCard.expiresAt) > now.getTime());
+  order.heldCard !== null && (order.heldCard.expiresAt === null ? order.status === 'OFFLINE_PENDING' : Date.parse(order.heldCard.expiresAt) > now.getTime());
 
 export type { HistoryEntry };
 

@@ -55,7 +55,6 @@ const closedMessage = (order: Order): string => {
   return 'This order is paid: there is nothing more to pay.';
 };
 
-
 const pageSize = 100;
 
 /**
@@ -79,7 +78,16 @@ export const sendPayLinkReminders = async (deps: PayLinkDeps, now: Date): Promis
         return claimed ? record(order, { payLink: { ...order.payLink!, remindAt: null } }, [], now) : null;
       });
       if (!claimed) continue;
-      if (await sendAndRecord(deps, current, 'pay_link_reminder', settings.fromEmail, payLinkEmail(current, settings, deps.links.payOrder(current.id, current.trackingToken), true))) sent++;
+      if (
+        await sendAndRecord(
+          deps,
+          current,
+          'pay_link_reminder',
+          settings.fromEmail,
+          payLinkEmail(current, settings, deps.links.payOrder(current.id, current.trackingToken), true),
+        )
+      )
+        sent++;
     }
     cursor = page.nextCursor;
   } while (cursor);
@@ -87,4 +95,7 @@ export const sendPayLinkReminders = async (deps: PayLinkDeps, now: Date): Promis
 };
 
 const isReminderDue = (order: Order, now: Date) =>
-  payLinkOpen(order, now) && order.payLink!.remindAt !== null && Date.parse(order.payLink!.remindAt) <= now.getTime() && !alreadySent(order, 'pay_link_reminder');
+  payLinkOpen(order, now) &&
+  order.payLink!.remindAt !== null &&
+  Date.parse(order.payLink!.remindAt) <= now.getTime() &&
+  !alreadySent(order, 'pay_link_reminder');

@@ -47,7 +47,6 @@ export interface OrderPage {
   readonly nextCursor: string | null;
 }
 
-
 /**
  * Orders, with per-day totals by status kept in step: every write that creates, removes or
  * moves an order between statuses updates its day's totals in the same transaction.
@@ -157,7 +156,6 @@ export const workflowErrorNames = { gatewayUnavailable: 'GatewayUnavailable' } a
 export class GatewayUnavailable extends Error {
   override readonly name = workflowErrorNames.gatewayUnavailable;
 }
-
 
 /** The gateway's answer to a capture or void of an earlier authorization. */
 export type SettlementResult = { readonly ok: true; readonly reference: string } | { readonly ok: false; readonly reason: string };

@@ -47,7 +47,15 @@ export const acceptQuote = async (
     order,
     'acceptQuote',
     { supersededBy: newId, stock: stockAfterRelease(order) },
-    [{ type: 'quote_accepted', actor: actors.customer, message: `Quote accepted; continued as order ${newId}`, visibleToCustomer: true, data: { supersededBy: newId } }],
+    [
+      {
+        type: 'quote_accepted',
+        actor: actors.customer,
+        message: `Quote accepted; continued as order ${newId}`,
+        visibleToCustomer: true,
+        data: { supersededBy: newId },
+      },
+    ],
     now,
   );
   // Written first: a customer's request that loses a race answers 409 and gives nothing back twice.

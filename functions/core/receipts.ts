@@ -38,14 +38,24 @@ const outboxEmails: Partial<Record<OrderEmailKind, (order: Order, settings: Sett
  * Puts `kinds` in the order's outbox (those not sent or queued already), as changes and
  * timeline entries for the same write as the transition that made them due.
  */
-export const queueEmails = (order: Order, kinds: readonly OrderEmailKind[], now: Date): { changes: Pick<Order, 'emailOutbox'> | Record<string, never>; entries: NewHistoryEntry[] } => {
+export const queueEmails = (
+  order: Order,
+  kinds: readonly OrderEmailKind[],
+  now: Date,
+): { changes: Pick<Order, 'emailOutbox'> | Record<string, never>; entries: NewHistoryEntry[] } => {
   const outbox = order.emailOutbox ?? [];
   const due = kinds.filter((kind) => outboxEmails[kind] && !alreadySent(order, kind) && !outbox.some((email) => email.kind === kind));
   if (!due.length) return { changes: {}, entries: [] };
   const since = now.toISOString();
   return {
     changes: { emailOutbox: [...outbox, ...due.map((kind): OutboxEmail => ({ kind, state: 'pending', since, failures: 0 }))] },
-    entries: due.map((kind) => ({ type: 'email_queued', actor: actors.system, message: `Email queued: ${kind.replace(/_/g, ' ')}`, visibleToCustomer: false, data: { kind } })),
+    entries: due.map((kind) => ({
+      type: 'email_queued',
+      actor: actors.system,
+      message: `Email queued: ${kind.replace(/_/g, ' ')}`,
+      visibleToCustomer: false,
+      data: { kind },
+    })),
   };
 };
 
@@ -72,7 +82,12 @@ export const sendPendingEmails = async (deps: ReceiptDeps, orderId: string): Pro
     claimed = (current.emailOutbox ?? []).filter((email) => claimable(email, now)).map((email) => email.kind);
     if (!claimed.length) return null;
     const since = now.toISOString();
-    return record(current, { emailOutbox: current.emailOutbox!.map((email) => (claimed.includes(email.kind) ? { ...email, state: 'sending', since } : email)) }, [], now);
+    return record(
+      current,
+      { emailOutbox: current.emailOutbox!.map((email) => (claimed.includes(email.kind) ? { ...email, state: 'sending', since } : email)) },
+      [],
+      now,
+    );
   });
   if (!claimed.length) return true;
   const settings = await deps.settings.get();
@@ -88,20 +103,40 @@ export const sendPendingEmails = async (deps: ReceiptDeps, orderId: string): Pro
     }
     results.push({ kind, email, error });
   }
-  await updateOrder(deps.orders, orderId, (current) => {
-    const now = deps.clock.now();
-    const sent = results.filter((result) => !result.error).map((result) => result.kind);
-    const outbox = (current.emailOutbox ?? [])
-      .filter((email) => !sent.includes(email.kind))
-      .map((email) => (results.some((r) => r.kind === email.kind && r.error) ? { ...email, state: 'pending' as const, since: now.toISOString(), failures: email.failures + 1 } : email));
-    const entries: NewHistoryEntry[] = results.map(({ kind, email, error }) => {
-      const to = email.to.join(', ');
-      return error
-        ? { type: 'email_failed', actor: actors.system, message: `Email "${email.subject}" failed (${error}); it will be retried`, visibleToCustomer: false, data: { kind, to, error, pending: true } }
-        : { type: 'email_sent', actor: actors.system, message: `Email sent: ${email.subject}`, visibleToCustomer: false, data: { kind, to } };
-    });
-    return record(current, { emailOutbox: outbox, emailsSent: [...(current.emailsSent ?? []), ...sent.filter((kind) => !alreadySent(current, kind))] }, entries, now);
-  }, order);
+  await updateOrder(
+    deps.orders,
+    orderId,
+    (current) => {
+      const now = deps.clock.now();
+      const sent = results.filter((result) => !result.error).map((result) => result.kind);
+      const outbox = (current.emailOutbox ?? [])
+        .filter((email) => !sent.includes(email.kind))
+        .map((email) =>
+          results.some((r) => r.kind === email.kind && r.error)
+            ? { ...email, state: 'pending' as const, since: now.toISOString(), failures: email.failures + 1 }
+            : email,
+        );
+      const entries: NewHistoryEntry[] = results.map(({ kind, email, error }) => {
+        const to = email.to.join(', ');
+        return error
+          ? {
+              type: 'email_failed',
+              actor: actors.system,
+              message: `Email "${email.subject}" failed (${error}); it will be retried`,
+              visibleToCustomer: false,
+              data: { kind, to, error, pending: true },
+            }
+          : { type: 'email_sent', actor: actors.system, message: `Email sent: ${email.subject}`, visibleToCustomer: false, data: { kind, to } };
+      });
+      return record(
+        current,
+        { emailOutbox: outbox, emailsSent: [...(current.emailsSent ?? []), ...sent.filter((kind) => !alreadySent(current, kind))] },
+        entries,
+        now,
+      );
+    },
+    order,
+  );
   return results.every((result) => !result.error);
 };
 

@@ -29,7 +29,15 @@ export const sendAndRecord = async (
       ? record(
           current,
           {},
-          [{ type: 'email_failed', actor: actors.system, message: `Email "${email.subject}" failed (${error}); it will be retried`, visibleToCustomer: false, data: { kind, to, error, pending: true } }],
+          [
+            {
+              type: 'email_failed',
+              actor: actors.system,
+              message: `Email "${email.subject}" failed (${error}); it will be retried`,
+              visibleToCustomer: false,
+              data: { kind, to, error, pending: true },
+            },
+          ],
           deps.clock.now(),
         )
       : record(

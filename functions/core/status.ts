@@ -25,17 +25,7 @@ export const statusLabels: Record<OrderStatus, string> = {
   CANCELLED: 'Canceled',
 };
 
-export const paymentStatuses = [
-  'NONE',
-  'AUTHORIZED',
-  'DECLINED',
-  'OFFLINE',
-  'APPROVED_MANUAL',
-  'CAPTURED',
-  'INVOICED',
-  'PAID',
-  'VOIDED',
-] as const;
+export const paymentStatuses = ['NONE', 'AUTHORIZED', 'DECLINED', 'OFFLINE', 'APPROVED_MANUAL', 'CAPTURED', 'INVOICED', 'PAID', 'VOIDED'] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
 export const paymentStatusLabels: Record<PaymentStatus, string> = {

@@ -16,8 +16,7 @@ export const reserveOrderStock = async (catalog: Catalog, order: Order): Promise
 };
 
 /** The order's stock state once its reservation is given back. */
-export const stockAfterRelease = (order: Order): Order['stock'] =>
-  order.stock.reserved ? { reserved: false, round: order.stock.round + 1 } : order.stock;
+export const stockAfterRelease = (order: Order): Order['stock'] => (order.stock.reserved ? { reserved: false, round: order.stock.round + 1 } : order.stock);
 
 /** Gives the order's reserved stock back to the catalog; repeated within minutes, a no-op. */
 export const returnOrderStock = async (catalog: Catalog, order: Order): Promise<void> => {

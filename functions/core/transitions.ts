@@ -78,13 +78,7 @@ export type OrderRevision = Order & { readonly [revised]: true };
  * the version, stamps `updatedAt` and appends the history entries. The repository writes the
  * result only if the stored version is still `order.version`.
  */
-export const transition = (
-  order: Order,
-  action: OrderAction,
-  changes: OrderChanges,
-  entries: readonly NewHistoryEntry[],
-  now: Date,
-): OrderRevision => {
+export const transition = (order: Order, action: OrderAction, changes: OrderChanges, entries: readonly NewHistoryEntry[], now: Date): OrderRevision => {
   const status = nextStatus({ ...order, ...changes } as Order, action);
   const at = now.toISOString();
   return {

@@ -177,9 +177,7 @@ const routeLookup = (routes: readonly RouteDefinition[]): ApiMiddleware => ({
     const sameResource = routes.filter((r) => r.path === resource);
     const route = sameResource.find((r) => r.method === httpMethod);
     if (!route) {
-      throw sameResource.length
-        ? new AppError('method_not_allowed', `${httpMethod} is not allowed here.`)
-        : new AppError('not_found', 'No such route.');
+      throw sameResource.length ? new AppError('method_not_allowed', `${httpMethod} is not allowed here.`) : new AppError('not_found', 'No such route.');
     }
     request.context.route = route;
     request.context.staff = undefined;

@@ -50,7 +50,11 @@ export const auditTrail = (deps: Pick<StaffGuard, 'audit' | 'clock'>): ApiMiddle
     try {
       await deps.audit.record(auditEvent);
     } catch (error) {
-      logger.error('audit trail write failed', { action: auditEvent.action, outcome: auditEvent.outcome, error: error instanceof Error ? error.name : 'unknown' });
+      logger.error('audit trail write failed', {
+        action: auditEvent.action,
+        outcome: auditEvent.outcome,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
     }
   };
   return { after: record, onError: record };

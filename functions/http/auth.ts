@@ -45,11 +45,7 @@ const invalidToken = [
  * string (sometimes in brackets) where a REST authorizer has flattened the claims.
  */
 export const groupsFromClaim = (claim: unknown): StaffGroup[] => {
-  const names = Array.isArray(claim)
-    ? claim.map(String)
-    : typeof claim === 'string'
-      ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/)
-      : [];
+  const names = Array.isArray(claim) ? claim.map(String) : typeof claim === 'string' ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
   return staffGroups.filter((group) => names.includes(group));
 };
 
@@ -75,8 +71,7 @@ export const createStaffAuthenticator =
     }
   };
 
-const authorizationHeader = (event: APIGatewayProxyEvent) =>
-  Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+const authorizationHeader = (event: APIGatewayProxyEvent) => Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
 
 /**
  * Middleware for the staff APIs: every non-public route needs a valid token (401) from a

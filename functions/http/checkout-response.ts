@@ -12,9 +12,7 @@ export const checkoutResponse = (result: CheckoutResult) =>
           error: {
             code: 'payment_declined',
             message:
-              result.declineReason === 'gateway_unavailable'
-                ? 'The payment could not be processed right now; no money was taken.'
-                : 'The card was declined.',
+              result.declineReason === 'gateway_unavailable' ? 'The payment could not be processed right now; no money was taken.' : 'The card was declined.',
             declineReason: result.declineReason,
             // What to tell the customer, in words: storefronts show it as it is.
             declineMessage: declineMessages[result.declineReason],

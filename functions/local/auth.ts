@@ -78,7 +78,11 @@ export interface LocalIssuer {
   signIn(username: string, password: string, expiresInSeconds: number): Promise<string | null>;
 }
 
-export const createLocalIssuer = async (options: { readonly dataDir: string | null; readonly issuer: string; readonly env?: NodeJS.ProcessEnv }): Promise<LocalIssuer> => {
+export const createLocalIssuer = async (options: {
+  readonly dataDir: string | null;
+  readonly issuer: string;
+  readonly env?: NodeJS.ProcessEnv;
+}): Promise<LocalIssuer> => {
   const env = options.env ?? process.env;
   const file = (name: string) => (options.dataDir ? join(options.dataDir, name) : null);
   const signingJwk = await loadSigningKey(file('staff-signing-key.json'));
@@ -145,19 +149,19 @@ const localContract = { login: { body: loginSchema } } as const satisfies Contra
 export const createLocalAuthHandler = (issuer: LocalIssuer, deps: { readonly audit: AuditTrail; readonly clock: Clock }) =>
   createApiHandler('local', localContract, {
     login: async (request) => {
-        const { username, password, expiresIn } = request.body;
-        const token = await issuer.signIn(username, password, expiresIn);
-        const known = localUsers.some((user) => user.username === username);
-        await deps.audit
-          .record({
-            at: deps.clock.now().toISOString(),
-            actor: known ? username : 'unknown',
-            action: 'login',
-            outcome: token ? 'succeeded' : 'unauthorized',
-            requestId: request.requestId,
-          })
-          .catch((error: unknown) => logger.error('audit trail write failed', { action: 'login', error: error instanceof Error ? error.name : 'unknown' }));
-        if (!token) throw new AppError('unauthorized', 'The user name or password is wrong.');
-        return { status: 200, body: { token, expiresIn } };
+      const { username, password, expiresIn } = request.body;
+      const token = await issuer.signIn(username, password, expiresIn);
+      const known = localUsers.some((user) => user.username === username);
+      await deps.audit
+        .record({
+          at: deps.clock.now().toISOString(),
+          actor: known ? username : 'unknown',
+          action: 'login',
+          outcome: token ? 'succeeded' : 'unauthorized',
+          requestId: request.requestId,
+        })
+        .catch((error: unknown) => logger.error('audit trail write failed', { action: 'login', error: error instanceof Error ? error.name : 'unknown' }));
+      if (!token) throw new AppError('unauthorized', 'The user name or password is wrong.');
+      return { status: 200, body: { token, expiresIn } };
     },
   });

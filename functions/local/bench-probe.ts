@@ -46,12 +46,7 @@ export class BenchProbe {
   }
 
   timeSteps<T extends Record<string, (state: never) => Promise<unknown>>>(handlers: T): T {
-    return Object.fromEntries(
-      Object.entries(handlers).map(([name, handler]) => [
-        name,
-        (state: never) => this.timed(name, () => handler(state)),
-      ]),
-    ) as T;
+    return Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, (state: never) => this.timed(name, () => handler(state))])) as T;
   }
 
   serve = (request: IncomingMessage, response: ServerResponse): boolean => {

@@ -79,7 +79,12 @@ export class InProcessEventDispatcher implements OrderEvents {
     try {
       await handler(event as never);
     } catch (error) {
-      const failure = { detailType: event['detail-type'], orderId: event.detail.orderId, invocation, error: error instanceof Error ? error.name : String(error) };
+      const failure = {
+        detailType: event['detail-type'],
+        orderId: event.detail.orderId,
+        invocation,
+        error: error instanceof Error ? error.name : String(error),
+      };
       if (invocation < this.options.retries && !this.stopped) {
         logger.warn('event target failed; retrying', failure);
         this.schedule(event, invocation + 1, this.options.retryDelayMs);

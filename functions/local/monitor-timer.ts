@@ -14,7 +14,9 @@ export const startMonitorTimer = (run: () => Promise<unknown>, intervalSeconds: 
     if (current) return;
     current = run()
       .then(() => undefined)
-      .catch((error: unknown) => logger.error('stuck-order monitor failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) }))
+      .catch((error: unknown) =>
+        logger.error('stuck-order monitor failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) }),
+      )
       .finally(() => {
         current = null;
       });

@@ -107,10 +107,17 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     // Handlers are bound once the port is known: links in emails carry the real address.
     const handlers: Parameters<typeof createApiServer>[0] = {};
     const folder = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
-    const staticApps = serveStaticApps(serveDashboard(folder('dashboard'), folder('node_modules')), serveDemoStorefront(folder('storefront'), folder('dashboard')));
+    const staticApps = serveStaticApps(
+      serveDashboard(folder('dashboard'), folder('node_modules')),
+      serveDemoStorefront(folder('storefront'), folder('dashboard')),
+    );
     const probe = benchProbeEnabled() ? new BenchProbe() : null;
     let ready = false;
-    const server = createApiServer(handlers, probe ? (request, response) => probe.serve(request, response) || staticApps(request, response) : staticApps, () => ready);
+    const server = createApiServer(
+      handlers,
+      probe ? (request, response) => probe.serve(request, response) || staticApps(request, response) : staticApps,
+      () => ready,
+    );
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;

@@ -7,7 +7,6 @@ import { logger } from '../http/logger.js';
 
 type TaskHandlers = Record<string, (state: never) => Promise<unknown>>;
 
-
 /**
  * Runs the checkout state machine exactly as CDK synthesizes it, with each Lambda task bound
  * to the same handler function the Lambda runs. Execution events are logged only when

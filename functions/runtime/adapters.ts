@@ -8,7 +8,18 @@ import type { StepDeps } from '../core/checkout-steps.js';
 import { exponentialBackoff, type FulfillmentDeps } from '../core/fulfillment.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { MonitorDeps } from '../core/monitor.js';
-import type { AuditTrail, CheckoutWorkflow, Clock, Links, OrderEvents, OrderTotalsReader, Pager, PaymentMetrics, PendingEmailIndex, StuckOrdersMetric } from '../core/ports.js';
+import type {
+  AuditTrail,
+  CheckoutWorkflow,
+  Clock,
+  Links,
+  OrderEvents,
+  OrderTotalsReader,
+  Pager,
+  PaymentMetrics,
+  PendingEmailIndex,
+  StuckOrdersMetric,
+} from '../core/ports.js';
 import { defaultSettings, type Settings } from '../core/settings.js';
 import { type CardCipher, encryptionSdkCipher } from '../adapters/card-cipher.js';
 import { EncryptedCardVault } from '../adapters/card-vault.js';

@@ -11,7 +11,16 @@ import { StepFunctionsCheckoutWorkflow } from '../adapters/sfn-checkout-workflow
 import { PowertoolsPaymentMetrics, PowertoolsStuckOrdersMetric } from '../adapters/metrics.js';
 import { secretFromLambdaExtension } from '../adapters/webhook-secret.js';
 import { cognitoKeys, createStaffAuthenticator, type StaffAuthenticator } from '../http/auth.js';
-import { cardVault, fingerprints, fulfillmentFromEnv, linksFromEnv, orderTableStores, senderIdentityFromEnv, settingsDefaults, systemClock } from './adapters.js';
+import {
+  cardVault,
+  fingerprints,
+  fulfillmentFromEnv,
+  linksFromEnv,
+  orderTableStores,
+  senderIdentityFromEnv,
+  settingsDefaults,
+  systemClock,
+} from './adapters.js';
 import { optionalEnv, requiredEnv } from './environment.js';
 import { configuredGatewayName, credentialsFromSecret, paymentGateways } from './payment-gateways.js';
 
@@ -62,7 +71,8 @@ export const awsCardTesting = () => {
 };
 
 /** The webhook hand-off; its HMAC key comes from Secrets Manager through the Lambda extension. */
-export const awsFulfillment = () => fulfillmentFromEnv(secretFromLambdaExtension(requiredEnv(fulfillmentEnv.webhookSecretArn), fulfillmentEnv.webhookSecretArn));
+export const awsFulfillment = () =>
+  fulfillmentFromEnv(secretFromLambdaExtension(requiredEnv(fulfillmentEnv.webhookSecretArn), fulfillmentEnv.webhookSecretArn));
 
 /** Keyed fingerprints of cards and requests (SPEC §12); the key from Secrets Manager when first needed. */
 export const awsFingerprints = () =>
@@ -75,10 +85,7 @@ export const awsFingerprints = () =>
  */
 export const awsGateways = () => {
   const configured = configuredGatewayName(process.env);
-  const gateways = paymentGateways(
-    () => configured,
-    credentialsFromSecret(secretFromLambdaExtension(requiredEnv(paymentEnv.secretArn), paymentEnv.secretArn)),
-  );
+  const gateways = paymentGateways(() => configured, credentialsFromSecret(secretFromLambdaExtension(requiredEnv(paymentEnv.secretArn), paymentEnv.secretArn)));
   return { gateway: gateways.configured, gatewayFor: gateways.named };
 };
 

@@ -32,7 +32,8 @@ export const configuredGatewayName = (env: Env, fallback?: GatewayName): Gateway
 
 /** `AUTHORIZENET_API_URL`, else the production endpoint, or the sandbox one with `AUTHORIZENET_ENVIRONMENT=sandbox`. */
 export const authorizeNetApiUrl = (env: Env): string =>
-  env[paymentEnv.authorizeNetApiUrl] || (env[paymentEnv.authorizeNetEnvironment] === 'sandbox' ? authorizeNetEndpoints.sandbox : authorizeNetEndpoints.production);
+  env[paymentEnv.authorizeNetApiUrl] ||
+  (env[paymentEnv.authorizeNetEnvironment] === 'sandbox' ? authorizeNetEndpoints.sandbox : authorizeNetEndpoints.production);
 
 /** The environment variables each gateway's credentials need in the twin. */
 const credentialEnv: Record<GatewayName, readonly string[]> = {

@@ -62,12 +62,24 @@ export const createStorefrontHandler = (deps: StorefrontDeps) => {
       },
 
       retryPayment: async (request) =>
-        checkoutResponse(await retryPayment(deps, await customerOrder(request), { card: request.body.payment.card, onDecline: request.body.onDecline, clientIp: clientIpOf(request) })),
+        checkoutResponse(
+          await retryPayment(deps, await customerOrder(request), {
+            card: request.body.payment.card,
+            onDecline: request.body.onDecline,
+            clientIp: clientIpOf(request),
+          }),
+        ),
 
       submitOffline: async (request) => ({ status: 200, body: customerView(await submitOffline(deps, await customerOrder(request))) }),
 
       acceptQuote: async (request) =>
-        checkoutResponse(await acceptQuote(deps, await customerOrder(request), { payment: request.body.payment ?? null, onDecline: request.body.onDecline, clientIp: clientIpOf(request) })),
+        checkoutResponse(
+          await acceptQuote(deps, await customerOrder(request), {
+            payment: request.body.payment ?? null,
+            onDecline: request.body.onDecline,
+            clientIp: clientIpOf(request),
+          }),
+        ),
 
       rejectQuote: async (request) => ({ status: 200, body: customerView(await rejectQuote(deps, await customerOrder(request))) }),
     },

@@ -13,7 +13,13 @@ const withoutCardNumber = (value: string | null | undefined) => !value || !conta
 /** Free text is stored in the clear, so a card number typed into it is refused (SPEC §5.1). */
 const text = (max: number) => z.string().trim().min(1).max(max).refine(withoutCardNumber, noCardNumber);
 const optionalText = (max: number) =>
-  z.string().trim().max(max).refine(withoutCardNumber, noCardNumber).nullish().transform((v) => (v ? v : null));
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine(withoutCardNumber, noCardNumber)
+    .nullish()
+    .transform((v) => (v ? v : null));
 
 export const addressSchema = z
   .object({
@@ -22,9 +28,7 @@ export const addressSchema = z
     city: text(100),
     region: optionalText(100),
     postalCode: text(20),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US'),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US'),
   })
   .strict();
 
@@ -49,9 +53,7 @@ export const onDeclineSchema = z.enum(['ask', 'offline']).default('ask');
 
 export const checkoutSchema = z
   .object({
-    customer: z
-      .object({ email: z.email().max(254).refine(withoutCardNumber, noCardNumber), name: text(200), phone: optionalText(40) })
-      .strict(),
+    customer: z.object({ email: z.email().max(254).refine(withoutCardNumber, noCardNumber), name: text(200), phone: optionalText(40) }).strict(),
     billingAddress: addressSchema,
     shippingAddress: addressSchema.nullish().transform((v) => v ?? null),
     items: z

@@ -30,7 +30,13 @@ const declineRatioThreshold = 0.5;
  */
 export const declineRatioAlarm = (scope: Construct, id: string, props: { notify: ITopic }): Alarm => {
   const metric = (metricName: string) =>
-    new Metric({ namespace: metricsNamespace, metricName, dimensionsMap: { Stack: Stack.of(scope).stackName }, statistic: 'Sum', period: Duration.minutes(15) });
+    new Metric({
+      namespace: metricsNamespace,
+      metricName,
+      dimensionsMap: { Stack: Stack.of(scope).stackName },
+      statistic: 'Sum',
+      period: Duration.minutes(15),
+    });
   const alarm = new Alarm(scope, id, {
     alarmDescription: `More than ${declineRatioThreshold * 100}% of card authorizations were declined (at least ${declineRatioMinimumAttempts} attempts in 15 minutes): likely card testing. Check the decline counters and the WAF's checkout rule.`,
     metric: new MathExpression({

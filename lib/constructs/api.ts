@@ -126,7 +126,10 @@ export class OrdersApi extends Construct {
       });
       if (route.auth === 'public') {
         Validations.of(method).acknowledge(
-          { id: 'AwsSolutions-APIG4', reason: `${route.operation} is a public storefront route (SPEC §5.1); order routes check the order token in the handler.` },
+          {
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.operation} is a public storefront route (SPEC §5.1); order routes check the order token in the handler.`,
+          },
           { id: 'AwsSolutions-COG4', reason: `${route.operation} is a public storefront route (SPEC §5.1); customers have no accounts.` },
         );
       }

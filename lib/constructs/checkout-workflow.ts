@@ -69,9 +69,7 @@ export class CheckoutWorkflow extends Construct {
 
     const reserveStock = task('reserveStock', '$.reservation').addCatch(compensate, catchUnexpected).next(checkStock);
     // A new order is created holding its stock and says so in the input; a retried one reserves again.
-    const definition = new sfn.Choice(this, 'stockHeldAtCreation')
-      .when(sfn.Condition.isPresent('$.reservation'), checkStock)
-      .otherwise(reserveStock);
+    const definition = new sfn.Choice(this, 'stockHeldAtCreation').when(sfn.Condition.isPresent('$.reservation'), checkStock).otherwise(reserveStock);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.EXPRESS,

@@ -162,7 +162,8 @@ export class DashboardHosting extends Construct {
       },
       {
         id: 'AwsSolutions-CFR2',
-        reason: 'A CloudFront web ACL must live in us-east-1, apart from this stack; the API behind these paths has its regional web ACL (common rules, rate limit), and the rest are static files.',
+        reason:
+          'A CloudFront web ACL must live in us-east-1, apart from this stack; the API behind these paths has its regional web ACL (common rules, rate limit), and the rest are static files.',
       },
     );
     if (!props.customDomain) {

@@ -36,7 +36,8 @@ export class PaymentSecrets extends Construct {
     });
     Validations.of(this.fingerprintKey).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Every stored fingerprint (idempotency records, decline counters) is keyed with it: a rotation is a planned change after the 24 h those live, not a schedule.',
+      reason:
+        'Every stored fingerprint (idempotency records, decline counters) is keyed with it: a rotation is a planned change after the 24 h those live, not a schedule.',
     });
   }
 

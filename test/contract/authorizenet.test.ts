@@ -10,8 +10,17 @@ let keys = 0;
 
 const card = (number: string, cvc?: string) => ({ number, expMonth: 3, expYear: 2031, holderName: 'Ann Lee', ...(cvc ? { cvc } : {}) });
 const authorize = (number: string, options: { key?: string; cvc?: string | undefined; amountCents?: number } = {}) =>
-  gateway.authorize({ idempotencyKey: options.key ?? `ord_C${++keys}.1`, amountCents: options.amountCents ?? 1234, currency: 'USD', card: card(number, 'cvc' in options ? options.cvc : '123') });
-const unavailable = (promise: Promise<unknown>) => promise.then(() => 'answered', (error: unknown) => (error instanceof GatewayUnavailable ? 'unavailable' : `threw ${error}`));
+  gateway.authorize({
+    idempotencyKey: options.key ?? `ord_C${++keys}.1`,
+    amountCents: options.amountCents ?? 1234,
+    currency: 'USD',
+    card: card(number, 'cvc' in options ? options.cvc : '123'),
+  });
+const unavailable = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'answered',
+    (error: unknown) => (error instanceof GatewayUnavailable ? 'unavailable' : `threw ${error}`),
+  );
 
 beforeAll(async () => {
   server = await startAuthorizeNetStandIn(credentials);
@@ -43,7 +52,11 @@ describe('Authorize.Net adapter against the JSON API', () => {
 
   it('reads answers that start with a byte-order mark', async () => {
     await authorize(cards.approved);
-    const raw = await fetch(`${server.url}/xml/v1/request.api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: server.received[0]!.body });
+    const raw = await fetch(`${server.url}/xml/v1/request.api`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: server.received[0]!.body,
+    });
     expect(new Uint8Array(await raw.arrayBuffer()).slice(0, 3)).toEqual(new Uint8Array([0xef, 0xbb, 0xbf]));
   });
 
@@ -81,12 +94,22 @@ describe('Authorize.Net adapter against the JSON API', () => {
     server.fail('no_answer');
     const impatient = new AuthorizeNetGateway({ apiUrl: `${server.url}/xml/v1/request.api`, credentials: async () => credentials, timeoutMs: 300 });
     const started = Date.now();
-    expect(await unavailable(impatient.authorize({ idempotencyKey: 'k.0', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
+    expect(await unavailable(impatient.authorize({ idempotencyKey: 'k.0', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe(
+      'unavailable',
+    );
     expect(Date.now() - started).toBeLessThan(2000);
     const nowhere = new AuthorizeNetGateway({ apiUrl: 'http://127.0.0.1:9/xml/v1/request.api', credentials: async () => credentials, timeoutMs: 300 });
-    expect(await unavailable(nowhere.authorize({ idempotencyKey: 'k.1', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
-    const wrongKey = new AuthorizeNetGateway({ apiUrl: `${server.url}/xml/v1/request.api`, credentials: async () => ({ ...credentials, transactionKey: 'wrong' }), timeoutMs: 5000 });
-    expect(await unavailable(wrongKey.authorize({ idempotencyKey: 'k.2', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
+    expect(await unavailable(nowhere.authorize({ idempotencyKey: 'k.1', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe(
+      'unavailable',
+    );
+    const wrongKey = new AuthorizeNetGateway({
+      apiUrl: `${server.url}/xml/v1/request.api`,
+      credentials: async () => ({ ...credentials, transactionKey: 'wrong' }),
+      timeoutMs: 5000,
+    });
+    expect(await unavailable(wrongKey.authorize({ idempotencyKey: 'k.2', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe(
+      'unavailable',
+    );
   });
 
   it('answers a repeated idempotency key with the original transaction, even after the first answer was lost', async () => {
@@ -97,7 +120,10 @@ describe('Authorize.Net adapter against the JSON API', () => {
     expect([...server.transactions.values()].filter((t) => t.transId === (replayed as { transactionId: string }).transactionId)).toHaveLength(1);
     expect(server.requests().map((r) => r.refId)).toEqual([shortReference('ord_REPLAY.1'), shortReference('ord_REPLAY.1')]);
     // A new attempt is a new key: a new authorization, not a duplicate.
-    expect(await authorize(cards.approved, { key: 'ord_REPLAY.2' })).toMatchObject({ approved: true, transactionId: expect.not.stringMatching((replayed as { transactionId: string }).transactionId) });
+    expect(await authorize(cards.approved, { key: 'ord_REPLAY.2' })).toMatchObject({
+      approved: true,
+      transactionId: expect.not.stringMatching((replayed as { transactionId: string }).transactionId),
+    });
   });
 
   it('captures with priorAuthCaptureTransaction and voids with voidTransaction, each safe to repeat', async () => {
@@ -105,7 +131,11 @@ describe('Authorize.Net adapter against the JSON API', () => {
     const settlement = { idempotencyKey: 'ord_S.capture', transactionId: captured.transactionId, amountCents: 1234, currency: 'USD' };
     expect(await gateway.capture(settlement)).toEqual({ ok: true, reference: captured.transactionId });
     expect(await gateway.capture(settlement)).toEqual({ ok: true, reference: captured.transactionId });
-    expect(server.requests()[1].transactionRequest).toEqual({ transactionType: 'priorAuthCaptureTransaction', amount: '12.34', refTransId: captured.transactionId });
+    expect(server.requests()[1].transactionRequest).toEqual({
+      transactionType: 'priorAuthCaptureTransaction',
+      amount: '12.34',
+      refTransId: captured.transactionId,
+    });
     expect(server.transactions.get(captured.transactionId)?.status).toBe('captured');
 
     const voidable = (await authorize(cards.approved)) as { transactionId: string };

@@ -10,8 +10,17 @@ let keys = 0;
 
 const card = (number: string, cvc?: string) => ({ number, expMonth: 3, expYear: 2031, holderName: 'Ann Lee', ...(cvc ? { cvc } : {}) });
 const authorize = (number: string, options: { key?: string; cvc?: string | undefined; amountCents?: number } = {}) =>
-  gateway.authorize({ idempotencyKey: options.key ?? `ord_S${++keys}.1`, amountCents: options.amountCents ?? 1234, currency: 'USD', card: card(number, 'cvc' in options ? options.cvc : '123') });
-const unavailable = (promise: Promise<unknown>) => promise.then(() => 'answered', (error: unknown) => (error instanceof GatewayUnavailable ? 'unavailable' : `threw ${error}`));
+  gateway.authorize({
+    idempotencyKey: options.key ?? `ord_S${++keys}.1`,
+    amountCents: options.amountCents ?? 1234,
+    currency: 'USD',
+    card: card(number, 'cvc' in options ? options.cvc : '123'),
+  });
+const unavailable = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'answered',
+    (error: unknown) => (error instanceof GatewayUnavailable ? 'unavailable' : `threw ${error}`),
+  );
 
 beforeAll(async () => {
   server = await startStripeStandIn(secretKey);
@@ -73,14 +82,20 @@ describe('Stripe adapter against the PaymentIntents API', () => {
     server.fail('no_answer');
     const impatient = new StripeGateway({ secretKey: async () => secretKey, apiBase: server.url, timeoutMs: 300 });
     const started = Date.now();
-    expect(await unavailable(impatient.authorize({ idempotencyKey: 'k.0', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
+    expect(await unavailable(impatient.authorize({ idempotencyKey: 'k.0', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe(
+      'unavailable',
+    );
     expect(Date.now() - started).toBeLessThan(2000);
     // One request per call: the workflow, not the SDK, retries.
     expect(server.received).toHaveLength(4);
     const nowhere = new StripeGateway({ secretKey: async () => secretKey, apiBase: 'http://127.0.0.1:9', timeoutMs: 300 });
-    expect(await unavailable(nowhere.authorize({ idempotencyKey: 'k.1', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
+    expect(await unavailable(nowhere.authorize({ idempotencyKey: 'k.1', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe(
+      'unavailable',
+    );
     const wrongKey = new StripeGateway({ secretKey: async () => 'sk_test_wrong', apiBase: server.url, timeoutMs: 5000 });
-    expect(await unavailable(wrongKey.authorize({ idempotencyKey: 'k.2', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe('unavailable');
+    expect(await unavailable(wrongKey.authorize({ idempotencyKey: 'k.2', amountCents: 100, currency: 'USD', card: card(cards.approved, '123') }))).toBe(
+      'unavailable',
+    );
   });
 
   it('is answered with the first result when the same key comes again, even after the first answer was lost', async () => {
@@ -100,7 +115,11 @@ describe('Stripe adapter against the PaymentIntents API', () => {
     const settlement = { idempotencyKey: 'ord_S.capture', transactionId: authorized.transactionId, amountCents: 1234, currency: 'USD' };
     expect(await gateway.capture(settlement)).toMatchObject({ ok: true });
     expect(await gateway.capture(settlement)).toMatchObject({ ok: true });
-    expect(server.requests()[1]).toMatchObject({ path: `/v1/payment_intents/${authorized.transactionId}/capture`, idempotencyKey: 'ord_S.capture', form: { amount_to_capture: '1234' } });
+    expect(server.requests()[1]).toMatchObject({
+      path: `/v1/payment_intents/${authorized.transactionId}/capture`,
+      idempotencyKey: 'ord_S.capture',
+      form: { amount_to_capture: '1234' },
+    });
     expect(server.intents.get(authorized.transactionId)?.status).toBe('succeeded');
 
     const voidable = (await authorize(cards.approved)) as { transactionId: string };

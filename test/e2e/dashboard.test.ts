@@ -7,7 +7,19 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffToken } from '../integration/admin-helpers.js';
 import { scriptReceiver, sleep, until } from '../integration/fulfillment-helpers.js';
-import { cardPayment, checkoutBody, createProduct, documentClient, mailsFor, postCheckout, stockOf, storedOrder, testCards, twin, uniqueEmail } from '../integration/helpers.js';
+import {
+  cardPayment,
+  checkoutBody,
+  createProduct,
+  documentClient,
+  mailsFor,
+  postCheckout,
+  stockOf,
+  storedOrder,
+  testCards,
+  twin,
+  uniqueEmail,
+} from '../integration/helpers.js';
 import { twinTiming } from '../integration/twin-setup.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -283,7 +295,10 @@ describe('storefront, pay page and dashboard in the browser', () => {
       }
       if (url.pathname === '/oauth2/token') {
         seen.token = Object.fromEntries(new URLSearchParams(route.request().postData() ?? ''));
-        const verified = createHash('sha256').update(seen.token.code_verifier ?? '').digest('base64url') === seen.authorize.code_challenge;
+        const verified =
+          createHash('sha256')
+            .update(seen.token.code_verifier ?? '')
+            .digest('base64url') === seen.authorize.code_challenge;
         return route.fulfill({
           status: verified ? 200 : 400,
           headers: { 'access-control-allow-origin': twin().apiUrl },

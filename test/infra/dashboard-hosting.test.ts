@@ -65,7 +65,10 @@ describe('dashboard files', () => {
     expect(allowed).toHaveLength(1);
     expect(allowed[0]).toMatchObject({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
     expect(text(allowed[0].Condition.StringEquals['AWS:SourceArn'])).toBe(`arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${distributionId}>`);
-    expect(only('AWS::CloudFront::OriginAccessControl').OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' });
+    expect(only('AWS::CloudFront::OriginAccessControl').OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+    });
   });
 
   it('are the dashboard folder plus a config.json naming the Cognito domain and the dashboard client', () => {
@@ -76,8 +79,15 @@ describe('dashboard files', () => {
     expect(readdirSync(folder!).sort()).toEqual(readdirSync(fileURLToPath(new URL('../../dashboard', import.meta.url))).sort());
     // Deploy-time values travel as markers, replaced by the deployment handler.
     const markers: Record<string, unknown> = deployment.SourceMarkers[1];
-    const withValues = Object.entries(markers).reduce((json, [marker, value]) => json.replaceAll(marker, text(value)), readFileSync(join(config!, 'config.json'), 'utf8'));
-    expect(JSON.parse(withValues)).toEqual({ apiBase: '', auth: 'cognito', cognito: { domain: signInUrl, clientId: `<${clientId}>`, region: '<AWS::Region>' } });
+    const withValues = Object.entries(markers).reduce(
+      (json, [marker, value]) => json.replaceAll(marker, text(value)),
+      readFileSync(join(config!, 'config.json'), 'utf8'),
+    );
+    expect(JSON.parse(withValues)).toEqual({
+      apiBase: '',
+      auth: 'cognito',
+      cognito: { domain: signInUrl, clientId: `<${clientId}>`, region: '<AWS::Region>' },
+    });
   });
 });
 
@@ -117,7 +127,8 @@ describe('distribution', () => {
       FrameOptions: { FrameOption: 'DENY', Override: true },
     });
     const [policyId] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
-    for (const behavior of [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors]) expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    for (const behavior of [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors])
+      expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 
   it('logs requests to a retained bucket, kept a year', () => {
@@ -245,7 +256,9 @@ describe('cdk-nag', () => {
   it('passes the AwsSolutions checks with the dashboard hosted', () => {
     const errors = new AwsSolutionsChecks()
       .validateScope(app)
-      .violations.map((violation) => `${violation.severity} ${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`);
+      .violations.map(
+        (violation) => `${violation.severity} ${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`,
+      );
     expect(errors).toEqual([]);
   });
 });

@@ -88,7 +88,9 @@ describe('fulfillment hand-off', () => {
     // The push, and the admin API for `fulfillment-retry`.
     const readers = [...functions.keys()].filter((handler) =>
       statementsOf(handler).some(
-        (statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource) === JSON.stringify({ Ref: ref(stack.fulfillment.webhookSecret) }),
+        (statement) =>
+          [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
+          JSON.stringify(statement.Resource) === JSON.stringify({ Ref: ref(stack.fulfillment.webhookSecret) }),
       ),
     );
     expect(readers.sort()).toEqual(['adminApi', 'fulfillmentPush']);
@@ -126,7 +128,11 @@ describe('stuck-order monitor', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { ArnLike: Match.anyValue() } }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { ArnLike: Match.anyValue() },
+          }),
         ]),
       },
     });
@@ -135,7 +141,11 @@ describe('stuck-order monitor', () => {
       { Protocol: 'email', Endpoint: 'csr1@store.test', TopicArn: { Ref: topicId } },
       { Protocol: 'email', Endpoint: 'csr2@store.test', TopicArn: { Ref: topicId } },
     ]);
-    expect(environmentOf('stuckOrderMonitor')).toMatchObject({ PAGES_TOPIC_ARN: { Ref: topicId }, METRICS_NAMESPACE: metricsNamespace, METRICS_STACK: stack.stackName });
+    expect(environmentOf('stuckOrderMonitor')).toMatchObject({
+      PAGES_TOPIC_ARN: { Ref: topicId },
+      METRICS_NAMESPACE: metricsNamespace,
+      METRICS_STACK: stack.stackName,
+    });
   });
 
   it('alarms on the StuckOrders metric the monitor publishes, and on monitor errors, to the pages topic', () => {
@@ -179,7 +189,9 @@ describe('without the optional context', () => {
 
   it('subscribes nobody and accepts hand-offs at once (no webhook URL)', () => {
     bare.resourceCountIs('AWS::SNS::Subscription', 0);
-    const push = Object.values(bare.toJSON().Resources as Record<string, Resource>).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.fulfillmentPush')!;
+    const push = Object.values(bare.toJSON().Resources as Record<string, Resource>).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.fulfillmentPush',
+    )!;
     expect(push.Properties.Environment.Variables.FULFILLMENT_WEBHOOK_URL).toBeUndefined();
   });
 });

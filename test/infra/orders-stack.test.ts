@@ -196,7 +196,9 @@ describe('staff sign-in', () => {
 
 describe('functions', () => {
   it('deploys the storefront, one function per checkout step, the fulfillment push, the monitor, the order mail, the admin API and card reveal', () => {
-    expect([...functions.keys()].sort()).toEqual(['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor', 'adminApi', 'revealCard', 'orderMail'].sort());
+    expect([...functions.keys()].sort()).toEqual(
+      ['handler', ...checkoutSteps, 'fulfillmentPush', 'stuckOrderMonitor', 'adminApi', 'revealCard', 'orderMail'].sort(),
+    );
   });
 
   it('run on the newest Node runtime, on ARM, traced', () => {
@@ -235,14 +237,19 @@ describe('least privilege around the card key and the vault', () => {
   const references = (statement: any, id: string) => JSON.stringify(statement.Resource ?? '').includes(`"${id}"`);
 
   /** `kms:Decrypt card-cvc,card-hold`: what the key policy (and any IAM policy, which must add nothing) lets the role do with the card key. */
-  const kmsOf = (handler: string): string[] => [
-    ...keyPolicy
-      .filter((statement) => JSON.stringify(statement.Principal) === JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(handler), 'Arn'] } }))
-      .flatMap((statement) => [statement.Action].flat().map((action: string) => `${action} ${[statement.Condition.StringEquals['kms:EncryptionContext:purpose']].flat().sort().join(',')}`)),
-    ...policiesOf(handler)
-      .filter((statement) => references(statement, cardKeyId))
-      .flatMap((statement) => [statement.Action].flat().map((action: string) => `${action} (IAM)`)),
-  ].sort();
+  const kmsOf = (handler: string): string[] =>
+    [
+      ...keyPolicy
+        .filter((statement) => JSON.stringify(statement.Principal) === JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(handler), 'Arn'] } }))
+        .flatMap((statement) =>
+          [statement.Action]
+            .flat()
+            .map((action: string) => `${action} ${[statement.Condition.StringEquals['kms:EncryptionContext:purpose']].flat().sort().join(',')}`),
+        ),
+      ...policiesOf(handler)
+        .filter((statement) => references(statement, cardKeyId))
+        .flatMap((statement) => [statement.Action].flat().map((action: string) => `${action} (IAM)`)),
+    ].sort();
   const vaultOf = (handler: string): string[] =>
     policiesOf(handler)
       .filter((statement) => statement.Effect === 'Allow' && references(statement, tableLogicalId(cardVaultTable.id)))
@@ -305,7 +312,9 @@ describe('least privilege around the card key and the vault', () => {
 
   const readersOf = (secretId: string) =>
     [...functions.keys()]
-      .filter((handler) => policiesOf(handler).some((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && references(statement, secretId)))
+      .filter((handler) =>
+        policiesOf(handler).some((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && references(statement, secretId)),
+      )
       .sort();
 
   it('lets only the functions that call the gateway read its credentials: authorize, capture/void (admin), charge (card reveal)', () => {
@@ -347,7 +356,9 @@ describe('deployment choices', () => {
     expect(functions.get('adminApi')!.Properties.Environment.Variables.MAIL_VERIFIED_IDENTITY).toBe(deploymentContext.fromEmail);
     const domain = buildApp({ bundling: false, nag: false, context: { ...deploymentContext, verifyMailDomain: 'true' } }).stack;
     const domainTemplate = Template.fromStack(domain);
-    expect(projectFunctions(domain, domainTemplate.toJSON().Resources).get('adminApi')!.Properties.Environment.Variables.MAIL_VERIFIED_IDENTITY).toBe('store.test');
+    expect(projectFunctions(domain, domainTemplate.toJSON().Resources).get('adminApi')!.Properties.Environment.Variables.MAIL_VERIFIED_IDENTITY).toBe(
+      'store.test',
+    );
     domainTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'store.test' });
   });
 });
@@ -381,7 +392,8 @@ describe('card-testing defences', () => {
 
 describe('retention', () => {
   it('keeps the checkout workflow logs 365 days (PCI DSS 10.5.1)', () => {
-    const logGroupId = resources[logicalId(stack.checkout.stateMachine)]!.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    const logGroupId =
+      resources[logicalId(stack.checkout.stateMachine)]!.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
     expect(resources[logGroupId]!.Properties.RetentionInDays).toBe(365);
   });
 });

@@ -41,7 +41,8 @@ describe('synthesis as deployed', () => {
   });
 
   it('takes the sender and store URL from context', () => {
-    for (const fn of functions) expect(fn.Properties.Environment.Variables).toMatchObject({ MAIL_FROM: deploymentContext.fromEmail, STORE_URL: 'https://store.test' });
+    for (const fn of functions)
+      expect(fn.Properties.Environment.Variables).toMatchObject({ MAIL_FROM: deploymentContext.fromEmail, STORE_URL: 'https://store.test' });
     expect(Object.values(artifact.template.Resources as Record<string, any>)).toContainEqual(
       expect.objectContaining({ Type: 'AWS::SES::EmailIdentity', Properties: { EmailIdentity: deploymentContext.fromEmail } }),
     );
@@ -72,16 +73,26 @@ describe('deployment contract: each bundle loads with exactly the environment th
   it('reports a variable the stack sets but no code reads (a sender set and never used sends from the default)', async () => {
     const [fn] = deployed;
     const environment = { ...fn!.environment, MAIL_SENDER: 'shop@store.test' };
-    const loaded = await loadInFreshProcess({ file: bundleOf(fn!), handler: fn!.handler, environment: { ...lambdaRuntimeEnvironment(fn!.name), ...environment }, scratchDir: scratch });
+    const loaded = await loadInFreshProcess({
+      file: bundleOf(fn!),
+      handler: fn!.handler,
+      environment: { ...lambdaRuntimeEnvironment(fn!.name), ...environment },
+      scratchDir: scratch,
+    });
     expect(unreadVariables(environment, loaded.envReads)).toEqual(['MAIL_SENDER']);
   });
 
   it('fails the load of a bundle missing a variable its code needs, naming it', async () => {
     const fn = deployed.find((candidate) => candidate.handler === 'handler')!;
     const { MAIL_FROM: _dropped, ...environment } = fn.environment;
-    await expect(loadInFreshProcess({ file: bundleOf(fn), handler: fn.handler, environment: { ...lambdaRuntimeEnvironment(fn.name), ...environment }, scratchDir: scratch })).rejects.toThrow(
-      /environment variable MAIL_FROM is not set/,
-    );
+    await expect(
+      loadInFreshProcess({
+        file: bundleOf(fn),
+        handler: fn.handler,
+        environment: { ...lambdaRuntimeEnvironment(fn.name), ...environment },
+        scratchDir: scratch,
+      }),
+    ).rejects.toThrow(/environment variable MAIL_FROM is not set/);
   });
 });
 

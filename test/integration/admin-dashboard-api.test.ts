@@ -4,7 +4,13 @@ import { scriptReceiver, until } from './fulfillment-helpers.js';
 import { cardPayment, checkoutBody, createProduct, postCheckout, uniqueEmail } from './helpers.js';
 
 const actionsOf = async (user: 'admin' | 'csr', orderId: string) =>
-  (await staffApi(user, 'GET', `/admin/orders/${orderId}`)).body.order.allowedActions as { name: string; label: string; path: string; fields: any[]; answers: string }[];
+  (await staffApi(user, 'GET', `/admin/orders/${orderId}`)).body.order.allowedActions as {
+    name: string;
+    label: string;
+    path: string;
+    fields: any[];
+    answers: string;
+  }[];
 const names = (actions: { name: string }[]) => actions.map((a) => a.name);
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -32,7 +38,13 @@ describe('the staff order view says what the caller may do', () => {
         { name: 'note', label: 'Note', type: 'text', required: false },
       ],
     });
-    expect(csr.find((a) => a.name === 'cancel')!.fields).toContainEqual({ name: 'notifyCustomer', label: 'Email the customer', type: 'checkbox', required: false, checked: true });
+    expect(csr.find((a) => a.name === 'cancel')!.fields).toContainEqual({
+      name: 'notifyCustomer',
+      label: 'Email the customer',
+      type: 'checkbox',
+      required: false,
+      checked: true,
+    });
   });
 
   it('follows the order: what the answer of an action offers next is what the transition table allows', async () => {
@@ -55,7 +67,9 @@ describe('the staff order view says what the caller may do', () => {
     const email = uniqueEmail();
     await scriptReceiver(email, [500]);
     const product = await createProduct();
-    const placed = await postCheckout(checkoutBody({ customer: { email, name: 'Stu Stuck' }, items: [{ sku: product.sku, quantity: 1 }], payment: cardPayment() }));
+    const placed = await postCheckout(
+      checkoutBody({ customer: { email, name: 'Stu Stuck' }, items: [{ sku: product.sku, quantity: 1 }], payment: cardPayment() }),
+    );
     const id = placed.body.order.id;
     const view = (await staffApi('csr', 'GET', `/admin/orders/${id}`)).body.order;
     expect(view).toMatchObject({ status: 'ORDER_PLACED', statusLabel: 'Order Placed', payment: { status: 'AUTHORIZED', statusLabel: 'Authorized' } });
@@ -82,7 +96,12 @@ describe('work queue, daily report and catalog for the dashboard', () => {
       const queue = (await staffApi('csr', 'GET', '/admin/queue')).body;
       return queue.stuck.find((s: any) => s.order.id === stuck.body.order.id);
     });
-    expect(entry).toMatchObject({ since: expect.any(String), minutesStuck: expect.any(Number), lastError: expect.stringContaining('HTTP 503'), order: { statusLabel: 'Order Placed' } });
+    expect(entry).toMatchObject({
+      since: expect.any(String),
+      minutesStuck: expect.any(Number),
+      lastError: expect.stringContaining('HTTP 503'),
+      order: { statusLabel: 'Order Placed' },
+    });
     const after = (await staffApi('csr', 'GET', '/admin/queue')).body;
     const count = (queue: any, key: string) => queue.tabs.find((t: any) => t.key === key).count;
     expect(count(after, 'OFFLINE_PENDING')).toBeGreaterThanOrEqual(count(before, 'OFFLINE_PENDING') + 1);

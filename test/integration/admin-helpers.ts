@@ -41,7 +41,9 @@ export const trackingView = async (orderId: string, trackingToken: string) =>
   (await api('GET', `/orders/${orderId}`, { headers: { 'X-Order-Token': trackingToken } })).body.order;
 
 /** A checkout of `quantity` units of a fresh product by a fresh customer. */
-export const placeOrder = async (options: { payment?: unknown; onDecline?: 'ask' | 'offline'; quantity?: number; priceCents?: number; stock?: number } = {}) => {
+export const placeOrder = async (
+  options: { payment?: unknown; onDecline?: 'ask' | 'offline'; quantity?: number; priceCents?: number; stock?: number } = {},
+) => {
   const email = uniqueEmail();
   const product = await createProduct({ stock: options.stock ?? 10, priceCents: options.priceCents ?? 2500 });
   const response = await postCheckout(

@@ -8,7 +8,9 @@ const ordersOfOneCustomer = async () => {
   const product = await createProduct();
   const ids: string[] = [];
   for (const payment of [cardPayment(), cardPayment(testCards.declined), cardPayment()]) {
-    const response = await postCheckout(checkoutBody({ customer: { email, name: 'Di Repeat' }, items: [{ sku: product.sku, quantity: 1 }], payment, onDecline: 'offline' }));
+    const response = await postCheckout(
+      checkoutBody({ customer: { email, name: 'Di Repeat' }, items: [{ sku: product.sku, quantity: 1 }], payment, onDecline: 'offline' }),
+    );
     ids.push(response.body.order.id);
   }
   return { email, ids };
@@ -31,7 +33,27 @@ describe('finding orders (GET /admin/orders)', () => {
     expect(placed.body.orders.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[0]]);
     for (const order of placed.body.orders) {
       expect(Object.keys(order).sort()).toEqual(
-        ['billingAddress', 'createdAt', 'currency', 'customer', 'flags', 'id', 'items', 'payment', 'quote', 'shipments', 'shippingAddress', 'status', 'statusLabel', 'supersededBy', 'supersedes', 'testMode', 'totals', 'updatedAt', 'version'].sort(),
+        [
+          'billingAddress',
+          'createdAt',
+          'currency',
+          'customer',
+          'flags',
+          'id',
+          'items',
+          'payment',
+          'quote',
+          'shipments',
+          'shippingAddress',
+          'status',
+          'statusLabel',
+          'supersededBy',
+          'supersedes',
+          'testMode',
+          'totals',
+          'updatedAt',
+          'version',
+        ].sort(),
       );
     }
   });
@@ -85,7 +107,11 @@ describe('cancelling an INCOMPLETE order', () => {
   it('cancels it and leaves the stock alone: the decline already gave it back', async () => {
     const product = await createProduct({ stock: 10 });
     const declined = await postCheckout(
-      checkoutBody({ customer: { email: uniqueEmail(), name: 'Can Cel' }, items: [{ sku: product.sku, quantity: 3 }], payment: cardPayment(testCards.declined) }),
+      checkoutBody({
+        customer: { email: uniqueEmail(), name: 'Can Cel' },
+        items: [{ sku: product.sku, quantity: 3 }],
+        payment: cardPayment(testCards.declined),
+      }),
     );
     expect(declined.status).toBe(402);
     expect(declined.body.order.status).toBe('INCOMPLETE');

@@ -41,13 +41,10 @@ const createOn = async (day: string, totalCents: number, status: OrderStatus = '
 };
 
 const move = (order: Order, ...actions: OrderAction[]) =>
-  actions.reduce(
-    async (previous, action) => {
-      await previous;
-      await updateOrder(repository(), order.id, (current) => transition(current, action, {}, [], new Date()));
-    },
-    Promise.resolve(),
-  );
+  actions.reduce(async (previous, action) => {
+    await previous;
+    await updateOrder(repository(), order.id, (current) => transition(current, action, {}, [], new Date()));
+  }, Promise.resolve());
 
 describe('report summary (GET /admin/reports/summary)', () => {
   it('adds up the orders of a day by status from totals kept with every write', async () => {
@@ -98,7 +95,9 @@ describe('report summary (GET /admin/reports/summary)', () => {
   it('stays exact when many orders of one day change at once', async () => {
     const day = quietDay(1);
     const orders = await Promise.all(Array.from({ length: 12 }, (_, i) => createOn(day, 100 * (i + 1))));
-    await Promise.all(orders.map((order, i) => move(order, ...(i % 3 === 0 ? (['authorizationApproved', 'cancel'] as const) : (['authorizationApproved'] as const)))));
+    await Promise.all(
+      orders.map((order, i) => move(order, ...(i % 3 === 0 ? (['authorizationApproved', 'cancel'] as const) : (['authorizationApproved'] as const)))),
+    );
     const { body } = await summary(`from=${day}&to=${day}`);
     const cancelled = orders.filter((_, i) => i % 3 === 0);
     const placed = orders.filter((_, i) => i % 3 !== 0);
@@ -110,7 +109,13 @@ describe('report summary (GET /admin/reports/summary)', () => {
   });
 
   it('matches a recount of the orders created through the API, with a canceled order out of the revenue', async () => {
-    const created = await Promise.all([placeOrder(), offlineOrder(), purchaseOrder(), placeOrder({ payment: cardPayment(testCards.insufficientFunds) }), placeOrder()]);
+    const created = await Promise.all([
+      placeOrder(),
+      offlineOrder(),
+      purchaseOrder(),
+      placeOrder({ payment: cardPayment(testCards.insufficientFunds) }),
+      placeOrder(),
+    ]);
     const cancelledId = created[4].order.id;
     expect((await act('csr', cancelledId, 'cancel', { reason: 'Duplicate order', notifyCustomer: false })).status).toBe(200);
     const from = dayOf(new Date(Math.min(...created.map(({ order }) => Date.parse(order.createdAt)))));

@@ -132,7 +132,12 @@ describe('audit trail (GET /admin/audit)', () => {
     } while (cursor && !wanted.every((id) => seen.some((event) => event.requestId === id)));
     // Newest first across pages: the second request's event comes before the first's.
     expect(seen.map((event) => event.requestId).filter((id) => wanted.includes(id))).toEqual([...wanted].reverse());
-    expect(seen.map((event) => event.at)).toEqual(seen.map((event) => event.at).sort().reverse());
+    expect(seen.map((event) => event.at)).toEqual(
+      seen
+        .map((event) => event.at)
+        .sort()
+        .reverse(),
+    );
 
     expect((await staffApi('admin', 'GET', '/admin/audit?day=2026-02-30')).status).toBe(400);
     expect((await staffApi('admin', 'GET', '/admin/audit?day=1999-01-01')).body).toEqual({ events: [], nextCursor: null });

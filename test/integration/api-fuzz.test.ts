@@ -35,9 +35,39 @@ const nastyStrings = [
 ];
 const nastyNumbers = [1e308, -1e308, 2 ** 53 + 1, -0, 0.1, 5e-324, 999_999_999_999, -1];
 const keyPool = [
-  '__proto__', 'constructor', 'prototype', 'customer', 'email', 'name', 'items', 'sku', 'quantity', 'payment', 'method', 'card', 'number',
-  'notes', 'message', 'reason', 'amountCents', 'description', 'authorizationCode', 'carrier', 'trackingNumber', 'invoiceNumber', 'reference',
-  'externalRef', 'visibleToCustomer', 'notifyCustomer', 'onDecline', 'poNumber', 'priceCents', 'kind', 'stock', 'username', 'password',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'customer',
+  'email',
+  'name',
+  'items',
+  'sku',
+  'quantity',
+  'payment',
+  'method',
+  'card',
+  'number',
+  'notes',
+  'message',
+  'reason',
+  'amountCents',
+  'description',
+  'authorizationCode',
+  'carrier',
+  'trackingNumber',
+  'invoiceNumber',
+  'reference',
+  'externalRef',
+  'visibleToCustomer',
+  'notifyCustomer',
+  'onDecline',
+  'poNumber',
+  'priceCents',
+  'kind',
+  'stock',
+  'username',
+  'password',
 ];
 
 const scalar = fc.oneof(
@@ -91,7 +121,20 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
-const actions = ['approve', 'ship', 'complete', 'invoice', 'mark-paid', 'cancel', 'notes', 'quote', 'fulfillment-retry', 'fulfillment-manual', 'charge', 'card'];
+const actions = [
+  'approve',
+  'ship',
+  'complete',
+  'invoice',
+  'mark-paid',
+  'cancel',
+  'notes',
+  'quote',
+  'fulfillment-retry',
+  'fulfillment-manual',
+  'charge',
+  'card',
+];
 
 interface Fixture {
   readonly id: string;
@@ -115,17 +158,23 @@ const request = (fixtures: readonly Fixture[], tokens: { admin: string; csr: str
     sku: fc.oneof(fc.constant('FUZZ-1'), fc.constantFrom(...nastyStrings).map(encodeURIComponent)),
     auth: fc.constantFrom(`Bearer ${tokens.admin}`, `Bearer ${tokens.csr}`, 'Bearer not-a-jwt', 'Basic YWRtaW46YWRtaW4=', undefined),
     orderToken: fc.oneof(fc.constantFrom(...fixtures.map((f) => f.token)), fc.constantFrom('', 'x', 'a'.repeat(300)), fc.constant(undefined)),
-    idempotencyKey: fc.oneof(fc.constant(`fuzz-${Math.random().toString(36).slice(2)}`), fc.constantFrom('short', 'a'.repeat(200), '../../x', 'key with spaces'), fc.constant(undefined)),
+    idempotencyKey: fc.oneof(
+      fc.constant(`fuzz-${Math.random().toString(36).slice(2)}`),
+      fc.constantFrom('short', 'a'.repeat(200), '../../x', 'key with spaces'),
+      fc.constant(undefined),
+    ),
     ifMatch: fc.oneof(fc.constant(undefined), fc.constantFrom('"1"', '*', 'W/"x"', '99999999999999999999', '-1')),
     contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded'),
     body,
-    query: fc.oneof(fc.constant(''), fc.constantFrom('?limit=0', '?limit=1e9', '?status=NOPE', '?email=%0d%0aBcc:x', '?from=2026-13-45', '?cursor=%FF', '?token=x&token=y', '?day=__proto__')),
+    query: fc.oneof(
+      fc.constant(''),
+      fc.constantFrom('?limit=0', '?limit=1e9', '?status=NOPE', '?email=%0d%0aBcc:x', '?from=2026-13-45', '?cursor=%FF', '?token=x&token=y', '?day=__proto__'),
+    ),
   });
 
 type FuzzRequest = ReturnType<typeof request> extends fc.Arbitrary<infer R> ? R : never;
 
-const pathOf = (r: FuzzRequest) =>
-  r.route.path.replace('{id}', r.id).replace('{action}', r.action).replace('{sku}', r.sku) + r.query;
+const pathOf = (r: FuzzRequest) => r.route.path.replace('{id}', r.id).replace('{action}', r.action).replace('{sku}', r.sku) + r.query;
 
 const send = async (r: FuzzRequest) => {
   const headers: Record<string, string> = { 'content-type': r.contentType };
@@ -164,7 +213,9 @@ describe('every route under generated requests', () => {
     await place(cardPayment(testCards.declined), 'offline');
     await place({ method: 'purchase_order', poNumber: 'PO-FUZZ' });
     const evaluation = await createProduct({ kind: 'evaluation', priceCents: 0, stock: 100 });
-    const quoted = await postCheckout(checkoutBody({ customer: { email: uniqueEmail(), name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined }));
+    const quoted = await postCheckout(
+      checkoutBody({ customer: { email: uniqueEmail(), name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined }),
+    );
     expect((await act('csr', quoted.body.order.id, 'quote', { amountCents: 5000, description: 'Fix it' })).status).toBe(200);
     fixtures.push({ id: quoted.body.order.id, token: quoted.body.trackingToken });
   });

@@ -22,7 +22,14 @@ const apiFrom = (localAddress: string, method: string, path: string, options: { 
     const url = new URL(`${twin().apiUrl}${path}`);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, localAddress, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        localAddress,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -59,12 +66,17 @@ const checkoutFrom = async (address: string, number: string, email = uniqueEmail
 };
 
 const retryFrom = (address: string, order: { id: string }, token: string, number: string) =>
-  apiFrom(address, 'POST', `/orders/${order.id}/payment`, { body: { payment: cardPayment(number) }, headers: { 'X-Order-Token': token, 'Idempotency-Key': newKey() } });
+  apiFrom(address, 'POST', `/orders/${order.id}/payment`, {
+    body: { payment: cardPayment(number) },
+    headers: { 'X-Order-Token': token, 'Idempotency-Key': newKey() },
+  });
 
 /** Every authorization the gateway answered is one PaymentAttempts metric line in the twin's log. */
 const gatewayCalls = async () => {
   await new Promise((resolve) => setTimeout(resolve, 150));
-  return readFileSync(twin().logFile, 'utf8').split('\n').filter((line) => line.includes('"metric":"PaymentAttempts"')).length;
+  return readFileSync(twin().logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"metric":"PaymentAttempts"')).length;
 };
 
 const ordersOf = async (email: string) =>
@@ -139,7 +151,10 @@ describe('card-testing limits (SPEC §12)', () => {
     expect(placed.status).toBe(201);
     const { order, trackingToken } = placed.body;
     expect((await act('csr', order.id, 'quote', { amountCents: 5000, description: 'Replace the hinge' })).status).toBe(200);
-    const accepted = await apiFrom(address, 'POST', `/orders/${order.id}/quote/accept`, { body: { payment: cardPayment(cards.visa) }, headers: { 'X-Order-Token': trackingToken } });
+    const accepted = await apiFrom(address, 'POST', `/orders/${order.id}/quote/accept`, {
+      body: { payment: cardPayment(cards.visa) },
+      headers: { 'X-Order-Token': trackingToken },
+    });
     expectRateLimited(accepted);
     const quoted = await staffOrder(order.id);
     expect(quoted).toMatchObject({ status: 'AWAITING_CUSTOMER_APPROVAL', supersededBy: null });

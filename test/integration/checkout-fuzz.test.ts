@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { checkoutBody, createProduct, newKey, stockOf, testCards, twin } from './helpers.js';
 
 const knownCodes = new Set([
-  'invalid_json', 'validation_failed', 'idempotency_key_required', 'payment_declined', 'unknown_sku', 'out_of_stock', 'unsupported_media_type', 'payload_too_large',
+  'invalid_json',
+  'validation_failed',
+  'idempotency_key_required',
+  'payment_declined',
+  'unknown_sku',
+  'out_of_stock',
+  'unsupported_media_type',
+  'payload_too_large',
 ]);
 
 /** Bodies near the valid shape: fields dropped, replaced by junk of any type, or nested wrongly. */
@@ -12,7 +19,11 @@ const junk = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.c
 const mutatedBody = (sku: string) =>
   fc
     .record({
-      quantity: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: -5, max: 1005 }) }, { weight: 1, arbitrary: junk }),
+      quantity: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 1, max: 5 }) },
+        { weight: 1, arbitrary: fc.integer({ min: -5, max: 1005 }) },
+        { weight: 1, arbitrary: junk },
+      ),
       card: fc.oneof(
         { weight: 6, arbitrary: fc.constantFrom(testCards.visa, testCards.declined, testCards.insufficientFunds) },
         { weight: 1, arbitrary: fc.constantFrom('4242424242424241', '1234', '') },

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { api, cardPayment, checkoutBody, createProduct, mailsArrived, mailsFor, outboxDrained, postCheckout, stockOf, testCards, uniqueEmail, vaultItemsOf } from './helpers.js';
+import {
+  api,
+  cardPayment,
+  checkoutBody,
+  createProduct,
+  mailsArrived,
+  mailsFor,
+  outboxDrained,
+  postCheckout,
+  stockOf,
+  testCards,
+  uniqueEmail,
+  vaultItemsOf,
+} from './helpers.js';
 
 const orderFor = async (email: string, overrides: Record<string, unknown>) => {
   const product = await createProduct({ stock: 10, priceCents: 2500 });
@@ -122,7 +135,14 @@ describe('card checkout outcomes', () => {
 describe('stock', () => {
   it('answers 422 out_of_stock naming the item by its path (never echoing the SKU) and keeps no order', async () => {
     const product = await createProduct({ stock: 1 });
-    const response = await postCheckout(checkoutBody({ items: [{ sku: 'WIDGET-1', quantity: 1 }, { sku: product.sku, quantity: 2 }] }));
+    const response = await postCheckout(
+      checkoutBody({
+        items: [
+          { sku: 'WIDGET-1', quantity: 1 },
+          { sku: product.sku, quantity: 2 },
+        ],
+      }),
+    );
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('out_of_stock');
     expect(response.body.error.details).toEqual([{ path: 'items.1.quantity', message: expect.any(String) }]);
@@ -131,7 +151,14 @@ describe('stock', () => {
   });
 
   it('answers 422 unknown_sku naming the item', async () => {
-    const response = await postCheckout(checkoutBody({ items: [{ sku: 'WIDGET-1', quantity: 1 }, { sku: 'NO-SUCH-SKU', quantity: 1 }] }));
+    const response = await postCheckout(
+      checkoutBody({
+        items: [
+          { sku: 'WIDGET-1', quantity: 1 },
+          { sku: 'NO-SUCH-SKU', quantity: 1 },
+        ],
+      }),
+    );
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('unknown_sku');
     expect(response.body.error.details).toEqual([{ path: 'items.1.sku', message: expect.any(String) }]);
@@ -174,9 +201,7 @@ describe('stock', () => {
 
   it('sells the last unit exactly once under concurrent checkouts', async () => {
     const product = await createProduct({ stock: 1 });
-    const responses = await Promise.all(
-      Array.from({ length: 4 }, () => postCheckout(checkoutBody({ items: [{ sku: product.sku, quantity: 1 }] }))),
-    );
+    const responses = await Promise.all(Array.from({ length: 4 }, () => postCheckout(checkoutBody({ items: [{ sku: product.sku, quantity: 1 }] }))));
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 422, 422, 422]);
     expect(await stockOf(product.sku)).toBe(0);

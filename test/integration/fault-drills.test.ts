@@ -59,13 +59,20 @@ const body = (email: string, sku: string) => ({
   billingAddress: { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
   shippingAddress: null,
   items: [{ sku, quantity: 1 }],
-  payment: { method: 'card', card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', holderName: 'Drill Buyer' } },
+  payment: {
+    method: 'card',
+    card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', holderName: 'Drill Buyer' },
+  },
   onDecline: 'ask',
 });
 
 const checkout = async (payload: unknown, key: string) => {
   try {
-    const response = await fetch(`${twin.apiUrl}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(payload) });
+    const response = await fetch(`${twin.apiUrl}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify(payload),
+    });
     return { status: response.status, body: (await response.json()) as { order?: { id: string; status: string }; error?: { code: string } } };
   } catch {
     return { status: 0, body: {} };

@@ -140,7 +140,11 @@ describe('the webhook adapter against the receiver', () => {
     const email = uniqueEmail();
     await scriptReceiver(email, [200]);
     const wrong = new HttpFulfillmentWebhook(receiver().webhookUrl, async () => 'not-the-secret');
-    expect(await wrong.deliver({ orderId: 'ord_ADAPTER', body: body(email) })).toMatchObject({ kind: 'rejected', status: 401, error: expect.stringContaining('HTTP 401') });
+    expect(await wrong.deliver({ orderId: 'ord_ADAPTER', body: body(email) })).toMatchObject({
+      kind: 'rejected',
+      status: 401,
+      error: expect.stringContaining('HTTP 401'),
+    });
     const right = new HttpFulfillmentWebhook(receiver().webhookUrl, async () => receiver().secret);
     expect(await right.deliver({ orderId: 'ord_ADAPTER', body: body(email) })).toEqual({ kind: 'accepted', status: 200 });
     expect((await receivedFor(email)).map((d) => d.signatureValid)).toEqual([false, true]);

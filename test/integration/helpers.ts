@@ -68,7 +68,14 @@ const client = () => createDocumentClient(twin().dynamoDbUrl);
 
 /** Test setup writes products straight into the twin's table, each test with its own SKUs. */
 export const createProduct = async (overrides: Partial<Product> = {}): Promise<Product> => {
-  const product: Product = { sku: `T-${randomUUID().slice(0, 8).toUpperCase()}`, name: 'Test product', priceCents: 1000, kind: 'standard', stock: 10, ...overrides };
+  const product: Product = {
+    sku: `T-${randomUUID().slice(0, 8).toUpperCase()}`,
+    name: 'Test product',
+    priceCents: 1000,
+    kind: 'standard',
+    stock: 10,
+    ...overrides,
+  };
   await new DynamoCatalog(client(), 'Orders-local').put(product);
   return product;
 };

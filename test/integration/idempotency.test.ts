@@ -2,7 +2,19 @@ import { createHash } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { luhnValid } from '../../functions/core/card.js';
-import { api, cardPayment, checkoutBody, createProduct, documentClient, newKey, postCheckout, scanTable, storedOrder, testCards, uniqueEmail } from './helpers.js';
+import {
+  api,
+  cardPayment,
+  checkoutBody,
+  createProduct,
+  documentClient,
+  newKey,
+  postCheckout,
+  scanTable,
+  storedOrder,
+  testCards,
+  uniqueEmail,
+} from './helpers.js';
 
 const fingerprintOf = async (key: string) =>
   ((await scanTable('Orders-local')) as Record<string, any>[]).find((i) => i.pk.S === `IDEMPOTENCY#${key}`)!.fingerprint.S as string;
@@ -13,9 +25,14 @@ const unkeyedFingerprint = (body: unknown) => {
     Array.isArray(value)
       ? `[${value.map(canonical).join(',')}]`
       : value && typeof value === 'object'
-        ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+        ? `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+            .join(',')}}`
         : JSON.stringify(value);
-  return createHash('sha256').update(`checkout\n/checkout\n${canonical(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`checkout\n/checkout\n${canonical(body)}`)
+    .digest('hex');
 };
 
 /**

@@ -39,7 +39,9 @@ describe('stuck-order monitor in the twin', () => {
       expect(page!.body.text).toMatch(/Order Placed for \d+ minutes/);
       const stored = await storedOrder(id);
       expect(stored.status).toBe('ORDER_PLACED');
-      expect(stored.history.filter((e) => e.type === 'paged')).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ since: stored.statusSince }) })]);
+      expect(stored.history.filter((e) => e.type === 'paged')).toEqual([
+        expect.objectContaining({ actor: 'system', data: expect.objectContaining({ since: stored.statusSince }) }),
+      ]);
     }
   });
 
@@ -55,7 +57,9 @@ describe('stuck-order monitor in the twin', () => {
       }
     }
     // The twin publishes the StuckOrders metric as a log line (CloudWatch in AWS).
-    const metrics = readFileSync(twin().logFile, 'utf8').split('\n').filter((line) => line.includes('"metric":"StuckOrders"'));
+    const metrics = readFileSync(twin().logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"metric":"StuckOrders"'));
     expect(JSON.parse(metrics.at(-1)!)).toMatchObject({ value: expect.any(Number) });
     await timerRanSinceNow();
     for (const { id } of orders) {
@@ -100,7 +104,13 @@ describe('the placed-order index', () => {
     const now = Date.now();
     const at = (msAgo: number) => new Date(now - msAgo).toISOString();
     const make = (id: string, createdAgo: number, placedAgo: number): Order =>
-      anOrder({ id, status: 'ORDER_PLACED', createdAt: at(createdAgo), statusSince: at(placedAgo), customer: { email: uniqueEmail(), name: 'Index Test', phone: null } });
+      anOrder({
+        id,
+        status: 'ORDER_PLACED',
+        createdAt: at(createdAgo),
+        statusSince: at(placedAgo),
+        customer: { email: uniqueEmail(), name: 'Index Test', phone: null },
+      });
     const suffix = randomUUID().slice(0, 8);
     const justApproved = make(`ord_IDX_NEW_${suffix}`, 3 * 86_400_000, 0);
     const waitingLong = make(`ord_IDX_OLD_${suffix}`, 60_000, 30_000);

@@ -74,7 +74,10 @@ describe('npm start', () => {
   it('stops at once, with a one-line reason, on an unknown gateway or a missing gateway credential', { timeout: 90_000 }, async () => {
     const run = (env: Record<string, string>) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
         child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -32,8 +32,15 @@ describe('OpenAPI document', () => {
   it('lists query and path parameters from the same contracts', async () => {
     const { body } = await api('GET', '/openapi.json');
     const listOrders = body.paths['/admin/orders'].get.parameters;
-    expect(listOrders).toContainEqual({ name: 'status', in: 'query', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['SHIPPED', 'CANCELLED']) }) });
-    expect(listOrders).toContainEqual(expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ minimum: 1, maximum: 100 }) }));
+    expect(listOrders).toContainEqual({
+      name: 'status',
+      in: 'query',
+      required: false,
+      schema: expect.objectContaining({ enum: expect.arrayContaining(['SHIPPED', 'CANCELLED']) }),
+    });
+    expect(listOrders).toContainEqual(
+      expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ minimum: 1, maximum: 100 }) }),
+    );
     expect(body.paths['/admin/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['day', 'limit', 'cursor']));
     expect(body.paths['/admin/reports/summary'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to']));
     expect(body.paths['/orders/{id}'].get.parameters).toContainEqual(expect.objectContaining({ name: 'token', in: 'query' }));

@@ -4,7 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { act, staffApi } from './admin-helpers.js';
 import type { ReceivedDelivery } from './fulfillment-receiver.js';
 import { receiver } from './fulfillment-helpers.js';
-import { api, type ApiResponse, cardPayment, checkoutBody, createProduct, newKey, postCheckout, scanTable, sentMails, testCards, twin, uniqueEmail } from './helpers.js';
+import {
+  api,
+  type ApiResponse,
+  cardPayment,
+  checkoutBody,
+  createProduct,
+  newKey,
+  postCheckout,
+  scanTable,
+  sentMails,
+  testCards,
+  twin,
+  uniqueEmail,
+} from './helpers.js';
 
 /** Canary numbers: each goes through a flow, none may be found anywhere but the vault ciphertext. */
 const amex = '378282246310005';
@@ -73,7 +86,11 @@ describe('PAN canary (SPEC §7.3)', () => {
     const offline = keep(await postCheckout(body(testCards.declined, { onDecline: 'offline' })));
     const insufficient = keep(await postCheckout(body(testCards.insufficientFunds)));
     const gatewayDown = keep(await postCheckout(body(testCards.gatewayDown)));
-    const invalid = keep(await postCheckout(checkoutBody({ items, payment: { ...cardPayment(testCards.visa, canaryCvc), card: { ...cardPayment(testCards.visa, canaryCvc).card, expMonth: 13 } } })));
+    const invalid = keep(
+      await postCheckout(
+        checkoutBody({ items, payment: { ...cardPayment(testCards.visa, canaryCvc), card: { ...cardPayment(testCards.visa, canaryCvc).card, expMonth: 13 } } }),
+      ),
+    );
     const amexOrder = keep(await postCheckout(body(amex)));
     const lostCard = keep(await postCheckout(body(lost)));
     expect([placed, offline, insufficient, gatewayDown, invalid, amexOrder, lostCard].map((r) => r.status)).toEqual([201, 201, 402, 402, 400, 201, 402]);
@@ -98,7 +115,11 @@ describe('PAN canary (SPEC §7.3)', () => {
 
     // Quote: an evaluation is quoted and accepted with a card.
     const evaluation = await createProduct({ kind: 'evaluation', priceCents: 0, stock: 10 });
-    const evaluated = keep(await postCheckout(checkoutBody({ customer: { email: uniqueEmail(), name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined })));
+    const evaluated = keep(
+      await postCheckout(
+        checkoutBody({ customer: { email: uniqueEmail(), name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined }),
+      ),
+    );
     expect(keep(await act('csr', evaluated.body.order.id, 'quote', { amountCents: 4200, description: 'Replace the hinge' })).status).toBe(200);
     const accepted = keep(
       await api('POST', `/orders/${evaluated.body.order.id}/quote/accept`, {
@@ -149,7 +170,11 @@ describe('PAN canary (SPEC §7.3)', () => {
       log = readFileSync(twin().logFile, 'utf8');
     }
     const workflowEvents = log.split('\n').filter((line) => line.includes('"workflow event"'));
-    for (const id of orderIds) expect(workflowEvents.some((line) => line.includes(id)), `workflow events of ${id} were captured`).toBe(true);
+    for (const id of orderIds)
+      expect(
+        workflowEvents.some((line) => line.includes(id)),
+        `workflow events of ${id} were captured`,
+      ).toBe(true);
     expect(workflowEvents.some((line) => line.includes('StateRetried'))).toBe(true);
     expectNoCardData('the twin logs and workflow execution events', log);
   });

@@ -74,7 +74,11 @@ describe('pay links for declined orders', () => {
     await until('the pay link email', async () => (await mailsFor(email, 'complete the payment')).length > 0);
     await backdatePayLink(order.id, 'expiresAt');
     await backdatePayLink(order.id, 'remindAt');
-    expect((await customerOrder(order.id, trackingToken)).payLink).toMatchObject({ open: false, actions: [], message: 'This pay link has expired. Please place a new order.' });
+    expect((await customerOrder(order.id, trackingToken)).payLink).toMatchObject({
+      open: false,
+      actions: [],
+      message: 'This pay link has expired. Please place a new order.',
+    });
     const refused = await retry(order.id, trackingToken, testCards.visa);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('invalid_transition');

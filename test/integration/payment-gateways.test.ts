@@ -88,7 +88,12 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
   };
   const checkout = (number: string, onDecline: 'ask' | 'offline' = 'ask') =>
     call('POST', '/checkout', {
-      body: checkoutBody({ customer: { email: `buyer-${randomUUID().slice(0, 8)}@example.com`, name: 'Ann Lee' }, items: [{ sku, quantity: 2 }], payment: cardPayment(number), onDecline }),
+      body: checkoutBody({
+        customer: { email: `buyer-${randomUUID().slice(0, 8)}@example.com`, name: 'Ann Lee' },
+        items: [{ sku, quantity: 2 }],
+        payment: cardPayment(number),
+        onDecline,
+      }),
       headers: { 'Idempotency-Key': `test-${randomUUID()}` },
     });
   const admin = (method: string, path: string, body?: unknown) => call(method, path, { body, headers: { authorization: `Bearer ${adminToken}` } });
@@ -109,7 +114,13 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
     twin = await startTwinProcess({ PAYMENT_GATEWAY: gateway.name, WORKFLOW_RETRY_INTERVAL_MS: '5', LOG_EXECUTION_DATA: 'true', ...started.env });
     expect(twin.banner).toContain(`Payments     ${gateway.name} at ${gateway.name === 'stripe' ? standIn.url : `${standIn.url}/xml/v1/request.api`}`);
     sku = `PAY-${randomUUID().slice(0, 8).toUpperCase()}`;
-    await new DynamoCatalog(createDocumentClient(twin.dynamoDbUrl), 'Orders-local').put({ sku, name: 'Gateway widget', priceCents: 1999, kind: 'standard', stock: 100 });
+    await new DynamoCatalog(createDocumentClient(twin.dynamoDbUrl), 'Orders-local').put({
+      sku,
+      name: 'Gateway widget',
+      priceCents: 1999,
+      kind: 'standard',
+      stock: 100,
+    });
     adminToken = (await call('POST', '/auth/login', { body: { username: 'admin', password: twin.staffPasswords.admin } })).body.token;
   }, 120_000);
   afterAll(async () => {
@@ -202,7 +213,10 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
     expect(offline.body.order.status).toBe('OFFLINE_PENDING');
     const charged = await admin('POST', `/admin/orders/${offline.body.order.id}/charge`, {});
     expect(charged.status).toBe(402);
-    expect(charged.body).toMatchObject({ error: { code: 'payment_declined', declineReason: 'card_declined' }, order: { status: 'OFFLINE_PENDING', payment: { gateway: gateway.name } } });
+    expect(charged.body).toMatchObject({
+      error: { code: 'payment_declined', declineReason: 'card_declined' },
+      order: { status: 'OFFLINE_PENDING', payment: { gateway: gateway.name } },
+    });
     expect(charged.body.order.history.at(-1)).toMatchObject({ type: 'card_charged', actor: 'admin', data: { approved: false, attempt: 2 } });
     // The card is still held: an admin can still reveal it.
     expect((await admin('POST', `/admin/orders/${offline.body.order.id}/card/reveal`, { reason: 'call the customer' })).status).toBe(200);

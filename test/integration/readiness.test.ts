@@ -18,7 +18,15 @@ describe('readiness', () => {
     const [port, dynamoDbPort, sesPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
     const password = 'ready-check-password';
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DYNAMODB_PORT: String(dynamoDbPort), SES_PORT: String(sesPort), LOCAL_ADMIN_PASSWORD: password, LOCAL_CSR_PASSWORD: `${password}-csr` },
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DYNAMODB_PORT: String(dynamoDbPort),
+        SES_PORT: String(sesPort),
+        LOCAL_ADMIN_PASSWORD: password,
+        LOCAL_CSR_PASSWORD: `${password}-csr`,
+      },
       stdio: 'ignore',
     });
     let exitCode: number | null = null;
@@ -41,7 +49,11 @@ describe('readiness', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       // A scripted client that waited for /health signs in at once, and every route answers.
-      const login = await probe(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      const login = await probe(`${api}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
       expect(login?.status).toBe(200);
       const { token } = JSON.parse(login!.body);
       expect((await probe(`${api}/admin/orders`, { headers: { authorization: `Bearer ${token}` } }))?.status).toBe(200);

@@ -22,14 +22,21 @@ const declinedOrder = async (options: { stock?: number; quantity?: number } = {}
   const email = uniqueEmail();
   const product = await createProduct({ stock: options.stock ?? 10 });
   const response = await postCheckout(
-    checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: product.sku, quantity: options.quantity ?? 1 }], payment: cardPayment(testCards.declined) }),
+    checkoutBody({
+      customer: { email, name: 'Ann Lee' },
+      items: [{ sku: product.sku, quantity: options.quantity ?? 1 }],
+      payment: cardPayment(testCards.declined),
+    }),
   );
   expect(response.status).toBe(402);
   return { email, product, order: response.body.order, token: response.body.trackingToken as string };
 };
 
 const retry = (orderId: string, token: string, number: string, extra: Record<string, unknown> = {}) =>
-  api('POST', `/orders/${orderId}/payment`, { body: { payment: cardPayment(number), ...extra }, headers: { ...withToken(token), 'Idempotency-Key': newKey() } });
+  api('POST', `/orders/${orderId}/payment`, {
+    body: { payment: cardPayment(number), ...extra },
+    headers: { ...withToken(token), 'Idempotency-Key': newKey() },
+  });
 
 describe('retrying a declined card', () => {
   it('takes any number of attempts on the same order, each in the history, until one is approved', async () => {
@@ -42,7 +49,10 @@ describe('retrying a declined card', () => {
 
     const third = await retry(order.id, token, testCards.visa);
     expect(third.status).toBe(201);
-    expect(third.body).toMatchObject({ outcome: 'placed', order: { id: order.id, status: 'ORDER_PLACED', payment: { status: 'AUTHORIZED', card: { last4: '4242' } } } });
+    expect(third.body).toMatchObject({
+      outcome: 'placed',
+      order: { id: order.id, status: 'ORDER_PLACED', payment: { status: 'AUTHORIZED', card: { last4: '4242' } } },
+    });
     expect(await stockOf(product.sku)).toBe(9);
 
     const attempts = (await storedOrder(order.id)).history.filter((e) => e.type === 'payment_attempt');
@@ -115,11 +125,18 @@ describe('purchase orders and evaluations', () => {
     const email = uniqueEmail();
     const product = await createProduct({ stock: 5 });
     const response = await postCheckout(
-      checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: product.sku, quantity: 2 }], payment: { method: 'purchase_order', poNumber: 'PO-77' } }),
+      checkoutBody({
+        customer: { email, name: 'Ann Lee' },
+        items: [{ sku: product.sku, quantity: 2 }],
+        payment: { method: 'purchase_order', poNumber: 'PO-77' },
+      }),
     );
     expect(response.status).toBe(201);
     expect(response.body.outcome).toBe('awaiting_payment');
-    expect(response.body.order).toMatchObject({ status: 'AWAITING_PAYMENT', payment: { method: 'purchase_order', poNumber: 'PO-77', status: 'NONE', card: null } });
+    expect(response.body.order).toMatchObject({
+      status: 'AWAITING_PAYMENT',
+      payment: { method: 'purchase_order', poNumber: 'PO-77', status: 'NONE', card: null },
+    });
     expect(await stockOf(product.sku)).toBe(3);
     const [receipt] = await mailsArrived(email, 'received');
     expect(receipt!.body.text).toContain('Purchase order: PO-77');
@@ -145,7 +162,9 @@ describe('repair quotes', () => {
   const quotedOrder = async (amountCents = 12_500) => {
     const email = uniqueEmail();
     const evaluation = await createProduct({ kind: 'evaluation', priceCents: 0, stock: 50, name: 'Repair evaluation' });
-    const placed = await postCheckout(checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined }));
+    const placed = await postCheckout(
+      checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: evaluation.sku, quantity: 1 }], payment: undefined }),
+    );
     const id = placed.body.order.id as string;
     const quoted = await act('csr', id, 'quote', { amountCents, description: 'Replace the hinge' });
     expect(quoted.status).toBe(200);

@@ -6,7 +6,9 @@ describe('test orders on the sandbox gateway (the twin default)', () => {
   it('marks the order testMode in every view and says so in its emails', async () => {
     const email = uniqueEmail();
     const product = await createProduct();
-    const response = await postCheckout(checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: product.sku, quantity: 1 }], payment: cardPayment() }));
+    const response = await postCheckout(
+      checkoutBody({ customer: { email, name: 'Ann Lee' }, items: [{ sku: product.sku, quantity: 1 }], payment: cardPayment() }),
+    );
     expect(response.status).toBe(201);
     expect(response.body.order.testMode).toBe(true);
     const { id } = response.body.order;
@@ -24,7 +26,9 @@ describe('test orders on the sandbox gateway (the twin default)', () => {
 
   it('marks a purchase order created while the gateway is the sandbox', async () => {
     const product = await createProduct();
-    const response = await postCheckout(checkoutBody({ items: [{ sku: product.sku, quantity: 1 }], payment: { method: 'purchase_order', poNumber: 'PO-TEST-1' } }));
+    const response = await postCheckout(
+      checkoutBody({ items: [{ sku: product.sku, quantity: 1 }], payment: { method: 'purchase_order', poNumber: 'PO-TEST-1' } }),
+    );
     expect(response.status).toBe(201);
     expect(response.body.order).toMatchObject({ status: 'AWAITING_PAYMENT', testMode: true });
   });

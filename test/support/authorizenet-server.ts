@@ -17,7 +17,11 @@ const answersByCard: Record<string, readonly [string, string, string]> = {
   '4000000000009987': ['2', '4', 'The code returned from the processor indicating that the card used needs to be picked up.'],
   '4000000000000069': ['2', '8', 'The credit card has expired.'],
   '4000000000000127': ['2', '44', 'This transaction has been declined.'],
-  '4000000000000010': ['2', '27', 'The transaction has been declined because of an AVS mismatch. The address provided does not match billing address of cardholder.'],
+  '4000000000000010': [
+    '2',
+    '27',
+    'The transaction has been declined because of an AVS mismatch. The address provided does not match billing address of cardholder.',
+  ],
   '4000000000000036': ['3', '6', 'The credit card number is invalid.'],
   '4000000000000259': ['4', '253', 'Your order has been received. Thank you for your business!'],
   '4000000000000119': ['3', '19', 'An error occurred during processing. Please try again in 5 minutes.'],
@@ -37,7 +41,19 @@ export const authorizeNetCards = {
 /** Element order of the XML schema the JSON is mapped onto (only the elements the adapter may send). */
 const schemaOrder = {
   createTransactionRequest: ['merchantAuthentication', 'refId', 'transactionRequest'],
-  transactionRequest: ['transactionType', 'amount', 'currencyCode', 'payment', 'refTransId', 'order', 'customer', 'billTo', 'shipTo', 'customerIP', 'transactionSettings'],
+  transactionRequest: [
+    'transactionType',
+    'amount',
+    'currencyCode',
+    'payment',
+    'refTransId',
+    'order',
+    'customer',
+    'billTo',
+    'shipTo',
+    'customerIP',
+    'transactionSettings',
+  ],
   creditCard: ['cardNumber', 'expirationDate', 'cardCode'],
 } as const;
 
@@ -112,7 +128,12 @@ export const startAuthorizeNetStandIn = async (credentials: { apiLoginId: string
   /** Duplicate window: the transaction first made for a card, amount, invoice number and type. */
   const byDuplicateKey = new Map<string, Transaction>();
   const newTransaction = (amount: string, status: Transaction['status']): Transaction => {
-    const transaction = { transId: String(60_000_000_000 + randomInt(1_000_000_000)), authCode: status === 'declined' ? '' : randomInt(100_000, 999_999).toString(36).toUpperCase().padStart(6, '0'), amount, status };
+    const transaction = {
+      transId: String(60_000_000_000 + randomInt(1_000_000_000)),
+      authCode: status === 'declined' ? '' : randomInt(100_000, 999_999).toString(36).toUpperCase().padStart(6, '0'),
+      amount,
+      status,
+    };
     transactions.set(transaction.transId, transaction);
     return transaction;
   };
@@ -137,7 +158,9 @@ export const startAuthorizeNetStandIn = async (credentials: { apiLoginId: string
       if (card.cardCode !== undefined && !/^\d{3,4}$/.test(card.cardCode)) violations.push('cardCode is not 3 or 4 digits');
       if (!/^\d{12,19}$/.test(card.cardNumber)) violations.push('cardNumber is not 12 to 19 digits');
       const window = tx.transactionSettings?.setting?.find((s: { settingName: string }) => s.settingName === 'duplicateWindow');
-      const duplicateKey = createHash('sha256').update(JSON.stringify([card.cardNumber, card.expirationDate, tx.amount, tx.order?.invoiceNumber, tx.transactionType])).digest('hex');
+      const duplicateKey = createHash('sha256')
+        .update(JSON.stringify([card.cardNumber, card.expirationDate, tx.amount, tx.order?.invoiceNumber, tx.transactionType]))
+        .digest('hex');
       const original = byDuplicateKey.get(duplicateKey);
       if (original) {
         // With a duplicate window in the request, the answer carries the original transaction.
@@ -156,7 +179,12 @@ export const startAuthorizeNetStandIn = async (credentials: { apiLoginId: string
       const transaction = newTransaction(tx.amount, code === '4' ? 'held' : 'declined');
       byDuplicateKey.set(duplicateKey, transaction);
       return code === '4'
-        ? answer(refId, ok, { ...errorResponse(code, reason, text, transaction.transId), authCode: transaction.authCode, errors: undefined, messages: [{ code: reason, description: text }] })
+        ? answer(refId, ok, {
+            ...errorResponse(code, reason, text, transaction.transId),
+            authCode: transaction.authCode,
+            errors: undefined,
+            messages: [{ code: reason, description: text }],
+          })
         : answer(refId, failed, errorResponse(code, reason, text, transaction.transId));
     }
 
@@ -164,8 +192,10 @@ export const startAuthorizeNetStandIn = async (credentials: { apiLoginId: string
       const capture = tx.transactionType === 'priorAuthCaptureTransaction';
       const transaction = transactions.get(tx.refTransId);
       if (!transaction) return answer(refId, failed, errorResponse('3', '16', 'The transaction cannot be found.'));
-      if (capture && transaction.status === 'captured') return answer(refId, failed, errorResponse('3', '311', 'This transaction has already been captured.', transaction.transId));
-      if (!capture && transaction.status === 'voided') return answer(refId, failed, errorResponse('1', '310', 'This transaction has already been voided.', transaction.transId));
+      if (capture && transaction.status === 'captured')
+        return answer(refId, failed, errorResponse('3', '311', 'This transaction has already been captured.', transaction.transId));
+      if (!capture && transaction.status === 'voided')
+        return answer(refId, failed, errorResponse('1', '310', 'This transaction has already been voided.', transaction.transId));
       const allowed = capture ? transaction.status === 'authorized' : transaction.status === 'authorized' || transaction.status === 'held';
       if (!allowed) return answer(refId, failed, errorResponse('3', '16', 'The transaction cannot be found.'));
       if (capture && Number(tx.amount) > Number(transaction.amount)) {

@@ -47,12 +47,18 @@ export const startGatewayStandIn = async (handle: (request: ReceivedRequest, vio
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
-      const request: ReceivedRequest = { method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: ReceivedRequest = {
+        method: incoming.method ?? '',
+        path: incoming.url ?? '',
+        headers: incoming.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       received.push(request);
       const fault = faults.shift();
       if (fault === 'no_answer') return;
       if (fault === 'http_500') return void response.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal Server Error</body></html>');
-      if (fault === 'malformed_body') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"transactionResponse": {"responseCode": "1", ');
+      if (fault === 'malformed_body')
+        return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"transactionResponse": {"responseCode": "1", ');
       let answer: Answer;
       try {
         answer = handle(request, violations);

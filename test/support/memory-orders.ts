@@ -1,6 +1,14 @@
 import { enteredStatusAt } from '../../functions/core/fulfillment.js';
 import type { Order } from '../../functions/core/order.js';
-import { type OrderPage, type OrderQuery, type OrderRepository, type PlacedOrderIndex, type Reservation, type StockLine, VersionConflict } from '../../functions/core/ports.js';
+import {
+  type OrderPage,
+  type OrderQuery,
+  type OrderRepository,
+  type PlacedOrderIndex,
+  type Reservation,
+  type StockLine,
+  VersionConflict,
+} from '../../functions/core/ports.js';
 import type { OrderRevision } from '../../functions/core/transitions.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));

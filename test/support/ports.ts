@@ -223,10 +223,7 @@ const answer = async (given: GatewayAnswer | undefined, fallback: SettlementResu
 };
 
 /** Ports for the back-office order actions on one stored order; the gateway settles with `options` when given. */
-export const orderActionDeps = (
-  initial: Order,
-  options: { capture?: GatewayAnswer; void?: GatewayAnswer; authorize?: AuthorizationResult | Error } = {},
-) => {
+export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnswer; void?: GatewayAnswer; authorize?: AuthorizationResult | Error } = {}) => {
   const orders = new MemoryOrders([initial]);
   const calls = {
     released: [] as { lines: readonly StockLine[]; token: string }[],

@@ -66,7 +66,10 @@ const intentObject = (intent: Intent, expandCharge: boolean, card?: { last4: str
         amount: intent.amount,
         captured: intent.status === 'succeeded',
         paid: true,
-        payment_method_details: { type: 'card', card: { brand: 'visa', ...card, authorization_code: intent.chargeId.slice(-6).toUpperCase(), network: 'visa' } },
+        payment_method_details: {
+          type: 'card',
+          card: { brand: 'visa', ...card, authorization_code: intent.chargeId.slice(-6).toUpperCase(), network: 'visa' },
+        },
         status: 'succeeded',
       }
     : intent.chargeId,
@@ -92,7 +95,8 @@ export const startStripeStandIn = async (secretKey: string): Promise<StripeStand
       const number = form['payment_method_data[card][number]'] ?? '';
       const expMonth = Number(form['payment_method_data[card][exp_month]']);
       const expYear = form['payment_method_data[card][exp_year]'] ?? '';
-      if (!(expMonth >= 1 && expMonth <= 12) || !/^\d{4}$/.test(expYear)) violations.push(`expiry is not month 1-12 and a 4-digit year: ${expMonth}/${expYear}`);
+      if (!(expMonth >= 1 && expMonth <= 12) || !/^\d{4}$/.test(expYear))
+        violations.push(`expiry is not month 1-12 and a 4-digit year: ${expMonth}/${expYear}`);
       if (form['payment_method_data[type]'] !== 'card' || !/^\d{12,19}$/.test(number)) violations.push('payment_method_data is not a raw card');
       const cvc = form['payment_method_data[card][cvc]'];
       if (cvc !== undefined && !/^\d{3,4}$/.test(cvc)) violations.push('cvc is not 3 or 4 digits');
@@ -123,7 +127,8 @@ export const startStripeStandIn = async (secretKey: string): Promise<StripeStand
       return error(404, { type: 'invalid_request_error', message: 'Unrecognized request URL.' });
     }
     const intent = intents.get(decodeURIComponent(match[1]!));
-    if (!intent) return error(404, { code: 'resource_missing', message: `No such payment_intent: '${match[1]}'`, param: 'intent', type: 'invalid_request_error' });
+    if (!intent)
+      return error(404, { code: 'resource_missing', message: `No such payment_intent: '${match[1]}'`, param: 'intent', type: 'invalid_request_error' });
     if (intent.status !== 'requires_capture' && !(match[2] === 'cancel' && intent.status === 'requires_payment_method')) {
       return error(400, {
         code: 'payment_intent_unexpected_state',
@@ -149,7 +154,10 @@ export const startStripeStandIn = async (secretKey: string): Promise<StripeStand
     const earlier = saved.get(key);
     if (earlier) {
       if (earlier.body !== request.body) {
-        return error(400, { message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`, type: 'idempotency_error' });
+        return error(400, {
+          message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
+          type: 'idempotency_error',
+        });
       }
       return { ...earlier.answer, headers: { ...earlier.answer.headers, 'idempotent-replayed': 'true' } };
     }

@@ -21,7 +21,10 @@ const refusal = async (header: string | undefined) => {
 describe('groupsFromClaim', () => {
   it.each([
     [['admin'], ['admin']],
-    [['csr', 'admin', 'other'], ['admin', 'csr']],
+    [
+      ['csr', 'admin', 'other'],
+      ['admin', 'csr'],
+    ],
     ['admin,csr', ['admin', 'csr']],
     ['[csr, admin]', ['admin', 'csr']],
     ['csr', ['csr']],
@@ -52,7 +55,11 @@ describe('staff authenticator with the local issuer', () => {
   });
 
   it('refuses a token from another issuer, and one with the right claims signed by another key', async () => {
-    const otherIssuer = await createLocalIssuer({ dataDir: null, issuer: 'http://elsewhere/auth', env: { LOCAL_ADMIN_PASSWORD: 'x', LOCAL_CSR_PASSWORD: 'y' } });
+    const otherIssuer = await createLocalIssuer({
+      dataDir: null,
+      issuer: 'http://elsewhere/auth',
+      env: { LOCAL_ADMIN_PASSWORD: 'x', LOCAL_CSR_PASSWORD: 'y' },
+    });
     expect(await refusal(`Bearer ${await otherIssuer.signIn('admin', 'x', 60)}`)).toBe('unauthorized');
     const { privateKey } = await generateKeyPair('RS256');
     const forged = await new SignJWT({ 'cognito:username': 'admin', 'cognito:groups': ['admin'], token_use: 'id' })
@@ -70,14 +77,31 @@ describe('staff authenticator with the local issuer', () => {
   it('checks the claims of a correctly signed token: audience, issuer, token use, user name, algorithm', async () => {
     const rsa = await generateKeyPair('RS256', { extractable: true });
     const ec = await generateKeyPair('ES256', { extractable: true });
-    const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'rsa' }, { ...(await exportJWK(ec.publicKey)), kid: 'ec' }] });
+    const keys = createLocalJWKSet({
+      keys: [
+        { ...(await exportJWK(rsa.publicKey)), kid: 'rsa' },
+        { ...(await exportJWK(ec.publicKey)), kid: 'ec' },
+      ],
+    });
     const check = createStaffAuthenticator({ issuer: 'https://cognito-idp.example/pool', audience: 'dashboard-client', keys });
     const sign = (claims: Record<string, unknown>, alg: 'RS256' | 'ES256' = 'RS256') =>
-      new SignJWT({ sub: 'user-1', iss: 'https://cognito-idp.example/pool', aud: 'dashboard-client', 'cognito:username': 'ann', 'cognito:groups': ['csr'], token_use: 'id', ...claims })
+      new SignJWT({
+        sub: 'user-1',
+        iss: 'https://cognito-idp.example/pool',
+        aud: 'dashboard-client',
+        'cognito:username': 'ann',
+        'cognito:groups': ['csr'],
+        token_use: 'id',
+        ...claims,
+      })
         .setProtectedHeader({ alg, kid: alg === 'RS256' ? 'rsa' : 'ec' })
         .setExpirationTime('1m')
         .sign(alg === 'RS256' ? rsa.privateKey : ec.privateKey);
-    const codeOf = (token: string) => check(`Bearer ${token}`).then(() => 'accepted', (error: AppError) => error.code);
+    const codeOf = (token: string) =>
+      check(`Bearer ${token}`).then(
+        () => 'accepted',
+        (error: AppError) => error.code,
+      );
 
     expect(await check(`Bearer ${await sign({})}`)).toEqual({ sub: 'user-1', username: 'ann', groups: ['csr'] });
     expect(await codeOf(await sign({ aud: 'another-client' }))).toBe('unauthorized');

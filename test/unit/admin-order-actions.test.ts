@@ -9,7 +9,11 @@ import { anOrder } from '../support/fixtures.js';
 import { orderActionDeps } from '../support/ports.js';
 
 const staff = (orderId: string, expectedVersion: number | null = null) => ({ orderId, actor: 'admin', expectedVersion });
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: AppError) => error.code);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: AppError) => error.code,
+  );
 const offline = () =>
   anOrder({
     status: 'OFFLINE_PENDING',
@@ -57,7 +61,11 @@ describe('charge a held card', () => {
     const { deps, calls, current, authorizations } = chargeable({ authorize: { approved: true, authorizationCode: 'A1', transactionId: 'T1' } });
     const result = await chargeHeldCard(deps, staff('ord_TEST'));
     expect(result.approved).toBe(true);
-    expect(current()).toMatchObject({ status: 'ORDER_PLACED', heldCard: null, payment: { status: 'AUTHORIZED', authorizationCode: 'A1', transactionId: 'T1', gateway: 'sandbox' } });
+    expect(current()).toMatchObject({
+      status: 'ORDER_PLACED',
+      heldCard: null,
+      payment: { status: 'AUTHORIZED', authorizationCode: 'A1', transactionId: 'T1', gateway: 'sandbox' },
+    });
     expect(authorizations).toEqual([{ idempotencyKey: 'ord_TEST.2', amountCents: 3998, currency: 'USD', card: held }]);
     expect(calls.purged).toEqual(['card-1']);
     expect(calls.announced).toEqual(['ord_TEST']);
@@ -71,9 +79,16 @@ describe('charge a held card', () => {
     const { deps, calls, current } = chargeable({ authorize: { approved: false, declineReason: 'card_declined', gatewayCode: 'stolen_card' } });
     const result = await chargeHeldCard(deps, staff('ord_TEST'));
     expect(result).toMatchObject({ approved: false, declineReason: 'card_declined' });
-    expect(current()).toMatchObject({ status: 'OFFLINE_PENDING', heldCard: { ref: 'card-1' }, payment: { status: 'OFFLINE', gatewayCode: 'stolen_card', attempt: 2 } });
+    expect(current()).toMatchObject({
+      status: 'OFFLINE_PENDING',
+      heldCard: { ref: 'card-1' },
+      payment: { status: 'OFFLINE', gatewayCode: 'stolen_card', attempt: 2 },
+    });
     expect([calls.purged, calls.mails, calls.announced]).toEqual([[], [], []]);
-    expect(current().history.at(-1)).toMatchObject({ type: 'card_charged', data: { approved: false, declineReason: 'card_declined', gatewayCode: 'stolen_card' } });
+    expect(current().history.at(-1)).toMatchObject({
+      type: 'card_charged',
+      data: { approved: false, declineReason: 'card_declined', gatewayCode: 'stolen_card' },
+    });
   });
 
   it('asks again with the same key after the gateway did not answer', async () => {
@@ -145,7 +160,9 @@ describe('ship', () => {
 describe('cancel', () => {
   it('returns the stock once after the cancellation is stored, even when the first write lost a race', async () => {
     const { deps, calls, orders, current } = orderActionDeps(anOrder({ status: 'ORDER_PLACED' }));
-    orders.beforeNextSave((order) => record(order, {}, [{ type: 'note', actor: 'csr', message: 'hi', visibleToCustomer: false, data: { notifyCustomer: false } }], new Date()));
+    orders.beforeNextSave((order) =>
+      record(order, {}, [{ type: 'note', actor: 'csr', message: 'hi', visibleToCustomer: false, data: { notifyCustomer: false } }], new Date()),
+    );
     await cancelOrder(deps, staff('ord_TEST'), { reason: 'Duplicate', notifyCustomer: false });
     expect(calls.released).toEqual([{ lines: [{ sku: 'WIDGET-1', quantity: 2 }], token: 'ord_TEST.0.release' }]);
     expect(current()).toMatchObject({ status: 'CANCELLED', stock: { reserved: false, round: 1 }, payment: { status: 'VOIDED' } });

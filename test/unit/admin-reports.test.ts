@@ -30,7 +30,10 @@ describe('summarize', () => {
     const summary = summarize(
       [
         { day: '2026-03-04', byStatus: { ORDER_PLACED: { count: 2, totalCents: 3000 }, CANCELLED: { count: 1, totalCents: 900 } } },
-        { day: '2026-03-05', byStatus: { ORDER_PLACED: { count: 1, totalCents: 500 }, INCOMPLETE: { count: 4, totalCents: 400 }, OFFLINE_PENDING: { count: 1, totalCents: 70 } } },
+        {
+          day: '2026-03-05',
+          byStatus: { ORDER_PLACED: { count: 1, totalCents: 500 }, INCOMPLETE: { count: 4, totalCents: 400 }, OFFLINE_PENDING: { count: 1, totalCents: 70 } },
+        },
       ],
       1,
     );
@@ -91,7 +94,16 @@ describe('transactWrite', () => {
     Object.assign(new Error('canceled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
   const clientFailing = (...failures: Error[]) => {
     let calls = 0;
-    return { client: { send: async () => { calls += 1; const failure = failures.shift(); if (failure) throw failure; } } as unknown as DocumentClient, calls: () => calls };
+    return {
+      client: {
+        send: async () => {
+          calls += 1;
+          const failure = failures.shift();
+          if (failure) throw failure;
+        },
+      } as unknown as DocumentClient,
+      calls: () => calls,
+    };
   };
 
   it('retries a transaction that met another one on the same totals item', async () => {

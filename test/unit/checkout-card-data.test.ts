@@ -24,7 +24,12 @@ type Workflow = (run: CheckoutRun, orders: MemoryOrders, clock: TestClock) => Pr
 /** The workflow declining the card, as its steps record it. */
 const declines: Workflow = async (run, orders, clock) => {
   const order = orders.order(run.orderId);
-  const payment = { ...order.payment, status: 'DECLINED' as const, declineReason: 'card_declined' as const, decision: { attempt: run.attempt, approved: false } };
+  const payment = {
+    ...order.payment,
+    status: 'DECLINED' as const,
+    declineReason: 'card_declined' as const,
+    decision: { attempt: run.attempt, approved: false },
+  };
   await orders.save(record(order, { payment }, [], clock.now()), order);
   return { status: 'succeeded', outOfStock: [] };
 };
@@ -124,7 +129,11 @@ describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)
   it('submitOffline after the hold expired answers card_no_longer_held and keeps nothing', async () => {
     const { deps, vault, clock, order } = await declinedOrder();
     clock.advance(31 * 60_000);
-    const offlineDeps = { ...deps, mailer: { send: async () => undefined }, links: { trackOrder: () => '', quoteDecision: () => '', dashboardOrder: () => '', payOrder: () => '' } };
+    const offlineDeps = {
+      ...deps,
+      mailer: { send: async () => undefined },
+      links: { trackOrder: () => '', quoteDecision: () => '', dashboardOrder: () => '', payOrder: () => '' },
+    };
     await expect(submitOffline(offlineDeps, order)).rejects.toMatchObject({ code: 'card_no_longer_held' });
     expect(await vault.read(order.id, order.heldCard!.ref, clock.now())).toBeNull();
   });

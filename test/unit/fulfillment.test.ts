@@ -29,9 +29,16 @@ describe('the pushed order JSON', () => {
     const body = fulfillmentPayload(order, new Date('2026-03-02T10:00:00Z'));
     const parsed = JSON.parse(body);
     expect(parsed).toMatchObject({ type: 'OrderPlaced', sentAt: '2026-03-02T10:00:00.000Z' });
-    expect(parsed.order).toMatchObject({ id: 'ord_F1', status: 'ORDER_PLACED', notes: 'leave at the back door', customer: { email: 'ann@example.com', name: 'Ann Lee' } });
+    expect(parsed.order).toMatchObject({
+      id: 'ord_F1',
+      status: 'ORDER_PLACED',
+      notes: 'leave at the back door',
+      customer: { email: 'ann@example.com', name: 'Ann Lee' },
+    });
     expect(parsed.order.payment.card).toEqual({ brand: 'visa', last4: '4242' });
-    expect(parsed.order.history).toEqual([{ at: '2026-01-01T00:00:01.000Z', type: 'status', actor: 'system', message: 'Order placed', visibleToCustomer: true }]);
+    expect(parsed.order.history).toEqual([
+      { at: '2026-01-01T00:00:01.000Z', type: 'status', actor: 'system', message: 'Order placed', visibleToCustomer: true },
+    ]);
     expect(body).not.toContain(order.trackingToken);
     expect(body).not.toContain('424242');
     expect(body).not.toContain('expYear');
@@ -48,9 +55,20 @@ describe('pushToFulfillment', () => {
     const order = orders.order('ord_F1');
     expect(order.status).toBe('IN_PROCESS');
     expect(order.statusSince).toBe(clock.now().toISOString());
-    expect(order.fulfillment).toEqual({ attempts: 1, lastAttemptAt: clock.now().toISOString(), lastError: null, handedOffAt: clock.now().toISOString(), externalRef: null });
+    expect(order.fulfillment).toEqual({
+      attempts: 1,
+      lastAttemptAt: clock.now().toISOString(),
+      lastError: null,
+      handedOffAt: clock.now().toISOString(),
+      externalRef: null,
+    });
     expect(order.history.slice(-2)).toEqual([
-      expect.objectContaining({ type: 'fulfillment_attempt', actor: 'fulfillment', visibleToCustomer: false, data: expect.objectContaining({ attempt: 1, status: 200, outcome: 'accepted' }) }),
+      expect.objectContaining({
+        type: 'fulfillment_attempt',
+        actor: 'fulfillment',
+        visibleToCustomer: false,
+        data: expect.objectContaining({ attempt: 1, status: 200, outcome: 'accepted' }),
+      }),
       expect.objectContaining({ type: 'status', actor: 'fulfillment', message: 'Order in process', visibleToCustomer: true }),
     ]);
   });
@@ -267,7 +285,13 @@ describe('retryFulfillment (fulfillment-retry)', () => {
   it('refuses an order fulfillment already has (409), a stale version (412) and an unknown id (404)', async () => {
     const { deps, orders } = fulfillmentDeps([http(200)]);
     await orders.create(placed({ id: 'ord_IP', status: 'IN_PROCESS' }));
-    await orders.create(placed({ id: 'ord_AP', status: 'AWAITING_PAYMENT', fulfillment: { attempts: 1, lastAttemptAt: placedAt, lastError: null, handedOffAt: placedAt, externalRef: null } }));
+    await orders.create(
+      placed({
+        id: 'ord_AP',
+        status: 'AWAITING_PAYMENT',
+        fulfillment: { attempts: 1, lastAttemptAt: placedAt, lastError: null, handedOffAt: placedAt, externalRef: null },
+      }),
+    );
     await orders.create(placed({ id: 'ord_V', version: 7 }));
     await expectAppError(retryFulfillment(deps, 'ord_IP', 'csr'), 'invalid_transition');
     await expectAppError(retryFulfillment(deps, 'ord_AP', 'csr'), 'invalid_transition');

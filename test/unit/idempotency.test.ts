@@ -12,7 +12,9 @@ class MemoryStore implements IdempotencyStore {
       this.records.set(key, { fingerprint });
       return { kind: 'claimed' };
     }
-    return record.response ? { kind: 'completed', fingerprint: record.fingerprint, response: record.response } : { kind: 'in_progress', fingerprint: record.fingerprint };
+    return record.response
+      ? { kind: 'completed', fingerprint: record.fingerprint, response: record.response }
+      : { kind: 'in_progress', fingerprint: record.fingerprint };
   }
   async complete(key: string, response: StoredResponse) {
     this.records.get(key)!.response = response;

@@ -5,7 +5,12 @@ describe('payment metrics (card-testing alarm)', () => {
   it('writes PaymentAttempts and PaymentDeclines in embedded metric format, with the stack dimension only', async () => {
     const lines: string[] = [];
     const at = new Date();
-    const metrics = new PowertoolsPaymentMetrics('OrderBackend', { Stack: 'OrdersStack' }, (line) => lines.push(line), () => at);
+    const metrics = new PowertoolsPaymentMetrics(
+      'OrderBackend',
+      { Stack: 'OrdersStack' },
+      (line) => lines.push(line),
+      () => at,
+    );
     await metrics.recordAttempt({ declined: true });
     await metrics.recordAttempt({ declined: false });
     const metric = (declines: number) => ({

@@ -55,12 +55,21 @@ describe('runStuckOrderMonitor', () => {
     expect(from).toBe('orders@example.com');
     expect(message.to).toEqual(['csr1@example.com', 'csr2@example.com']);
     expect(message.subject).toBe('Stuck order ord_P1: 42 min in Order Placed');
-    for (const part of ['ord_P1', 'Buyer ord_P1 <ord_P1@example.com>', '$123.45', '42 minutes', 'HTTP 500: upstream down', 'https://shop.test/dashboard/#/orders/ord_P1']) {
+    for (const part of [
+      'ord_P1',
+      'Buyer ord_P1 <ord_P1@example.com>',
+      '$123.45',
+      '42 minutes',
+      'HTTP 500: upstream down',
+      'https://shop.test/dashboard/#/orders/ord_P1',
+    ]) {
       expect(message.text).toContain(part);
     }
     expect(message.html).toContain('href="https://shop.test/dashboard/#/orders/ord_P1"');
     const paged = orders.order('ord_P1').history.filter((e) => e.type === 'paged');
-    expect(paged).toEqual([expect.objectContaining({ at: clock.now().toISOString(), actor: 'system', visibleToCustomer: false, data: { since, minutesStuck: 42 } })]);
+    expect(paged).toEqual([
+      expect.objectContaining({ at: clock.now().toISOString(), actor: 'system', visibleToCustomer: false, data: { since, minutesStuck: 42 } }),
+    ]);
 
     clock.advance(minutes(5));
     const second = await runStuckOrderMonitor(deps, clock.now());

@@ -29,9 +29,7 @@ const allowed: [OrderAction, OrderStatus, OrderStatus][] = [
   ['quote', 'AWAITING_EVALUATION', 'AWAITING_CUSTOMER_APPROVAL'],
   ['acceptQuote', 'AWAITING_CUSTOMER_APPROVAL', 'CANCELLED'],
   ['rejectQuote', 'AWAITING_CUSTOMER_APPROVAL', 'CANCELLED'],
-  ...orderStatuses
-    .filter((s) => s !== 'COMPLETED' && s !== 'CANCELLED')
-    .map((s): [OrderAction, OrderStatus, OrderStatus] => ['cancel', s, 'CANCELLED']),
+  ...orderStatuses.filter((s) => s !== 'COMPLETED' && s !== 'CANCELLED').map((s): [OrderAction, OrderStatus, OrderStatus] => ['cancel', s, 'CANCELLED']),
   ...orderStatuses.map((s): [OrderAction, OrderStatus, OrderStatus] => ['note', s, s]),
 ];
 

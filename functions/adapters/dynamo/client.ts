@@ -9,5 +9,4 @@ export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT) =
 
 export type DocumentClient = ReturnType<typeof createDocumentClient>;
 
-export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+export const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';

@@ -1,4 +1,12 @@
-import { DeleteCommand, type DeleteCommandInput, GetCommand, PutCommand, type PutCommandInput, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { totalsAdjustments } from '../../core/admin/reports.js';
 import type { Order } from '../../core/order.js';
 import { AppError } from '../../core/errors.js';
@@ -89,7 +97,14 @@ export class DynamoOrderRepository implements OrderRepository {
       try {
         await this.write(
           id,
-          { Delete: { TableName: this.tableName, Key: orderKey(id), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': current.version } } },
+          {
+            Delete: {
+              TableName: this.tableName,
+              Key: orderKey(id),
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': current.version },
+            },
+          },
           current,
           null,
         );
@@ -101,9 +116,7 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   async list(query: OrderQuery): Promise<OrderPage> {
-    const page = await this.client.send(
-      new QueryCommand({ ...this.indexQuery(query), Limit: query.limit, ExclusiveStartKey: decodeCursor(query.cursor) }),
-    );
+    const page = await this.client.send(new QueryCommand({ ...this.indexQuery(query), Limit: query.limit, ExclusiveStartKey: decodeCursor(query.cursor) }));
     return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
 
@@ -162,8 +175,7 @@ const rangeCondition = (query: OrderQuery): { expression: string; values: Record
 /** BETWEEN is inclusive; the greatest timestamp string below `before` keeps the upper bound exclusive. */
 const beforeInclusive = (before: string) => new Date(Date.parse(before) - 1).toISOString();
 
-export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | null => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null);
 
 export const decodeCursor = (cursor: string | null | undefined): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;

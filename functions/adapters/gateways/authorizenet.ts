@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CardDetails } from '../../core/card.js';
 import { normalizeCardNumber } from '../../core/card.js';
 import type { DeclineReason } from '../../core/payments.js';
-import {
-  type AuthorizationResult,
-  GatewayUnavailable,
-  type PaymentGateway,
-  type SettlementRequest,
-  type SettlementResult,
-} from '../../core/ports.js';
+import { type AuthorizationResult, GatewayUnavailable, type PaymentGateway, type SettlementRequest, type SettlementResult } from '../../core/ports.js';
 import type { GatewayCredentials } from './credentials.js';
 
 export const authorizeNetEndpoints = {
@@ -74,8 +68,7 @@ const duplicateWindowSeconds = '28800';
  * part of its duplicate check, so a retry with the same key is answered with the original
  * transaction (response reason 11) instead of authorizing again, and a new attempt is not.
  */
-export const shortReference = (idempotencyKey: string): string =>
-  createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 20);
+export const shortReference = (idempotencyKey: string): string => createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 20);
 
 /** Minor units as the decimal string the schema wants (`1234` → `"12.34"`); two-decimal currencies. */
 const decimalAmount = (cents: number) => (cents / 100).toFixed(2);
@@ -134,7 +127,11 @@ export class AuthorizeNetGateway implements PaymentGateway {
   }
 
   capture(request: SettlementRequest): Promise<SettlementResult> {
-    return this.settle(request, { transactionType: 'priorAuthCaptureTransaction', amount: decimalAmount(request.amountCents), refTransId: request.transactionId }, alreadyCaptured);
+    return this.settle(
+      request,
+      { transactionType: 'priorAuthCaptureTransaction', amount: decimalAmount(request.amountCents), refTransId: request.transactionId },
+      alreadyCaptured,
+    );
   }
 
   void(request: SettlementRequest): Promise<SettlementResult> {

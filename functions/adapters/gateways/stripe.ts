@@ -1,13 +1,7 @@
 import type Stripe from 'stripe';
 import { normalizeCardNumber } from '../../core/card.js';
 import { customerDeclineReason } from '../../core/payments.js';
-import {
-  type AuthorizationResult,
-  GatewayUnavailable,
-  type PaymentGateway,
-  type SettlementRequest,
-  type SettlementResult,
-} from '../../core/ports.js';
+import { type AuthorizationResult, GatewayUnavailable, type PaymentGateway, type SettlementRequest, type SettlementResult } from '../../core/ports.js';
 import { once } from '../webhook-secret.js';
 import type { GatewayCredentials } from './credentials.js';
 
@@ -21,7 +15,13 @@ export interface StripeOptions {
 }
 
 /** Stripe's own codes that mean the same as one of the customer reasons under another name. */
-const aliases: Record<string, string> = { incorrect_zip: 'avs_mismatch', invalid_expiry_month: 'expired_card', invalid_expiry_year: 'expired_card', invalid_number: 'incorrect_number', invalid_cvc: 'incorrect_cvc' };
+const aliases: Record<string, string> = {
+  incorrect_zip: 'avs_mismatch',
+  invalid_expiry_month: 'expired_card',
+  invalid_expiry_year: 'expired_card',
+  invalid_number: 'incorrect_number',
+  invalid_cvc: 'incorrect_cvc',
+};
 
 interface StripeFailure {
   readonly type?: string;
@@ -31,11 +31,15 @@ interface StripeFailure {
 }
 
 const failureOf = (error: unknown): StripeFailure | null =>
-  error instanceof Error && typeof (error as StripeFailure).type === 'string' && (error as StripeFailure).type!.startsWith('Stripe') ? (error as StripeFailure) : null;
+  error instanceof Error && typeof (error as StripeFailure).type === 'string' && (error as StripeFailure).type!.startsWith('Stripe')
+    ? (error as StripeFailure)
+    : null;
 
 /** Anything but a card error or a refusal of this very request means Stripe could not answer. */
 const unavailable = (failure: StripeFailure | null, error: unknown) =>
-  new GatewayUnavailable(failure ? `stripe ${failure.type}${failure.code ? ` ${failure.code}` : ''}` : `stripe failed (${error instanceof Error ? error.name : 'unknown'})`);
+  new GatewayUnavailable(
+    failure ? `stripe ${failure.type}${failure.code ? ` ${failure.code}` : ''}` : `stripe failed (${error instanceof Error ? error.name : 'unknown'})`,
+  );
 
 const clientSettings = (apiBase: string | undefined) => {
   if (!apiBase) return {};
@@ -64,13 +68,13 @@ export class StripeGateway implements PaymentGateway {
       // Loaded on first use: a deployment on another gateway never evaluates the SDK at cold start.
       const { default: StripeClient } = await import('stripe');
       return new StripeClient(secretKey, {
-          ...settings,
-          // The workflow retries an unavailable gateway (3 attempts with backoff, each with the
-          // same idempotency key); SDK retries inside each attempt would multiply the calls and
-          // the wait past the synchronous checkout's budget. (The SDK still retries a connection
-          // closed under it once, with the same key: a replay, never a second authorization.)
-          maxNetworkRetries: 0,
-          timeout: options.timeoutMs ?? 6000,
+        ...settings,
+        // The workflow retries an unavailable gateway (3 attempts with backoff, each with the
+        // same idempotency key); SDK retries inside each attempt would multiply the calls and
+        // the wait past the synchronous checkout's budget. (The SDK still retries a connection
+        // closed under it once, with the same key: a replay, never a second authorization.)
+        maxNetworkRetries: 0,
+        timeout: options.timeoutMs ?? 6000,
         telemetry: false,
       });
     });
@@ -122,7 +126,9 @@ export class StripeGateway implements PaymentGateway {
   }
 
   capture(request: SettlementRequest): Promise<SettlementResult> {
-    return this.settle((stripe) => stripe.paymentIntents.capture(request.transactionId, { amount_to_capture: request.amountCents }, { idempotencyKey: request.idempotencyKey }));
+    return this.settle((stripe) =>
+      stripe.paymentIntents.capture(request.transactionId, { amount_to_capture: request.amountCents }, { idempotencyKey: request.idempotencyKey }),
+    );
   }
 
   void(request: SettlementRequest): Promise<SettlementResult> {
@@ -142,7 +148,8 @@ export class StripeGateway implements PaymentGateway {
     } catch (error) {
       const failure = failureOf(error);
       // A refusal of this request (the intent is in another state, unknown, or expired) is an answer.
-      if (failure?.type === 'StripeInvalidRequestError' || failure?.type === 'StripeCardError') return { ok: false, reason: `stripe_${failure.code ?? 'invalid_request'}` };
+      if (failure?.type === 'StripeInvalidRequestError' || failure?.type === 'StripeCardError')
+        return { ok: false, reason: `stripe_${failure.code ?? 'invalid_request'}` };
       throw unavailable(failure, error);
     }
   }

@@ -44,7 +44,15 @@ export const revealCard = async (
     return record(
       current,
       {},
-      [{ type: 'card_revealed', actor: request.actor, message: `Card revealed to ${request.actor}: ${request.reason}`, visibleToCustomer: false, data: { reason: request.reason } }],
+      [
+        {
+          type: 'card_revealed',
+          actor: request.actor,
+          message: `Card revealed to ${request.actor}: ${request.reason}`,
+          visibleToCustomer: false,
+          data: { reason: request.reason },
+        },
+      ],
       deps.clock.now(),
     );
   });

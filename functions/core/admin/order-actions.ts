@@ -214,14 +214,27 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
     if (result === null) return record(current, {}, [entry], deps.clock.now());
     const decided = { ...current.payment, attempt, decision: { attempt, approved: result.approved }, gateway };
     if (!result.approved) {
-      return transition(current, 'charge', { payment: { ...decided, declineReason: result.declineReason, gatewayCode: result.gatewayCode } }, [entry], deps.clock.now());
+      return transition(
+        current,
+        'charge',
+        { payment: { ...decided, declineReason: result.declineReason, gatewayCode: result.gatewayCode } },
+        [entry],
+        deps.clock.now(),
+      );
     }
     const purged = await purgeHeldCard(deps, current, action.actor);
     return transition(
       current,
       'charge',
       {
-        payment: { ...decided, status: 'AUTHORIZED', authorizationCode: result.authorizationCode, transactionId: result.transactionId, declineReason: null, gatewayCode: null },
+        payment: {
+          ...decided,
+          status: 'AUTHORIZED',
+          authorizationCode: result.authorizationCode,
+          transactionId: result.transactionId,
+          declineReason: null,
+          gatewayCode: null,
+        },
         heldCard: null,
         ...(gateway === 'sandbox' ? { testMode: true } : {}),
       },
@@ -287,7 +300,15 @@ export const invoiceOrder = (deps: OrderActionDeps, action: StaffRequest, input:
       order,
       'invoice',
       { payment: { ...order.payment, status: 'INVOICED', invoiceNumber: input.invoiceNumber } },
-      [{ type: 'invoiced', actor: action.actor, message: `Invoice ${input.invoiceNumber} issued`, visibleToCustomer: true, data: { invoiceNumber: input.invoiceNumber } }],
+      [
+        {
+          type: 'invoiced',
+          actor: action.actor,
+          message: `Invoice ${input.invoiceNumber} issued`,
+          visibleToCustomer: true,
+          data: { invoiceNumber: input.invoiceNumber },
+        },
+      ],
       deps.clock.now(),
     ),
   );
@@ -339,7 +360,15 @@ export const cancelOrder = async (
     return voided.ok
       ? {
           changes: { payment: { ...order.payment, status: 'VOIDED' } },
-          entries: [{ type: 'payment_voided', actor: action.actor, message: 'Card authorization voided', visibleToCustomer: false, data: { reference: voided.reference } }],
+          entries: [
+            {
+              type: 'payment_voided',
+              actor: action.actor,
+              message: 'Card authorization voided',
+              visibleToCustomer: false,
+              data: { reference: voided.reference },
+            },
+          ],
         }
       : {
           changes: {},
@@ -377,7 +406,15 @@ export const addNote = async (
       order,
       'note',
       {},
-      [{ type: 'note', actor: action.actor, message: input.message, visibleToCustomer: input.visibleToCustomer, data: { notifyCustomer: input.notifyCustomer } }],
+      [
+        {
+          type: 'note',
+          actor: action.actor,
+          message: input.message,
+          visibleToCustomer: input.visibleToCustomer,
+          data: { notifyCustomer: input.notifyCustomer },
+        },
+      ],
       deps.clock.now(),
     ),
   );

@@ -91,8 +91,7 @@ export const reportSummary = async (deps: ReportDeps, range: DayRange): Promise<
     throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'from', message: 'must not be after to' }]);
   }
   const settings = await deps.settings.get();
-  const inRange = (createdAt: string) =>
-    (!range.from || createdAt >= dayStart(range.from)) && (!range.to || createdAt < nextDayStart(range.to));
+  const inRange = (createdAt: string) => (!range.from || createdAt >= dayStart(range.from)) && (!range.to || createdAt < nextDayStart(range.to));
   const [days, stuck] = await Promise.all([deps.totals.daily({ fromDay: range.from, toDay: range.to }), findStuckOrders(deps, settings, deps.clock.now())]);
   return summarize(days, stuck.filter(({ order }) => inRange(order.createdAt)).length);
 };

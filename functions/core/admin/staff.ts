@@ -13,5 +13,4 @@ export interface StaffMember {
 /** Who may call a staff route: any staff member, or admins only. */
 export type StaffRole = 'staff' | 'admin';
 
-export const mayAct = (member: StaffMember, role: StaffRole): boolean =>
-  role === 'admin' ? member.groups.includes('admin') : member.groups.length > 0;
+export const mayAct = (member: StaffMember, role: StaffRole): boolean => (role === 'admin' ? member.groups.includes('admin') : member.groups.length > 0);
