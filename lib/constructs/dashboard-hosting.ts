@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IRestApi } from 'aws-cdk-lib/aws-apigateway';
@@ -24,10 +25,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { dashboardContentSecurityPolicy } from '../../contract/dashboard-csp.js';
+import { dashboardContentSecurityPolicy, dashboardVendorFiles } from '../../contract/dashboard-csp.js';
 import { type RouteDefinition, routes } from '../../contract/routes.js';
 
 const dashboardFolder = fileURLToPath(new URL('../../dashboard', import.meta.url));
+const nodeModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
 
 export interface DashboardHostingProps {
   /** The REST API whose routes the distribution serves beside the dashboard. */
@@ -216,6 +218,8 @@ export class DashboardHosting extends Construct {
           auth: 'cognito',
           cognito: { domain: signIn.domain.baseUrl(), clientId: signIn.client.userPoolClientId, region: Stack.of(this).region },
         }),
+        // The browser libraries (sign-in, chart) from the installed npm packages: the same files the twin serves.
+        ...Object.entries(dashboardVendorFiles).map(([path, file]) => Source.data(path, readFileSync(`${nodeModules}/${file}`, 'utf8'))),
       ],
       destinationBucket: this.bucket,
       cacheControl: [CacheControl.noCache()],

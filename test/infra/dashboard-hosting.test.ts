@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { dashboardVendorFiles } from '../../contract/dashboard-csp.js';
 import { apiPathPatterns } from '../../lib/constructs/dashboard-hosting.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { projectFunctions } from './project-functions.js';
@@ -71,11 +72,15 @@ describe('dashboard files', () => {
     });
   });
 
-  it('are the dashboard folder plus a config.json naming the Cognito domain and the dashboard client', () => {
+  it('are the dashboard folder, a config.json naming the Cognito domain and the dashboard client, and the browser libraries', () => {
     const deployment = only('Custom::CDKBucketDeployment');
     expect(deployment.DestinationBucketName).toEqual({ Ref: filesBucketId });
     expect(deployment.SystemMetadata).toEqual({ 'cache-control': 'no-cache' });
-    const [folder, config] = (deployment.SourceObjectKeys as string[]).map((key) => join(assembly.directory, `asset.${key.replace('.zip', '')}`));
+    const [folder, config, ...vendor] = (deployment.SourceObjectKeys as string[]).map((key) => join(assembly.directory, `asset.${key.replace('.zip', '')}`));
+    const nodeModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
+    expect(Object.entries(dashboardVendorFiles).map(([path, file], i) => readFileSync(join(vendor[i]!, path), 'utf8') === readFileSync(join(nodeModules, file), 'utf8'))).toEqual(
+      Object.keys(dashboardVendorFiles).map(() => true),
+    );
     expect(readdirSync(folder!).sort()).toEqual(readdirSync(fileURLToPath(new URL('../../dashboard', import.meta.url))).sort());
     // Deploy-time values travel as markers, replaced by the deployment handler.
     const markers: Record<string, unknown> = deployment.SourceMarkers[1];
