@@ -78,9 +78,11 @@ describe('dashboard files', () => {
     expect(deployment.SystemMetadata).toEqual({ 'cache-control': 'no-cache' });
     const [folder, config, ...vendor] = (deployment.SourceObjectKeys as string[]).map((key) => join(assembly.directory, `asset.${key.replace('.zip', '')}`));
     const nodeModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
-    expect(Object.entries(dashboardVendorFiles).map(([path, file], i) => readFileSync(join(vendor[i]!, path), 'utf8') === readFileSync(join(nodeModules, file), 'utf8'))).toEqual(
-      Object.keys(dashboardVendorFiles).map(() => true),
-    );
+    expect(
+      Object.entries(dashboardVendorFiles).map(
+        ([path, file], i) => readFileSync(join(vendor[i]!, path), 'utf8') === readFileSync(join(nodeModules, file), 'utf8'),
+      ),
+    ).toEqual(Object.keys(dashboardVendorFiles).map(() => true));
     expect(readdirSync(folder!).sort()).toEqual(readdirSync(fileURLToPath(new URL('../../dashboard', import.meta.url))).sort());
     // Deploy-time values travel as markers, replaced by the deployment handler.
     const markers: Record<string, unknown> = deployment.SourceMarkers[1];
