@@ -142,8 +142,10 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         const decided = decidedPayment(order, state);
         const payment = method === 'recorded' ? { ...decided.payment, status: 'APPROVED_MANUAL' as const } : decided.payment;
         const placedStatus = nextStatus({ ...order, payment }, placements[method]);
-        const handOff = queueHandOff(order, placedStatus, now());
-        const emails = queueEmails(order, receiptKinds(placedStatus, settings), now());
+        // One instant per write: the hand-off counts as queued only from the status's own start.
+        const at = now();
+        const handOff = queueHandOff(order, placedStatus, at);
+        const emails = queueEmails(order, receiptKinds(placedStatus, settings), at);
         return transition(
           order,
           placements[method],
@@ -154,7 +156,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             ...handOff.entries,
             ...emails.entries,
           ],
-          now(),
+          at,
         );
       });
       // An authorized card has done its job: nothing is held once the order is placed.
@@ -179,14 +181,15 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         wrote = order.status === 'INCOMPLETE';
         if (!wrote) return null;
         const decided = decidedPayment(order, state);
-        const emails = queueEmails(order, receiptKinds('OFFLINE_PENDING', settings), now());
+        const at = now();
+        const emails = queueEmails(order, receiptKinds('OFFLINE_PENDING', settings), at);
         return transition(
           order,
           'holdOffline',
           {
             payment: { ...decided.payment, status: 'OFFLINE', declineReason: declineReasonOf(state) },
             ...(decided.testMode ? { testMode: true } : {}),
-            heldCard: { ref: cardRef, heldAt: now().toISOString(), expiresAt: null },
+            heldCard: { ref: cardRef, heldAt: at.toISOString(), expiresAt: null },
             ...emails.changes,
           },
           [
@@ -194,7 +197,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             { type: 'status', actor: actors.system, message: 'Order received; the payment will be processed offline', visibleToCustomer: true },
             ...emails.entries,
           ],
-          now(),
+          at,
         );
       });
       if (wrote) await announce(held);
@@ -211,7 +214,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         const decided = decidedPayment(order, state);
         // The customer was asked (402 with the next actions): they get a link to pay later too, off their wait.
         const asked = state.onDecline === 'ask' && !!state.cardRef;
-        const emails = asked ? queueEmails(order, ['pay_link'], now()) : { changes: {}, entries: [] };
+        const at = now();
+        const emails = asked ? queueEmails(order, ['pay_link'], at) : { changes: {}, entries: [] };
         return transition(
           order,
           'authorizationDeclined',
@@ -219,8 +223,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             stock: await releaseOrderStock(deps.catalog, order),
             payment: { ...decided.payment, status: 'DECLINED', declineReason: reason },
             ...(decided.testMode ? { testMode: true } : {}),
-            heldCard: kept ? { ref: state.cardRef!, heldAt: now().toISOString(), expiresAt: expiresAt.toISOString() } : null,
-            ...(asked ? { payLink: issuePayLink(order, settings, now()) } : {}),
+            heldCard: kept ? { ref: state.cardRef!, heldAt: at.toISOString(), expiresAt: expiresAt.toISOString() } : null,
+            ...(asked ? { payLink: issuePayLink(order, settings, at) } : {}),
             ...emails.changes,
           },
           [
@@ -228,7 +232,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
             { type: 'status', actor: actors.system, message: `Payment not completed: ${declineMessages[reason]}`, visibleToCustomer: true },
             ...emails.entries,
           ],
-          now(),
+          at,
         );
       });
       await announce(marked);

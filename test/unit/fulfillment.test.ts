@@ -220,11 +220,11 @@ describe('announceOrderPlaced', () => {
 });
 
 describe('the placeOrder checkout step', () => {
-  const stepDeps = (orders: MemoryOrders, events: RecordingEvents) =>
+  const stepDeps = (orders: MemoryOrders, events: RecordingEvents, clock = new TestClock()) =>
     ({
       orders,
       events,
-      clock: new TestClock(),
+      clock,
       settings: new MemorySettings(),
       vault: { purge: async () => undefined },
     }) as unknown as StepDeps;
@@ -238,6 +238,21 @@ describe('the placeOrder checkout step', () => {
     expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED' });
     expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED' });
     expect(events.published.map((e) => e.orderId)).toEqual(['ord_S1']);
+  });
+
+  it('publishes OrderPlaced when the clock ticks between reads (one instant per write)', async () => {
+    const orders = new MemoryOrders();
+    const events = new RecordingEvents();
+    const tickingClock = new TestClock();
+    const read = tickingClock.now;
+    tickingClock.now = () => {
+      tickingClock.advance(1);
+      return read();
+    };
+    await orders.create(anOrder({ id: 'ord_S4', status: 'INCOMPLETE' }));
+    const steps = createCheckoutSteps(stepDeps(orders, events, tickingClock));
+    expect(await steps.placeOrder({ orderId: 'ord_S4', cardRef: null, onDecline: 'ask', attempt: 1 })).toEqual({ status: 'ORDER_PLACED' });
+    expect(events.published.map((e) => e.orderId)).toEqual(['ord_S4']);
   });
 
   it('does not fail the order when the event cannot be published', async () => {
