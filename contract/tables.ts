@@ -22,6 +22,8 @@ export interface TableDefinition {
   readonly sortKey: KeyAttribute;
   readonly timeToLiveAttribute: string;
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
+  /** Continuous backups (35 days of point-in-time recovery): off only where data must not outlive its item. */
+  readonly pointInTimeRecovery: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export const ordersTable = {
     { indexName: 'byPlacedAt', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'placedAt', type: 'S' } },
     { indexName: 'byPendingEmail', partitionKey: { name: 'outbox', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
   ],
+  pointInTimeRecovery: true,
 } as const satisfies TableDefinition;
 
 /** Encrypted card data, kept apart from orders (SPEC §7.6); TTL is only the physical clean-up. */
@@ -56,6 +59,23 @@ export const cardVaultTable = {
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [],
+  pointInTimeRecovery: true,
 } as const satisfies TableDefinition;
 
-export const tables: readonly TableDefinition[] = [ordersTable, cardVaultTable];
+/**
+ * The CVC of a card being authorized, encrypted, one item per attempt with a minutes-long TTL,
+ * deleted when the attempt ends. Its own table so that no backup keeps it: a CVC must not be
+ * stored after the authorization (SPEC §7.2, PCI DSS 3.3.1.2), and point-in-time recovery
+ * would keep every deleted CVC restorable for 35 days.
+ */
+export const cardCvcTable = {
+  id: 'CardCvc',
+  envVar: 'CARD_CVC_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [],
+  pointInTimeRecovery: false,
+} as const satisfies TableDefinition;
+
+export const tables: readonly TableDefinition[] = [ordersTable, cardVaultTable, cardCvcTable];

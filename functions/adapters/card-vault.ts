@@ -15,13 +15,19 @@ export const noCardKey: CardCipher = {
 };
 
 const vaultKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `CARD#${ref}` });
-/** The CVC lives in an item of its own, with a short expiry: it cannot outlive the attempt it was given for. */
+/** The CVC lives in an item of its own, in a table without backups, with a short expiry: it cannot outlive the attempt it was given for. */
 const cvcKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `CVC#${ref}` });
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 /** Longer than the checkout workflow may run (it times out before the API gives up), short enough to be no store. */
 export const cvcLifetimeMs = 5 * 60 * 1000;
 const isLive = (item: Record<string, unknown> | undefined, now: Date) =>
   item !== undefined && !(typeof item.expiresAt === 'number' && item.expiresAt <= epochSeconds(now));
+
+/** The vault's two tables: held cards, and the CVCs of cards being authorized (no backups). */
+export interface VaultTables {
+  readonly cards: string;
+  readonly cvcs: string;
+}
 
 /**
  * Held cards in their own table, encrypted field-level by the cipher (the AWS Encryption SDK:
@@ -30,7 +36,7 @@ const isLive = (item: Record<string, unknown> | undefined, now: Date) =>
 export class EncryptedCardVault implements CardVault {
   constructor(
     private readonly client: DocumentClient,
-    private readonly tableName: string,
+    private readonly tables: VaultTables,
     private readonly cipher: CardCipher,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -42,14 +48,14 @@ export class EncryptedCardVault implements CardVault {
       const cvcExpiry = new Date(Math.min(this.clock().getTime() + cvcLifetimeMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY));
       await this.client.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.tables.cvcs,
           Item: { ...cvcKey(orderId, ref), cvc: await this.cipher.seal(orderId, 'card-cvc', cvc), expiresAt: epochSeconds(cvcExpiry) },
         }),
       );
     }
     await this.client.send(
       new PutCommand({
-        TableName: this.tableName,
+        TableName: this.tables.cards,
         Item: {
           ...vaultKey(orderId, ref),
           card: await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
@@ -61,13 +67,18 @@ export class EncryptedCardVault implements CardVault {
   }
 
   async read(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {
-    const [{ Item }, { Item: cvcItem }] = await Promise.all([
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: vaultKey(orderId, ref), ConsistentRead: true })),
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: cvcKey(orderId, ref), ConsistentRead: true })),
+    const [card, { Item: cvcItem }] = await Promise.all([
+      this.readHeld(orderId, ref, now),
+      this.client.send(new GetCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref), ConsistentRead: true })),
     ]);
-    if (!Item || !isLive(Item, now)) return null;
-    const card = JSON.parse(await this.cipher.open(orderId, 'card-hold', Item.card)) as CardDetails;
+    if (!card) return null;
     return cvcItem && isLive(cvcItem, now) ? { ...card, cvc: await this.cipher.open(orderId, 'card-cvc', cvcItem.cvc) } : card;
+  }
+
+  async readHeld(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.cards, Key: vaultKey(orderId, ref), ConsistentRead: true }));
+    if (!Item || !isLive(Item, now)) return null;
+    return JSON.parse(await this.cipher.open(orderId, 'card-hold', Item.card)) as CardDetails;
   }
 
   async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null, now: Date): Promise<boolean> {
@@ -75,7 +86,7 @@ export class EncryptedCardVault implements CardVault {
     try {
       await this.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.tables.cards,
           Key: vaultKey(orderId, ref),
           UpdateExpression: expiresAt ? 'SET expiresAt = :expiresAt' : 'REMOVE expiresAt',
           // Only a hold that is still live may be kept: an expired one is gone, whatever TTL has done.
@@ -91,13 +102,13 @@ export class EncryptedCardVault implements CardVault {
   }
 
   async forgetCvc(orderId: string, ref: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: cvcKey(orderId, ref) }));
+    await this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) }));
   }
 
   async purge(orderId: string, ref: string): Promise<void> {
     await Promise.all([
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: cvcKey(orderId, ref) })),
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: vaultKey(orderId, ref) })),
+      this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) })),
+      this.client.send(new DeleteCommand({ TableName: this.tables.cards, Key: vaultKey(orderId, ref) })),
     ]);
   }
 }

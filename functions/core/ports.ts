@@ -128,8 +128,10 @@ export interface PaymentMetrics {
 export interface CardVault {
   /** Encrypts the card (the CVC separately) and returns its reference. */
   hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string>;
-  /** The decrypted card, or null when purged or past its expiry. */
+  /** The decrypted card with its CVC while the attempt has one (to authorize it), or null when purged or past its expiry. */
   read(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
+  /** The decrypted held card, never its CVC (to reveal or charge it), or null when purged or past its expiry. */
+  readHeld(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
   /**
    * Deletes the CVC and sets how long the card stays held (null: until staff process it);
    * false when the card is no longer there or its hold has expired by `now`.

@@ -1,6 +1,6 @@
 import type { KeyringNode } from '@aws-crypto/client-node';
 import { fulfillmentEnv, linkEnv, mailEnv } from '../../contract/environment.js';
-import { cardVaultTable, ordersTable } from '../../contract/tables.js';
+import { cardCvcTable, cardVaultTable, ordersTable } from '../../contract/tables.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
 import type { StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { CheckoutDeps } from '../core/checkout.js';
@@ -93,7 +93,7 @@ export const orderTableStores = (client: DocumentClient, clock: Clock, defaults:
 };
 
 export const cardVault = (client: DocumentClient, cipher: CardCipher, clock: Clock) =>
-  new EncryptedCardVault(client, requiredEnv(cardVaultTable.envVar), cipher, () => clock.now());
+  new EncryptedCardVault(client, { cards: requiredEnv(cardVaultTable.envVar), cvcs: requiredEnv(cardCvcTable.envVar) }, cipher, () => clock.now());
 
 /** Keyed fingerprints of cards, clients and requests (SPEC §12), keyed by the secret when first taken. */
 export const fingerprints = (secret: SecretSource) => ({ fingerprints: new HmacFingerprints(secret) });

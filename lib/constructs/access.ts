@@ -1,6 +1,6 @@
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { linkEnv, mailEnv, paymentEnv, resourceEnv } from '../../contract/environment.js';
-import { cardVaultTable, ordersTable } from '../../contract/tables.js';
+import { cardCvcTable, cardVaultTable, ordersTable } from '../../contract/tables.js';
 import type { CardKey, CardPurpose } from './card-key.js';
 import type { CheckoutWorkflow } from './checkout-workflow.js';
 import type { Fulfillment } from './fulfillment.js';
@@ -8,7 +8,7 @@ import type { StuckOrderMonitor } from './monitor.js';
 import type { NodeFunction } from './node-function.js';
 import type { PaymentSecrets } from './payment-secrets.js';
 import type { StaffAuth } from './staff-auth.js';
-import type { DataTables, VaultAction } from './tables.js';
+import type { DataTables, VaultRights } from './tables.js';
 
 /**
  * What a function may touch, named once: the access tables of the checkout steps and the API
@@ -18,15 +18,15 @@ import type { DataTables, VaultAction } from './tables.js';
 export type Access =
   /** The orders table and its indexes (audit items append-only). */
   | 'orders'
-  /** Hold a card: encrypt it (and its CVC) into the vault; keep it without CVC; delete it. */
+  /** Hold a card: encrypt it into the vault and its CVC into the CVC table; keep it without CVC; delete both. */
   | 'sealCards'
   /** Read a card with its CVC to authorize it. */
   | 'openCards'
-  /** Read a held card (no CVC) to reveal or charge it; delete it once charged. */
+  /** Read a held card (never its CVC) to reveal or charge it; delete it once charged. */
   | 'openHeldCards'
-  /** Keep a held card without its CVC (offline, incomplete): the CVC is its own item, deleted. */
+  /** Keep a held card without its CVC (offline, incomplete): the CVC item is deleted. */
   | 'keepCards'
-  /** Delete held cards (placed, cancelled, approved, compensated). */
+  /** Delete held cards and their CVCs (placed, cancelled, approved, compensated). */
   | 'purgeCards'
   | 'sendEmail'
   | 'startCheckout'
@@ -68,21 +68,29 @@ const required = <T>(value: T | undefined, what: string): T => {
   return value;
 };
 
-const vault = (r: AccessResources, actions: readonly VaultAction[], key?: { use: 'seal' | 'open'; purposes: readonly CardPurpose[] }): Rule => ({
+const vault = (r: AccessResources, rights: VaultRights, key?: { use: 'seal' | 'open'; purposes: readonly CardPurpose[] }): Rule => ({
   grant: (fn) => {
-    r.tables.grantVault(fn, actions);
+    r.tables.grantVault(fn, rights);
     if (key) r.cardKey.allow(fn.role!, key.use, key.purposes);
   },
-  environment: () => ({ [cardVaultTable.envVar]: r.tables.cardVault.tableName, ...(key ? { [resourceEnv.cardKeyArn]: r.cardKey.key.keyArn } : {}) }),
+  environment: () => ({
+    [cardVaultTable.envVar]: r.tables.cardVault.tableName,
+    [cardCvcTable.envVar]: r.tables.cardCvc.tableName,
+    ...(key ? { [resourceEnv.cardKeyArn]: r.cardKey.key.keyArn } : {}),
+  }),
 });
 
 const rules = (r: AccessResources): Record<Access, Rule> => ({
   orders: { grant: (fn) => r.tables.grantOrdersReadWrite(fn), environment: () => ({}) },
-  sealCards: vault(r, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { use: 'seal', purposes: ['card-hold', 'card-cvc'] }),
-  openCards: vault(r, ['dynamodb:GetItem'], { use: 'open', purposes: ['card-hold', 'card-cvc'] }),
-  openHeldCards: vault(r, ['dynamodb:GetItem', 'dynamodb:DeleteItem'], { use: 'open', purposes: ['card-hold'] }),
-  keepCards: vault(r, ['dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
-  purgeCards: vault(r, ['dynamodb:DeleteItem']),
+  sealCards: vault(
+    r,
+    { cards: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], cvcs: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+    { use: 'seal', purposes: ['card-hold', 'card-cvc'] },
+  ),
+  openCards: vault(r, { cards: ['dynamodb:GetItem'], cvcs: ['dynamodb:GetItem'] }, { use: 'open', purposes: ['card-hold', 'card-cvc'] }),
+  openHeldCards: vault(r, { cards: ['dynamodb:GetItem', 'dynamodb:DeleteItem'], cvcs: ['dynamodb:DeleteItem'] }, { use: 'open', purposes: ['card-hold'] }),
+  keepCards: vault(r, { cards: ['dynamodb:UpdateItem'], cvcs: ['dynamodb:DeleteItem'] }),
+  purgeCards: vault(r, { cards: ['dynamodb:DeleteItem'], cvcs: ['dynamodb:DeleteItem'] }),
   sendEmail: { grant: (fn) => r.mail.identity.grantSendEmail(fn), environment: () => ({}) },
   startCheckout: {
     grant: (fn) => required(r.checkout, 'the checkout workflow').stateMachine.grantStartSyncExecution(fn),

@@ -3,10 +3,16 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { cardVaultTable, type KeyAttribute, ordersTable, type TableDefinition, tables } from '../../contract/tables.js';
+import { cardCvcTable, cardVaultTable, type KeyAttribute, ordersTable, type TableDefinition, tables } from '../../contract/tables.js';
 
 /** What a function may do to held cards, item by item: never Scan, Query or batch operations. */
 export type VaultAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
+
+/** A function's item rights on the held cards and, apart, on the CVCs of cards being authorized. */
+export interface VaultRights {
+  readonly cards: readonly VaultAction[];
+  readonly cvcs: readonly VaultAction[];
+}
 
 /** Partition-key prefix of the staff audit trail in the orders table (functions/adapters/dynamo/audit-trail.ts). */
 const auditPartitionPrefix = 'AUDIT#';
@@ -16,13 +22,14 @@ const attribute = ({ name, type }: KeyAttribute) => ({ name, type: type === 'S' 
 /**
  * The DynamoDB tables, built from the shared definitions in contract/tables.ts.
  *
- * Both tables use the AWS managed key for at-rest encryption. Card data is already
- * encrypted field-level under the card key; putting that key on the vault table as well
+ * The tables use the AWS managed key for at-rest encryption. Card data is already
+ * encrypted field-level under the card key; putting that key on the vault tables as well
  * would hand kms:Decrypt to every function that touches the vault (SPEC §7.6).
  */
 export class DataTables extends Construct {
   readonly orders: Table;
   readonly cardVault: Table;
+  readonly cardCvc: Table;
   /** Each table's physical name under its definition's `envVar`. */
   readonly environment: Record<string, string>;
 
@@ -36,6 +43,11 @@ export class DataTables extends Construct {
     };
     this.orders = get(ordersTable);
     this.cardVault = get(cardVaultTable);
+    this.cardCvc = get(cardCvcTable);
+    Validations.of(this.cardCvc).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason: 'CVCs must not be stored after the authorization (PCI DSS 3.3.1.2): no backup may keep a deleted one.',
+    });
     this.environment = Object.fromEntries([...built].map(([definition, table]) => [definition.envVar, table.tableName]));
   }
 
@@ -63,9 +75,10 @@ export class DataTables extends Construct {
     });
   }
 
-  /** Item-level rights on the card vault, exactly the actions the function's code uses. */
-  grantVault(fn: IFunction, actions: readonly VaultAction[]): void {
-    if (actions.length) fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [this.cardVault.tableArn] }));
+  /** Item-level rights on the card vault and the CVC table, exactly the actions the function's code uses. */
+  grantVault(fn: IFunction, rights: VaultRights): void {
+    if (rights.cards.length) fn.addToRolePolicy(new PolicyStatement({ actions: [...rights.cards], resources: [this.cardVault.tableArn] }));
+    if (rights.cvcs.length) fn.addToRolePolicy(new PolicyStatement({ actions: [...rights.cvcs], resources: [this.cardCvc.tableArn] }));
   }
 
   private build(definition: TableDefinition): Table {
@@ -74,7 +87,7 @@ export class DataTables extends Construct {
       sortKey: attribute(definition.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: definition.timeToLiveAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: definition.pointInTimeRecovery },
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
     });

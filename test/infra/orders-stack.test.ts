@@ -6,7 +6,7 @@ import { checkoutSteps } from '../../contract/checkout-steps.js';
 import { metricsNamespace, paymentAttemptsMetricName, paymentDeclinesMetricName } from '../../contract/metrics.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { type RouteDefinition, type RouteTarget, routes, routesFor } from '../../contract/routes.js';
-import { cardVaultTable, ordersTable, tables } from '../../contract/tables.js';
+import { cardCvcTable, cardVaultTable, ordersTable, tables } from '../../contract/tables.js';
 import { projectFunctions } from './project-functions.js';
 import { deploymentContext } from './deployment-context.js';
 
@@ -18,7 +18,8 @@ const resources = template.toJSON().Resources as Record<string, Resource>;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
-const tableLogicalId = (id: string) => logicalId(id === ordersTable.id ? stack.tables.orders : stack.tables.cardVault);
+const tableLogicalId = (id: string) =>
+  logicalId({ [ordersTable.id]: stack.tables.orders, [cardVaultTable.id]: stack.tables.cardVault, [cardCvcTable.id]: stack.tables.cardCvc }[id]!);
 
 const functions = projectFunctions(stack, resources);
 
@@ -41,10 +42,10 @@ describe('checkout workflow', () => {
 });
 
 describe('tables', () => {
-  it('keeps the card vault in its own table, apart from orders', () => {
+  it('keeps the card vault and the CVCs each in a table of its own, apart from orders', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', tables.length);
-    expect(tableLogicalId(ordersTable.id)).not.toBe(tableLogicalId(cardVaultTable.id));
-    expect(resources[tableLogicalId(cardVaultTable.id)]!.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(new Set(tables.map((table) => tableLogicalId(table.id))).size).toBe(3);
+    for (const table of [cardVaultTable, cardCvcTable]) expect(resources[tableLogicalId(table.id)]!.Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('gives the orders table the byStatus, byEmail, byCreated, byPlacedAt and byPendingEmail indexes', () => {
@@ -63,17 +64,21 @@ describe('tables', () => {
     }
   });
 
-  it('expires held cards through TTL on the vault table', () => {
-    expect(resources[tableLogicalId(cardVaultTable.id)]!.Properties.TimeToLiveSpecification).toEqual({
-      AttributeName: cardVaultTable.timeToLiveAttribute,
-      Enabled: true,
-    });
+  it('expires held cards and CVCs through TTL on their tables', () => {
+    for (const table of [cardVaultTable, cardCvcTable]) {
+      expect(resources[tableLogicalId(table.id)]!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: table.timeToLiveAttribute, Enabled: true });
+    }
   });
 
-  it('bills on demand, recovers to a point in time and survives stack deletion', () => {
+  it('bills on demand and survives stack deletion; orders and held cards recover to a point in time, CVCs are in no backup', () => {
+    const recovery = Object.fromEntries(tables.map((table) => [table.id, resources[tableLogicalId(table.id)]!.Properties.PointInTimeRecoverySpecification]));
+    expect(recovery).toEqual({
+      [ordersTable.id]: { PointInTimeRecoveryEnabled: true },
+      [cardVaultTable.id]: { PointInTimeRecoveryEnabled: true },
+      [cardCvcTable.id]: { PointInTimeRecoveryEnabled: false },
+    });
     for (const [, table] of ofType('AWS::DynamoDB::Table')) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
       expect(table.DeletionPolicy).toBe('Retain');
     }
@@ -250,27 +255,35 @@ describe('least privilege around the card key and the vault', () => {
         .filter((statement) => references(statement, cardKeyId))
         .flatMap((statement) => [statement.Action].flat().map((action: string) => `${action} (IAM)`)),
     ].sort();
-  const vaultOf = (handler: string): string[] =>
+  const tableRightsOf = (handler: string, tableId: string): string[] =>
     policiesOf(handler)
-      .filter((statement) => statement.Effect === 'Allow' && references(statement, tableLogicalId(cardVaultTable.id)))
+      .filter((statement) => statement.Effect === 'Allow' && references(statement, tableLogicalId(tableId)))
       .flatMap((statement) => [statement.Action].flat())
       .sort();
 
-  it('lists, per role, its card-key and vault rights', () => {
-    const rights = Object.fromEntries([...functions.keys()].sort().map((handler) => [handler, { kms: kmsOf(handler), vault: vaultOf(handler) }]));
+  it('lists, per role, its card-key, vault and CVC-table rights', () => {
+    const rights = Object.fromEntries(
+      [...functions.keys()]
+        .sort()
+        .map((handler) => [handler, { kms: kmsOf(handler), vault: tableRightsOf(handler, cardVaultTable.id), cvc: tableRightsOf(handler, cardCvcTable.id) }]),
+    );
     expect(rights).toEqual({
-      adminApi: { kms: [], vault: ['dynamodb:DeleteItem'] },
-      authorizePayment: { kms: ['kms:Decrypt card-cvc,card-hold'], vault: ['dynamodb:GetItem'] },
-      compensateCheckout: { kms: [], vault: ['dynamodb:DeleteItem'] },
-      fulfillmentPush: { kms: [], vault: [] },
-      handler: { kms: ['kms:GenerateDataKey card-cvc,card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
-      holdCardOffline: { kms: [], vault: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] },
-      markIncomplete: { kms: [], vault: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] },
-      placeOrder: { kms: [], vault: ['dynamodb:DeleteItem'] },
-      reserveStock: { kms: [], vault: [] },
-      revealCard: { kms: ['kms:Decrypt card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:GetItem'] },
-      orderMail: { kms: [], vault: [] },
-      stuckOrderMonitor: { kms: [], vault: [] },
+      adminApi: { kms: [], vault: ['dynamodb:DeleteItem'], cvc: ['dynamodb:DeleteItem'] },
+      authorizePayment: { kms: ['kms:Decrypt card-cvc,card-hold'], vault: ['dynamodb:GetItem'], cvc: ['dynamodb:GetItem'] },
+      compensateCheckout: { kms: [], vault: ['dynamodb:DeleteItem'], cvc: ['dynamodb:DeleteItem'] },
+      fulfillmentPush: { kms: [], vault: [], cvc: [] },
+      handler: {
+        kms: ['kms:GenerateDataKey card-cvc,card-hold'],
+        vault: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        cvc: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+      },
+      holdCardOffline: { kms: [], vault: ['dynamodb:UpdateItem'], cvc: ['dynamodb:DeleteItem'] },
+      markIncomplete: { kms: [], vault: ['dynamodb:UpdateItem'], cvc: ['dynamodb:DeleteItem'] },
+      placeOrder: { kms: [], vault: ['dynamodb:DeleteItem'], cvc: ['dynamodb:DeleteItem'] },
+      reserveStock: { kms: [], vault: [], cvc: [] },
+      revealCard: { kms: ['kms:Decrypt card-hold'], vault: ['dynamodb:DeleteItem', 'dynamodb:GetItem'], cvc: ['dynamodb:DeleteItem'] },
+      orderMail: { kms: [], vault: [], cvc: [] },
+      stuckOrderMonitor: { kms: [], vault: [], cvc: [] },
     });
   });
 

@@ -7,9 +7,10 @@ import { createDocumentClient } from '../../functions/adapters/dynamo/client.js'
 import { twin } from './helpers.js';
 
 const card = { number: '5555555555554444', expMonth: 12, expYear: 2031, cvc: '321', holderName: 'Ann Lee' };
+const tables = { cards: 'CardVault-local', cvcs: 'CardCvc-local' };
 const setup = () => {
   const client = createDocumentClient(twin().dynamoDbUrl);
-  return { client, vault: new EncryptedCardVault(client, 'CardVault-local', encryptionSdkCipher(rawAesKeyring(randomBytes(32)))) };
+  return { client, vault: new EncryptedCardVault(client, tables, encryptionSdkCipher(rawAesKeyring(randomBytes(32)))) };
 };
 const now = new Date();
 
@@ -38,17 +39,26 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
     expect(await vault.read('ord_A3', ref, new Date(now.getTime() + 61_000))).toBeNull();
   });
 
-  it('keeps the CVC in an item of its own that expires within minutes, and reads it only while live', async () => {
+  it('keeps the CVC in an item of its own, in the table without backups, that expires within minutes, and reads it only while live', async () => {
     const { client, vault } = setup();
     const ref = await vault.hold('ord_A5', card, new Date(now.getTime() + 30 * 60_000));
-    const { Item } = await client.send(new GetCommand({ TableName: 'CardVault-local', Key: { pk: 'ORDER#ord_A5', sk: `CVC#${ref}` } }));
+    expect((await client.send(new GetCommand({ TableName: tables.cards, Key: { pk: 'ORDER#ord_A5', sk: `CVC#${ref}` } }))).Item).toBeUndefined();
+    const { Item } = await client.send(new GetCommand({ TableName: tables.cvcs, Key: { pk: 'ORDER#ord_A5', sk: `CVC#${ref}` } }));
     expect(Item!.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + cvcLifetimeMs / 1000);
     expect((await vault.read('ord_A5', ref, now))?.cvc).toBe('321');
     const { cvc: _cvc, ...withoutCvc } = card;
     expect(await vault.read('ord_A5', ref, new Date(Date.now() + cvcLifetimeMs + 1000))).toEqual(withoutCvc);
     await vault.forgetCvc('ord_A5', ref);
-    expect((await client.send(new GetCommand({ TableName: 'CardVault-local', Key: { pk: 'ORDER#ord_A5', sk: `CVC#${ref}` } }))).Item).toBeUndefined();
+    expect((await client.send(new GetCommand({ TableName: tables.cvcs, Key: { pk: 'ORDER#ord_A5', sk: `CVC#${ref}` } }))).Item).toBeUndefined();
     expect(await vault.read('ord_A5', ref, now)).toEqual(withoutCvc);
+  });
+
+  it('reads a held card for staff without its CVC, even while the attempt still has one', async () => {
+    const { vault } = setup();
+    const ref = await vault.hold('ord_A7', card, null);
+    const { cvc: _cvc, ...withoutCvc } = card;
+    expect(await vault.readHeld('ord_A7', ref, now)).toEqual(withoutCvc);
+    expect((await vault.read('ord_A7', ref, now))?.cvc).toBe('321');
   });
 
   it('keeps a card only while its hold is live', async () => {
@@ -59,10 +69,11 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
     expect(await vault.read('ord_A6', ref, new Date(now.getTime() + 24 * 3600_000))).not.toBeNull();
   });
 
-  it('forgets a purged card', async () => {
-    const { vault } = setup();
+  it('forgets a purged card and its CVC', async () => {
+    const { client, vault } = setup();
     const ref = await vault.hold('ord_A4', card, null);
     await vault.purge('ord_A4', ref);
     expect(await vault.read('ord_A4', ref, now)).toBeNull();
+    expect((await client.send(new GetCommand({ TableName: tables.cvcs, Key: { pk: 'ORDER#ord_A4', sk: `CVC#${ref}` } }))).Item).toBeUndefined();
   });
 });

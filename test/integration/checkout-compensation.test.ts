@@ -33,6 +33,7 @@ describe('the checkout workflow when a step fails unexpectedly', () => {
       vault: {
         hold: async () => 'ref',
         read: async () => null,
+        readHeld: async () => null,
         keepWithoutCvc: async () => true,
         forgetCvc: async () => undefined,
         purge: async () => undefined,

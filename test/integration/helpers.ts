@@ -82,9 +82,11 @@ export const createProduct = async (overrides: Partial<Product> = {}): Promise<P
 
 export const stockOf = async (sku: string) => (await new DynamoCatalog(client(), 'Orders-local').get([sku])).get(sku)!.stock;
 
-/** The card vault items of one order, raw. */
+/** The card vault items of one order, raw: its held cards and any CVC left. */
 export const vaultItemsOf = async (orderId: string) =>
-  ((await scanTable('CardVault-local')) as { pk: { S: string } }[]).filter((item) => item.pk.S === `ORDER#${orderId}`);
+  ([...(await scanTable('CardVault-local')), ...(await scanTable('CardCvc-local'))] as { pk: { S: string } }[]).filter(
+    (item) => item.pk.S === `ORDER#${orderId}`,
+  );
 
 /** Every item of a table, raw, as DynamoDB holds it. */
 export const scanTable = async (tableName: string, dynamoDbUrl = twin().dynamoDbUrl) => {

@@ -153,6 +153,7 @@ describe('PAN canary (SPEC §7.3)', () => {
     const vault = await scanTable('CardVault-local');
     expect(vault.length).toBeGreaterThan(0);
     expectNoCardData('the card vault', asText(vault));
+    expectNoCardData('the CVC table', asText(await scanTable('CardCvc-local')));
     expectNoCardData('the sent emails', asText(await sentMails()));
 
     const orderIds = [placed, offline, insufficient, gatewayDown, amexOrder, lostCard].map((r) => r.body.order.id as string);

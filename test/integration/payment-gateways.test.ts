@@ -233,7 +233,7 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
     }
     const log = readFileSync(twin.logFile, 'utf8');
     expect(log).toContain('workflow event');
-    for (const table of ['Orders-local', 'CardVault-local']) {
+    for (const table of ['Orders-local', 'CardVault-local', 'CardCvc-local']) {
       const items = JSON.stringify(await scanTable(table, twin.dynamoDbUrl), (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
       for (const pan of digitsOf) expect(items, table).not.toContain(pan);
     }

@@ -254,6 +254,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
     vault: {
       hold: async () => 'ref',
       read: async () => null,
+      readHeld: async () => null,
       keepWithoutCvc: async () => true,
       forgetCvc: async () => undefined,
       purge: async (_orderId, ref) => void calls.purged.push(ref),
@@ -281,11 +282,14 @@ export class MemoryVault implements CardVault {
     if (cvc) this.cvcs.set(ref, cvc);
     return ref;
   }
-  async read(_orderId: string, ref: string, now: Date) {
-    const held = this.cards.get(ref);
-    if (!held || (held.expiresAt && held.expiresAt <= now)) return null;
+  async read(orderId: string, ref: string, now: Date) {
+    const card = await this.readHeld(orderId, ref, now);
     const cvc = this.cvcs.get(ref);
-    return cvc ? { ...held.card, cvc } : held.card;
+    return card && cvc ? { ...card, cvc } : card;
+  }
+  async readHeld(_orderId: string, ref: string, now: Date) {
+    const held = this.cards.get(ref);
+    return !held || (held.expiresAt && held.expiresAt <= now) ? null : held.card;
   }
   async keepWithoutCvc(_orderId: string, ref: string, expiresAt: Date | null, now: Date) {
     this.cvcs.delete(ref);

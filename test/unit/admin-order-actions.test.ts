@@ -45,7 +45,7 @@ describe('charge a held card', () => {
     const authorizations: unknown[] = [];
     const deps = {
       ...fake.deps,
-      vault: { ...fake.deps.vault, read: async () => held },
+      vault: { ...fake.deps.vault, readHeld: async () => held },
       gateway: {
         ...fake.deps.gateway,
         authorize: (request: Parameters<typeof fake.deps.gateway.authorize>[0]) => {
@@ -102,7 +102,7 @@ describe('charge a held card', () => {
 
   it('answers no_card_on_file without a held card, and invalid_transition outside OFFLINE_PENDING', async () => {
     const { deps } = chargeable();
-    expect(await codeOf(chargeHeldCard({ ...deps, vault: { ...deps.vault, read: async () => null } }, staff('ord_TEST')))).toBe('no_card_on_file');
+    expect(await codeOf(chargeHeldCard({ ...deps, vault: { ...deps.vault, readHeld: async () => null } }, staff('ord_TEST')))).toBe('no_card_on_file');
     const placed = orderActionDeps(anOrder({ status: 'ORDER_PLACED' }));
     expect(await codeOf(chargeHeldCard(placed.deps, staff('ord_TEST')))).toBe('invalid_transition');
   });

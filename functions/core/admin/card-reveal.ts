@@ -36,7 +36,7 @@ export const revealCard = async (
   if (!order) throw notFound();
   const ref = revealableRef(order, deps.clock.now());
   if (!ref) throw noCardOnFile();
-  const card = await deps.vault.read(order.id, ref, deps.clock.now());
+  const card = await deps.vault.readHeld(order.id, ref, deps.clock.now());
   if (!card) throw noCardOnFile();
   await updateOrder(deps.orders, order.id, (current) => {
     // Approved or canceled meanwhile: the card is no longer anyone's business.

@@ -176,7 +176,7 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
   if (action.expectedVersion !== null && order.version !== action.expectedVersion) throw preconditionFailed(order);
   assertCan(order, 'charge');
   const now = deps.clock.now();
-  const held = order.heldCard && cardIsHeld(order, now) ? await deps.vault.read(order.id, order.heldCard.ref, now) : null;
+  const held = order.heldCard && cardIsHeld(order, now) ? await deps.vault.readHeld(order.id, order.heldCard.ref, now) : null;
   if (!held) throw new AppError('no_card_on_file', 'No card is held for this order.');
   const attempt = order.payment.attempt + 1;
   const gateway = deps.gateway.name;
