@@ -13,6 +13,8 @@ export const paymentEnv = {
   authorizeNetEnvironment: 'AUTHORIZENET_ENVIRONMENT',
   stripeSecretKey: 'STRIPE_SECRET_KEY',
   stripeApiBase: 'STRIPE_API_BASE',
+  /** How long one gateway call may take before it counts as unavailable (ms; default 6000). */
+  timeoutMs: 'PAYMENT_GATEWAY_TIMEOUT_MS',
 } as const;
 
 /** The gateways a deployment may choose (`-c paymentGateway=…` in AWS, `PAYMENT_GATEWAY` in the twin; SPEC §11). */

@@ -16,7 +16,14 @@ import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
 import { createOrderMailHandler } from '../order-mail/handler.js';
 import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
-import { authorizeNetApiUrl, configuredGatewayName, credentialsFromEnv, missingCredentials, paymentGateways } from '../runtime/payment-gateways.js';
+import {
+  authorizeNetApiUrl,
+  configuredGatewayName,
+  credentialsFromEnv,
+  gatewayTimeoutMs,
+  missingCredentials,
+  paymentGateways,
+} from '../runtime/payment-gateways.js';
 import { paymentEnv } from '../../contract/environment.js';
 import type { GatewayName } from '../core/payments.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
@@ -93,6 +100,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
   const gatewayName = configuredGatewayName(process.env, 'sandbox');
   const missing = missingCredentials(gatewayName, process.env);
   if (missing.length) throw new Error(`${paymentEnv.gateway}=${gatewayName} needs ${missing.join(' and ')}`);
+  gatewayTimeoutMs(process.env);
   const running: Running[] = [];
   const stopAll = async () => {
     for (const service of running.reverse()) await service.stop().catch(() => undefined);

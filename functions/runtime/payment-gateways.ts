@@ -66,9 +66,24 @@ export const credentialsFromSecret = (secret: SecretSource): GatewayCredentialSo
   stripe: once(async () => secretFields(await secret(), ['secretKey']).secretKey),
 });
 
+/**
+ * `PAYMENT_GATEWAY_TIMEOUT_MS` (default 6 s): a slower answer counts as unavailable, and the
+ * workflow asks again with the same idempotency key. Its three tries must end within the
+ * workflow's timeout, hence the ceiling.
+ */
+export const gatewayTimeoutMs = (env: Env): number => {
+  const raw = env[paymentEnv.timeoutMs];
+  if (!raw) return 6000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 100 || value > 7000)
+    throw new Error(`${paymentEnv.timeoutMs} must be a whole number from 100 to 7000 (it is "${raw}")`);
+  return value;
+};
+
 const createGateway = (name: GatewayName, sources: GatewayCredentialSources, env: Env): PaymentGateway => {
-  if (name === 'authorizenet') return new AuthorizeNetGateway({ apiUrl: authorizeNetApiUrl(env), credentials: sources.authorizeNet });
-  if (name === 'stripe') return new StripeGateway({ secretKey: sources.stripe, apiBase: env[paymentEnv.stripeApiBase] || undefined });
+  const timeoutMs = gatewayTimeoutMs(env);
+  if (name === 'authorizenet') return new AuthorizeNetGateway({ apiUrl: authorizeNetApiUrl(env), credentials: sources.authorizeNet, timeoutMs });
+  if (name === 'stripe') return new StripeGateway({ secretKey: sources.stripe, apiBase: env[paymentEnv.stripeApiBase] || undefined, timeoutMs });
   return new SandboxGateway();
 };
 

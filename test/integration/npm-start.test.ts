@@ -71,7 +71,9 @@ describe('npm start', () => {
     expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
   });
 
-  it('stops at once, with a one-line reason, on an unknown gateway or a missing gateway credential', { timeout: 90_000 }, async () => {
+  it('stops at once, with a one-line reason, on an unknown gateway, a missing gateway credential or a gateway timeout out of range', {
+    timeout: 90_000,
+  }, async () => {
     const run = (env: Record<string, string>) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
@@ -89,5 +91,8 @@ describe('npm start', () => {
     const unknown = await run({ PAYMENT_GATEWAY: 'paypal' });
     expect(unknown.code).not.toBe(0);
     expect(unknown.output).toContain('PAYMENT_GATEWAY must be one of sandbox, authorizenet, stripe (it is "paypal")');
+    const timeout = await run({ PAYMENT_GATEWAY_TIMEOUT_MS: '30000' });
+    expect(timeout.code).not.toBe(0);
+    expect(timeout.output).toContain('PAYMENT_GATEWAY_TIMEOUT_MS must be a whole number from 100 to 7000 (it is "30000")');
   });
 });

@@ -25,6 +25,8 @@ interface GatewayCase {
   authorizationKey(orderId: string, attempt: number): string;
   /** The stand-in's state of a transaction the twin recorded on the order. */
   transactionStatus(standIn: GatewayStandIn, transactionId: string): string | undefined;
+  /** How many transactions (authorizations) the stand-in holds. */
+  transactionCount(standIn: GatewayStandIn): number;
   /** The request body with the one field that may hold the PAN removed. */
   withoutCardNumber(body: string): string;
   /** Whether an authorization request carried a CVC. */
@@ -49,6 +51,7 @@ const cases: GatewayCase[] = [
     keysSent: (requests) => requests.map((r) => JSON.parse(r.body).createTransactionRequest.refId),
     authorizationKey: (orderId, attempt) => shortReference(`${orderId}.${attempt}`),
     transactionStatus: (standIn, id) => (standIn as Awaited<ReturnType<typeof startAuthorizeNetStandIn>>).transactions.get(id)?.status,
+    transactionCount: (standIn) => (standIn as Awaited<ReturnType<typeof startAuthorizeNetStandIn>>).transactions.size,
     withoutCardNumber: (body) => body.replace(/"cardNumber":"\d+"/, '"cardNumber":""'),
     sentCvc: (body) => body.includes('"cardCode"'),
   },
@@ -62,6 +65,7 @@ const cases: GatewayCase[] = [
     keysSent: (requests) => requests.map((r) => r.headers['idempotency-key'] as string),
     authorizationKey: (orderId, attempt) => `${orderId}.${attempt}`,
     transactionStatus: (standIn, id) => (standIn as Awaited<ReturnType<typeof startStripeStandIn>>).intents.get(id)?.status,
+    transactionCount: (standIn) => (standIn as Awaited<ReturnType<typeof startStripeStandIn>>).intents.size,
     withoutCardNumber: (body) => {
       const form = new URLSearchParams(body);
       form.delete('payment_method_data[card][number]');
@@ -111,7 +115,14 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
   beforeAll(async () => {
     const started = await gateway.start();
     standIn = started.standIn;
-    twin = await startTwinProcess({ PAYMENT_GATEWAY: gateway.name, WORKFLOW_RETRY_INTERVAL_MS: '5', LOG_EXECUTION_DATA: 'true', ...started.env });
+    twin = await startTwinProcess({
+      PAYMENT_GATEWAY: gateway.name,
+      // Shorter than the stand-in's late answers (lateAnswerMs), so a slow gateway is a timeout.
+      PAYMENT_GATEWAY_TIMEOUT_MS: '500',
+      WORKFLOW_RETRY_INTERVAL_MS: '5',
+      LOG_EXECUTION_DATA: 'true',
+      ...started.env,
+    });
     expect(twin.banner).toContain(`Payments     ${gateway.name} at ${gateway.name === 'stripe' ? standIn.url : `${standIn.url}/xml/v1/request.api`}`);
     sku = `PAY-${randomUUID().slice(0, 8).toUpperCase()}`;
     await new DynamoCatalog(createDocumentClient(twin.dynamoDbUrl), 'Orders-local').put({
@@ -166,6 +177,33 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
     expect(keys.length).toBeGreaterThan(1);
     const order = await staffOrder(response.body.order.id);
     expect(gateway.transactionStatus(standIn, order.payment.transactionId)).toBeDefined();
+  });
+
+  it('a slow gateway: an answer later than the timeout is asked again with the same key, one authorization, the order placed', async () => {
+    const before = standIn.received.length;
+    const transactions = gateway.transactionCount(standIn);
+    standIn.fail('answer_late');
+    const response = await checkout(cards.approved);
+    expect(response.status).toBe(201);
+    const key = gateway.authorizationKey(response.body.order.id, 1);
+    expect(gateway.keysSent(receivedSince(before))).toEqual([key, key]);
+    expect(gateway.transactionCount(standIn)).toBe(transactions + 1);
+    const order = await staffOrder(response.body.order.id);
+    expect(order.payment).toMatchObject({ status: 'AUTHORIZED', gateway: gateway.name });
+    expect(gateway.transactionStatus(standIn, order.payment.transactionId)).toBeDefined();
+  });
+
+  it('a gateway that never answers in time: every try with the one key, the order INCOMPLETE as gateway_unavailable, no card kept past the attempt', async () => {
+    const before = standIn.received.length;
+    standIn.fail('answer_late', 3);
+    const response = await checkout(cards.approved);
+    expect(response.status).toBe(402);
+    expect(response.body.error.declineReason).toBe('gateway_unavailable');
+    const id = response.body.order.id;
+    expect(gateway.keysSent(receivedSince(before))).toEqual(Array(3).fill(gateway.authorizationKey(id, 1)));
+    const order = await staffOrder(id);
+    expect(order).toMatchObject({ status: 'INCOMPLETE', payment: { status: 'DECLINED', declineReason: 'gateway_unavailable' } });
+    expect((await scanTable('CardCvc-local', twin.dynamoDbUrl)).filter((item: any) => item.pk.S === `ORDER#${id}`)).toEqual([]);
   });
 
   it('captures the transaction that authorized the order when it ships', async () => {

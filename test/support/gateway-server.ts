@@ -11,10 +11,14 @@ export interface ReceivedRequest {
 
 /**
  * Faults the stand-in can play for the next requests: a 5xx, a body that is not the gateway's
- * format, no answer at all (a timeout), or the request done and the connection dropped before
- * the answer (the case idempotency keys exist for).
+ * format, no answer at all (a timeout), the request done and the connection dropped before
+ * the answer, or the request done and answered only after `lateAnswerMs` (a slow gateway:
+ * both are the cases idempotency keys exist for).
  */
-export type Fault = 'http_500' | 'malformed_body' | 'no_answer' | 'drop_after_processing';
+export type Fault = 'http_500' | 'malformed_body' | 'no_answer' | 'drop_after_processing' | 'answer_late';
+
+/** How late an `answer_late` fault answers: longer than any timeout a test gives the adapter. */
+export const lateAnswerMs = 2000;
 
 export interface Answer {
   readonly status: number;
@@ -67,7 +71,9 @@ export const startGatewayStandIn = async (handle: (request: ReceivedRequest, vio
         answer = { status: 400, body: '{}' };
       }
       if (fault === 'drop_after_processing') return void incoming.socket.destroy();
-      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
+      const send = () => response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
+      if (fault === 'answer_late') return void setTimeout(send, lateAnswerMs);
+      send();
     });
   });
   server.on('connection', (socket) => {
