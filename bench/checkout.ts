@@ -13,7 +13,7 @@ import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCo
 import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { benchProbePath } from '../functions/local/bench-probe.js';
 import { type Figure, percentile, printFigures, writeSection } from './results.js';
-import { startTwinProcess, type TwinProcess } from '../test/twin-process.js';
+import { startTwinProcess, type TwinProcess } from '../test/support/twin-process.js';
 import { runSoak } from './soak.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
@@ -66,7 +66,7 @@ export const timedCheckout = async (apiUrl: string, body: unknown, key = `bench-
 };
 
 export const adminToken = async (twin: TwinProcess) => {
-  const { body } = await post(twin.apiUrl, '/auth/login', { username: 'admin', password: twin.adminPassword });
+  const { body } = await post(twin.apiUrl, '/auth/login', { username: 'admin', password: twin.staffPasswords.admin });
   return body.token;
 };
 

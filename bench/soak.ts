@@ -4,7 +4,7 @@ import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { DynamoCatalog } from '../functions/adapters/dynamo/catalog.js';
 import { DynamoOrderRepository } from '../functions/adapters/dynamo/orders-repository.js';
 import type { Order } from '../functions/core/order.js';
-import type { TwinProcess } from '../test/twin-process.js';
+import type { TwinProcess } from '../test/support/twin-process.js';
 import { type Figure, printFigures, writeSection } from './results.js';
 
 const total = Number(process.env.SOAK_CHECKOUTS ?? 10_000);

@@ -96,6 +96,8 @@ const runWorkflow = async (
   reservation?: StockReservation,
 ): Promise<CheckoutResult> => {
   const cardRef = card?.ref ?? null;
+  // Each outcome step deletes the CVC before it returns (placed: purged; held or declined: kept without it).
+  let outcomeStepRan = false;
   try {
     const settings = await deps.settings.get();
     const run = await deps.workflow.run({
@@ -109,6 +111,7 @@ const runWorkflow = async (
       throw new AppError('internal', 'The checkout could not be completed and no payment was taken. Please try again.');
     }
     if (run.outOfStock.length) throw outOfStockError(order, run.outOfStock);
+    outcomeStepRan = true;
     const placed = await deps.orders.get(order.id);
     if (!placed) throw new AppError('internal', 'The order disappeared during checkout.');
     if (card) await countCardOutcome(deps, card.admitted, placed);
@@ -122,8 +125,9 @@ const runWorkflow = async (
       actions: canSubmitOffline ? ['retry_payment', 'submit_offline'] : ['retry_payment'],
     };
   } finally {
-    // The CVC item also expires on its own shortly (and reads check that): this is the prompt path.
-    if (cardRef) await deps.vault.forgetCvc(order.id, cardRef).catch(() => undefined);
+    // Failed, thrown, timed out or out of stock: no outcome step deleted the CVC, so it goes here
+    // (the item also expires on its own shortly, and reads check that).
+    if (cardRef && !outcomeStepRan) await deps.vault.forgetCvc(order.id, cardRef).catch(() => undefined);
   }
 };
 

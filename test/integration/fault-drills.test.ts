@@ -5,8 +5,8 @@ import { DynamoOrderRepository } from '../../functions/adapters/dynamo/orders-re
 import { DynamoCatalog } from '../../functions/adapters/dynamo/catalog.js';
 import type { Order } from '../../functions/core/order.js';
 import { freeLoopbackPort } from '../../functions/local/emulators.js';
-import { startTcpProxy, type TcpProxy } from '../tcp-proxy.js';
-import { startTwinProcess, type TwinProcess } from '../twin-process.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startTwinProcess, type TwinProcess } from '../support/twin-process.js';
 
 /**
  * Fault drills, each asserting that nothing is lost or duplicated. They run against a twin of

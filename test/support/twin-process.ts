@@ -19,14 +19,20 @@ export interface TwinProcess {
 }
 
 /**
- * Starts the twin exactly as `npm start --memory` does, on free loopback ports, with `env` on top
- * of this process's environment; resolves once its banner is printed.
+ * Starts the twin exactly as `npm start --memory` does, on free loopback ports (or the emulator
+ * ports given, for a drill that puts a proxy in front of them), with `env` on top of this
+ * process's environment; resolves once its banner is printed. For tests and the bench alike.
  */
-export const startTwinProcess = async (env: Readonly<Record<string, string>> = {}): Promise<TwinProcess> => {
+export const startTwinProcess = async (
+  env: Readonly<Record<string, string>> = {},
+  ports: { readonly dynamoDbPort?: number; readonly sesPort?: number } = {},
+): Promise<TwinProcess> => {
   const dir = mkdtempSync(join(tmpdir(), 'orders-twin-'));
   const logFile = join(dir, 'twin.log');
   const log = createWriteStream(logFile);
-  const [port, dynamoDbPort, sesPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+  const port = await freeLoopbackPort();
+  const dynamoDbPort = ports.dynamoDbPort ?? (await freeLoopbackPort());
+  const sesPort = ports.sesPort ?? (await freeLoopbackPort());
   const staffPasswords = { admin: `admin-${randomUUID()}`, csr: `csr-${randomUUID()}` };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
     env: {

@@ -19,11 +19,12 @@ const request: CheckoutRequest = {
   onDecline: 'ask',
 };
 
-type Workflow = (run: CheckoutRun, orders: MemoryOrders, clock: TestClock) => Promise<CheckoutRunResult>;
+type Workflow = (run: CheckoutRun, orders: MemoryOrders, clock: TestClock, vault: MemoryVault) => Promise<CheckoutRunResult>;
 
-/** The workflow declining the card, as its steps record it. */
-const declines: Workflow = async (run, orders, clock) => {
+/** The workflow declining the card, as its steps record it: the outcome step keeps the card without its CVC. */
+const declines: Workflow = async (run, orders, clock, vault) => {
   const order = orders.order(run.orderId);
+  await vault.keepWithoutCvc(run.orderId, run.cardRef!, new Date(clock.now().getTime() + 30 * 60_000), clock.now());
   const payment = {
     ...order.payment,
     status: 'DECLINED' as const,
@@ -64,7 +65,7 @@ const setup = (workflow: Workflow) => {
     workflow: {
       run: async (run) => {
         gatewayRuns += 1;
-        return workflow(run, orders, clock);
+        return workflow(run, orders, clock, vault);
       },
     },
   };
@@ -111,7 +112,7 @@ describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)
     async (_name, workflow) => {
       const { deps, orders, vault, clock, order } = await declinedOrder();
       expect(vault.cvcs.size).toBe(0);
-      (deps as { workflow: CheckoutDeps['workflow'] }).workflow = { run: (run) => workflow(run, orders, clock) };
+      (deps as { workflow: CheckoutDeps['workflow'] }).workflow = { run: (run) => workflow(run, orders, clock, vault) };
       await expect(retryPayment(deps, order, { card: { ...card, number: '4242424242424242' }, onDecline: 'ask' })).rejects.toThrow();
       expect(vault.cvcs.size).toBe(0);
       expectRealHold(orders.order(order.id), clock);

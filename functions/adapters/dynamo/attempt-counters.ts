@@ -1,6 +1,6 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptCounters } from '../../core/ports.js';
-import type { DocumentClient } from './client.js';
+import { batchGetAll, type DocumentClient } from './client.js';
 
 const counterKey = (key: string) => ({ pk: `COUNTER#${key}`, sk: 'COUNTER' });
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -15,14 +15,16 @@ export class DynamoAttemptCounters implements AttemptCounters {
     private readonly tableName: string,
   ) {}
 
+  /** All keys in one request (the card's and the client's counters are read on every card attempt). */
   async read(keys: readonly string[], now: Date): Promise<number[]> {
-    return Promise.all(
-      keys.map(async (key) => {
-        const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: counterKey(key), ConsistentRead: true }));
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(keys)].map(counterKey));
+    const counts = new Map(
+      items
         // TTL deletion lags (and never happens in DynamoDB Local): an expired counter counts nothing.
-        return Item && typeof Item.count === 'number' && Item.expiresAt > epochSeconds(now) ? Item.count : 0;
-      }),
+        .filter((item) => typeof item.count === 'number' && (item.expiresAt as number) > epochSeconds(now))
+        .map((item) => [item.pk as string, item.count as number]),
     );
+    return keys.map((key) => counts.get(counterKey(key).pk) ?? 0);
   }
 
   async increment(keys: readonly string[], expiresAt: Date): Promise<void> {

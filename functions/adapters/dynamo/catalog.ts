@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Catalog, Product, Reservation, StockLine } from '../../core/ports.js';
-import { type DocumentClient, isConditionFailure } from './client.js';
+import { batchGetAll, type DocumentClient, isConditionFailure } from './client.js';
 import { transactWrite } from './order-totals.js';
 
 const catalogPartition = 'CATALOG';
@@ -89,18 +89,8 @@ export class DynamoCatalog implements Catalog {
   }
 
   private async read(unique: readonly string[]): Promise<Map<string, Product>> {
-    const found = new Map<string, Product>();
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(productKey);
-      while (keys?.length) {
-        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[this.tableName] ?? []) found.set(item.sku as string, toProduct(item));
-        keys = UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+    const items = await batchGetAll(this.client, this.tableName, unique.map(productKey));
+    return new Map(items.map((item) => [item.sku as string, toProduct(item)]));
   }
 
   async put(product: Product): Promise<void> {

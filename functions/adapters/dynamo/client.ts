@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** One DocumentClient per process; `DYNAMODB_ENDPOINT` points it at DynamoDB Local in the twin. */
 export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT) =>
@@ -10,3 +10,19 @@ export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT) =
 export type DocumentClient = ReturnType<typeof createDocumentClient>;
 
 export const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Strongly consistent reads of up to any number of keys, 100 per request, unprocessed keys asked again. */
+export const batchGetAll = async (client: DocumentClient, tableName: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    while (pending?.length) {
+      const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(Responses?.[tableName] ?? []));
+      pending = UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return items;
+};
