@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardDetails } from '../core/card.js';
-import type { CardVault } from '../core/ports.js';
+import type { CardVault, LinkedWrite } from '../core/ports.js';
 import type { CardCipher } from './card-cipher.js';
-import { type DocumentClient, isConditionFailure } from './dynamo/client.js';
+import { type DocumentClient, isConditionFailure, linkedWrite, transactItems } from './dynamo/client.js';
 
 /**
  * For functions that only delete held cards (the admin API): no key, so nothing to seal or
@@ -41,28 +41,26 @@ export class EncryptedCardVault implements CardVault {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string> {
+  async prepareHold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<{ ref: string; writes: LinkedWrite[] }> {
     const ref = randomUUID();
     const { cvc, ...held } = card;
+    const cardItem = {
+      ...vaultKey(orderId, ref),
+      card: await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
+      ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}),
+    };
+    const writes = [linkedWrite({ Put: { TableName: this.tables.cards, Item: cardItem } })];
     if (cvc) {
       const cvcExpiry = new Date(Math.min(this.clock().getTime() + cvcLifetimeMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY));
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tables.cvcs,
-          Item: { ...cvcKey(orderId, ref), cvc: await this.cipher.seal(orderId, 'card-cvc', cvc), expiresAt: epochSeconds(cvcExpiry) },
-        }),
-      );
+      const cvcItem = { ...cvcKey(orderId, ref), cvc: await this.cipher.seal(orderId, 'card-cvc', cvc), expiresAt: epochSeconds(cvcExpiry) };
+      writes.push(linkedWrite({ Put: { TableName: this.tables.cvcs, Item: cvcItem } }));
     }
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tables.cards,
-        Item: {
-          ...vaultKey(orderId, ref),
-          card: await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
-          ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}),
-        },
-      }),
-    );
+    return { ref, writes };
+  }
+
+  async hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string> {
+    const { ref, writes } = await this.prepareHold(orderId, card, expiresAt);
+    await Promise.all(transactItems(writes).map((item) => this.client.send(new PutCommand(item.Put!))));
     return ref;
   }
 
@@ -105,10 +103,14 @@ export class EncryptedCardVault implements CardVault {
     await this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) }));
   }
 
+  purgeWrites(orderId: string, ref: string): LinkedWrite[] {
+    return [
+      linkedWrite({ Delete: { TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) } }),
+      linkedWrite({ Delete: { TableName: this.tables.cards, Key: vaultKey(orderId, ref) } }),
+    ];
+  }
+
   async purge(orderId: string, ref: string): Promise<void> {
-    await Promise.all([
-      this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) })),
-      this.client.send(new DeleteCommand({ TableName: this.tables.cards, Key: vaultKey(orderId, ref) })),
-    ]);
+    await Promise.all(transactItems(this.purgeWrites(orderId, ref)).map((item) => this.client.send(new DeleteCommand(item.Delete!))));
   }
 }

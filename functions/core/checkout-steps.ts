@@ -1,5 +1,6 @@
 import { publishOrderPlaced, queueHandOff } from './fulfillment.js';
 import type { NewHistoryEntry } from './history.js';
+import { actors } from './history.js';
 import type { Order, Payment } from './order.js';
 import { issuePayLink } from './pay-link.js';
 import { declineMessages } from './payments.js';
@@ -18,7 +19,6 @@ import type {
 } from './ports.js';
 import { announceEmails, queueEmails, receiptKinds } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
-import { actors } from './history.js';
 import { nextStatus, type OrderAction, record, transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
@@ -135,32 +135,39 @@ export const createCheckoutSteps = (deps: StepDeps) => {
     async placeOrder(state: CheckoutState) {
       const settings = await deps.settings.get();
       let wrote = false;
-      const placed = await updateOrder(deps.orders, state.orderId, (order) => {
-        wrote = order.status === 'INCOMPLETE';
-        if (!wrote) return null;
-        const method = order.payment.method;
-        const decided = decidedPayment(order, state);
-        const payment = method === 'recorded' ? { ...decided.payment, status: 'APPROVED_MANUAL' as const } : decided.payment;
-        const placedStatus = nextStatus({ ...order, payment }, placements[method]);
-        // One instant per write: the hand-off counts as queued only from the status's own start.
-        const at = now();
-        const handOff = queueHandOff(order, placedStatus, at);
-        const emails = queueEmails(order, receiptKinds(placedStatus, settings), at);
-        return transition(
-          order,
-          placements[method],
-          { heldCard: null, payment, ...(decided.testMode ? { testMode: true } : {}), ...handOff.changes, ...emails.changes },
-          [
-            ...decided.entries,
-            { type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true },
-            ...handOff.entries,
-            ...emails.entries,
-          ],
-          at,
-        );
-      });
-      // An authorized card has done its job: nothing is held once the order is placed.
-      if (state.cardRef) await deps.vault.purge(state.orderId, state.cardRef);
+      const placed = await updateOrder(
+        deps.orders,
+        state.orderId,
+        (order) => {
+          wrote = order.status === 'INCOMPLETE';
+          if (!wrote) return null;
+          const method = order.payment.method;
+          const decided = decidedPayment(order, state);
+          const payment = method === 'recorded' ? { ...decided.payment, status: 'APPROVED_MANUAL' as const } : decided.payment;
+          const placedStatus = nextStatus({ ...order, payment }, placements[method]);
+          // One instant per write: the hand-off counts as queued only from the status's own start.
+          const at = now();
+          const handOff = queueHandOff(order, placedStatus, at);
+          const emails = queueEmails(order, receiptKinds(placedStatus, settings), at);
+          return transition(
+            order,
+            placements[method],
+            { heldCard: null, payment, ...(decided.testMode ? { testMode: true } : {}), ...handOff.changes, ...emails.changes },
+            [
+              ...decided.entries,
+              { type: 'status', actor: actors.system, message: 'Order placed', visibleToCustomer: true },
+              ...handOff.entries,
+              ...emails.entries,
+            ],
+            at,
+          );
+        },
+        undefined,
+        state.cardRef ? deps.vault.purgeWrites(state.orderId, state.cardRef) : [],
+      );
+      // An authorized card has done its job: nothing is held once the order is placed (purged
+      // with the placing write; an order placed by an earlier run, or no longer to place, here).
+      if (state.cardRef && !wrote) await deps.vault.purge(state.orderId, state.cardRef);
       // OrderPlaced starts the fulfillment hand-off, published by the run that placed the order.
       if (wrote) {
         await publishOrderPlaced(deps, placed);

@@ -3,7 +3,7 @@ import { admitCardAttempt, type CardAttempt, type CardTestingDeps, countCardOutc
 import { AppError, type ErrorDetail } from './errors.js';
 import { actors } from './history.js';
 import { computeTotals } from './money.js';
-import { type Address, type Order, type OrderLine, cardIsHeld } from './order.js';
+import { type Address, cardIsHeld, type Order, type OrderLine } from './order.js';
 import { payLinkOpen } from './pay-link.js';
 import type { DeclineReason } from './payments.js';
 import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore, StockReservation } from './ports.js';
@@ -182,7 +182,9 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
   // Limits are checked before anything is stored or sent to the gateway.
   const admitted = payment?.method === 'card' ? await admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1) : null;
   const holdUntil = await holdWindowEnd(deps, now);
-  const cardRef = payment?.method === 'card' ? await deps.vault.hold(id, payment.card, holdUntil) : null;
+  // The card's ciphertexts are written with the order: short of stock, nothing was ever held.
+  const hold = payment?.method === 'card' ? await deps.vault.prepareHold(id, payment.card, holdUntil) : null;
+  const cardRef = hold?.ref ?? null;
   const at = now.toISOString();
   const order: Order = {
     id,
@@ -218,11 +220,8 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     testMode: deps.gateway.name === 'sandbox',
   };
   // The order and its stock in one write: short of stock, the customer never had an order.
-  const created = await deps.orders.createReserving(order, stockLines(order));
-  if (!created.ok) {
-    if (cardRef) await deps.vault.purge(id, cardRef);
-    throw outOfStockError(order, created.shortSkus);
-  }
+  const created = await deps.orders.createReserving(order, stockLines(order), hold?.writes ?? []);
+  if (!created.ok) throw outOfStockError(order, created.shortSkus);
   const reservation: StockReservation = {
     reserved: true,
     paymentMethod: order.payment.method,

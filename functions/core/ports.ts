@@ -1,8 +1,8 @@
 import type { CardDetails } from './card.js';
 import type { Order, ProductKind } from './order.js';
-import type { OrderStatus } from './status.js';
 import type { DeclineReason, GatewayName } from './payments.js';
 import type { Settings } from './settings.js';
+import type { OrderStatus } from './status.js';
 import type { OrderRevision } from './transitions.js';
 
 export interface Product {
@@ -51,19 +51,31 @@ export interface OrderPage {
  * Orders, with per-day totals by status kept in step: every write that creates, removes or
  * moves an order between statuses updates its day's totals in the same transaction.
  */
+declare const linkedWrite: unique symbol;
+
+/**
+ * A card-vault write prepared to land in the same atomic write as an order: the hold with the
+ * order's creation, the purge with its placement (one request instead of three). Opaque to the
+ * core: a runtime's vault prepares it and the same runtime's order repository commits it, with
+ * the order or not at all.
+ */
+export type LinkedWrite = { readonly [linkedWrite]: true };
+
 export interface OrderRepository {
   create(order: Order): Promise<void>;
   /**
-   * Creates the order holding its stock: the order and every line's decrement in one write.
-   * Nothing is written when a line is short (`shortSkus`); `order.stock.reserved` must be true.
+   * Creates the order holding its stock: the order, every line's decrement and the `linked`
+   * writes in one write. Nothing is written when a line is short (`shortSkus`);
+   * `order.stock.reserved` must be true.
    */
-  createReserving(order: Order, lines: readonly StockLine[]): Promise<Reservation>;
+  createReserving(order: Order, lines: readonly StockLine[], linked?: readonly LinkedWrite[]): Promise<Reservation>;
   get(id: string): Promise<Order | null>;
   /**
-   * Writes `next` only if the stored order is still `previous` (same version); otherwise throws
-   * `VersionConflict`. `previous` is what the daily totals move away from.
+   * Writes `next` (and the `linked` writes, atomically) only if the stored order is still
+   * `previous` (same version); otherwise throws `VersionConflict`. `previous` is what the daily
+   * totals move away from.
    */
-  save(next: OrderRevision, previous: Order): Promise<void>;
+  save(next: OrderRevision, previous: Order, linked?: readonly LinkedWrite[]): Promise<void>;
   /** Removes an order that never became one (out of stock at checkout). */
   discard(id: string): Promise<void>;
   /** Newest first, through an index (by status, by email, or all): never a table scan. */
@@ -128,6 +140,10 @@ export interface PaymentMetrics {
 export interface CardVault {
   /** Encrypts the card (the CVC separately) and returns its reference. */
   hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string>;
+  /** `hold`, encrypted now and written with the order that creates it (`createReserving`). */
+  prepareHold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<{ readonly ref: string; readonly writes: readonly LinkedWrite[] }>;
+  /** `purge`, written with the order write that ends the hold. */
+  purgeWrites(orderId: string, ref: string): readonly LinkedWrite[];
   /** The decrypted card with its CVC while the attempt has one (to authorize it), or null when purged or past its expiry. */
   read(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
   /** The decrypted held card, never its CVC (to reveal or charge it), or null when purged or past its expiry. */

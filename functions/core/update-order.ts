@@ -1,6 +1,6 @@
 import { notFound } from './errors.js';
 import type { Order } from './order.js';
-import { type OrderRepository, VersionConflict } from './ports.js';
+import { type LinkedWrite, type OrderRepository, VersionConflict } from './ports.js';
 import type { OrderRevision } from './transitions.js';
 
 const maxAttempts = 5;
@@ -9,13 +9,15 @@ const maxAttempts = 5;
  * Read-modify-write for automated steps: `change` returns the next order, or null when the
  * order is already where it should be (which is what makes repeated steps idempotent).
  * A concurrent writer makes it re-read and decide again. `known` is the order as the caller
- * just read or wrote it: the first attempt starts from it instead of reading again.
+ * just read or wrote it: the first attempt starts from it instead of reading again. `linked`
+ * writes land with the order's write (none when nothing is written).
  */
 export const updateOrder = async (
   orders: OrderRepository,
   id: string,
   change: (order: Order) => OrderRevision | null | Promise<OrderRevision | null>,
   known?: Order,
+  linked: readonly LinkedWrite[] = [],
 ): Promise<Order> => {
   for (let attempt = 1; ; attempt++) {
     const current = attempt === 1 && known ? known : await orders.get(id);
@@ -23,7 +25,7 @@ export const updateOrder = async (
     const next = await change(current);
     if (!next) return current;
     try {
-      await orders.save(next, current);
+      await orders.save(next, current, linked);
       return next;
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= maxAttempts) throw error;

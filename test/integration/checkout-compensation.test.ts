@@ -32,6 +32,8 @@ describe('the checkout workflow when a step fails unexpectedly', () => {
       settings: new MemorySettings(),
       vault: {
         hold: async () => 'ref',
+        prepareHold: async () => ({ ref: 'ref', writes: [] }),
+        purgeWrites: () => [],
         read: async () => null,
         readHeld: async () => null,
         keepWithoutCvc: async () => true,

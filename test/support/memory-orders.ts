@@ -1,6 +1,7 @@
 import { enteredStatusAt } from '../../functions/core/fulfillment.js';
 import type { Order } from '../../functions/core/order.js';
 import {
+  type LinkedWrite,
   type OrderPage,
   type OrderQuery,
   type OrderRepository,
@@ -12,6 +13,12 @@ import {
 import type { OrderRevision } from '../../functions/core/transitions.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** In memory a write linked to an order's is what it does, run when the order's write lands. */
+export const memoryLinkedWrite = (apply: () => void): LinkedWrite => ({ apply }) as unknown as LinkedWrite;
+export const applyLinked = (writes: readonly LinkedWrite[]) => {
+  for (const write of writes) (write as unknown as { apply: () => void }).apply();
+};
 
 const page = (matching: Order[], query: { limit: number; cursor?: string | null }): OrderPage => {
   const offset = Number(query.cursor ?? 0);
@@ -42,10 +49,11 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
   /** SKUs a creation holding stock finds short; stock is not modelled beyond that. */
   readonly shortSkus = new Set<string>();
 
-  async createReserving(order: Order, lines: readonly StockLine[]): Promise<Reservation> {
+  async createReserving(order: Order, lines: readonly StockLine[], linked: readonly LinkedWrite[] = []): Promise<Reservation> {
     const short = lines.filter((line) => this.shortSkus.has(line.sku)).map((line) => line.sku);
     if (short.length) return { ok: false, shortSkus: short };
     await this.create(order);
+    applyLinked(linked);
     return { ok: true };
   }
 
@@ -56,7 +64,7 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
     return order ? structuredClone(order) : null;
   }
 
-  async save(next: OrderRevision, previous: Order) {
+  async save(next: OrderRevision, previous: Order, linked: readonly LinkedWrite[] = []) {
     this.calls.push('save');
     await tick();
     if (this.concurrentWrite) {
@@ -68,6 +76,7 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
     if (!current || current.version !== previous.version) throw new VersionConflict(`order ${next.id} changed concurrently`);
     this.saves += 1;
     this.stored.set(next.id, structuredClone(next));
+    applyLinked(linked);
   }
 
   async discard(id: string) {

@@ -1,9 +1,8 @@
-import { createLinks } from '../../functions/runtime/adapters.js';
 import type { OrderActionDeps } from '../../functions/core/admin/order-actions.js';
+import type { CardDetails } from '../../functions/core/card.js';
 import type { FulfillmentDeps, FulfillmentPolicy } from '../../functions/core/fulfillment.js';
 import type { MonitorDeps } from '../../functions/core/monitor.js';
 import type { Order } from '../../functions/core/order.js';
-import type { CardDetails } from '../../functions/core/card.js';
 import type {
   AttemptCounters,
   AuthorizationResult,
@@ -26,7 +25,8 @@ import type {
   WebhookDelivery,
 } from '../../functions/core/ports.js';
 import { defaultSettings, type Settings } from '../../functions/core/settings.js';
-import { MemoryOrders } from './memory-orders.js';
+import { createLinks } from '../../functions/runtime/adapters.js';
+import { applyLinked, MemoryOrders, memoryLinkedWrite } from './memory-orders.js';
 
 export { MemoryOrders } from './memory-orders.js';
 
@@ -253,6 +253,8 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
     catalog: releaseRecordingCatalog(calls.released),
     vault: {
       hold: async () => 'ref',
+      prepareHold: async () => ({ ref: 'ref', writes: [] }),
+      purgeWrites: () => [],
       read: async () => null,
       readHeld: async () => null,
       keepWithoutCvc: async () => true,
@@ -275,12 +277,31 @@ export class MemoryVault implements CardVault {
   readonly cards = new Map<string, { card: Omit<CardDetails, 'cvc'>; expiresAt: Date | null }>();
   readonly cvcs = new Map<string, string>();
   private next = 0;
-  async hold(_orderId: string, card: CardDetails, expiresAt: Date | null) {
+  async prepareHold(_orderId: string, card: CardDetails, expiresAt: Date | null) {
     const ref = `ref-${++this.next}`;
     const { cvc, ...held } = card;
-    this.cards.set(ref, { card: held, expiresAt });
-    if (cvc) this.cvcs.set(ref, cvc);
+    return {
+      ref,
+      writes: [
+        memoryLinkedWrite(() => {
+          this.cards.set(ref, { card: held, expiresAt });
+          if (cvc) this.cvcs.set(ref, cvc);
+        }),
+      ],
+    };
+  }
+  async hold(orderId: string, card: CardDetails, expiresAt: Date | null) {
+    const { ref, writes } = await this.prepareHold(orderId, card, expiresAt);
+    applyLinked(writes);
     return ref;
+  }
+  purgeWrites(_orderId: string, ref: string) {
+    return [
+      memoryLinkedWrite(() => {
+        this.cvcs.delete(ref);
+        this.cards.delete(ref);
+      }),
+    ];
   }
   async read(orderId: string, ref: string, now: Date) {
     const card = await this.readHeld(orderId, ref, now);

@@ -226,7 +226,7 @@ describe('the placeOrder checkout step', () => {
       events,
       clock,
       settings: new MemorySettings(),
-      vault: { purge: async () => undefined },
+      vault: { purge: async () => undefined, purgeWrites: () => [] },
     }) as unknown as StepDeps;
 
   it('places the order and publishes OrderPlaced once, even when the step runs twice', async () => {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { LinkedWrite } from '../../core/ports.js';
 
 /** One DocumentClient per process; `DYNAMODB_ENDPOINT` points it at DynamoDB Local in the twin. */
 export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT) =>
@@ -26,3 +27,10 @@ export const batchGetAll = async (client: DocumentClient, tableName: string, key
   }
   return items;
 };
+
+/** One item of a DynamoDB transaction. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** In this runtime a write linked to an order's (core's opaque `LinkedWrite`) is a transaction item. */
+export const linkedWrite = (item: TransactItem): LinkedWrite => item as unknown as LinkedWrite;
+export const transactItems = (writes: readonly LinkedWrite[]): TransactItem[] => writes as unknown as TransactItem[];

@@ -8,12 +8,20 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { totalsAdjustments } from '../../core/admin/reports.js';
-import type { Order } from '../../core/order.js';
 import { AppError } from '../../core/errors.js';
 import { enteredStatusAt } from '../../core/fulfillment.js';
-import { type OrderPage, type OrderQuery, type OrderRepository, type Reservation, type StockLine, VersionConflict } from '../../core/ports.js';
+import type { Order } from '../../core/order.js';
+import {
+  type LinkedWrite,
+  type OrderPage,
+  type OrderQuery,
+  type OrderRepository,
+  type Reservation,
+  type StockLine,
+  VersionConflict,
+} from '../../core/ports.js';
 import { shortLines, stockReservationItems } from './catalog.js';
-import { type DocumentClient, isConditionFailure } from './client.js';
+import { type DocumentClient, isConditionFailure, transactItems } from './client.js';
 import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
@@ -54,12 +62,14 @@ export class DynamoOrderRepository implements OrderRepository {
     await this.write(order.id, { Put: { TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } }, null, order);
   }
 
-  async createReserving(order: Order, lines: readonly StockLine[]): Promise<Reservation> {
+  async createReserving(order: Order, lines: readonly StockLine[], linked: readonly LinkedWrite[] = []): Promise<Reservation> {
     if (!order.stock.reserved) throw new Error('an order created with its stock must say so');
     const create = { Put: { TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } };
     const totals = totalsUpdates(this.tableName, totalsAdjustments(null, order));
     try {
-      await transactWrite(this.client, { TransactItems: [create, ...totals, ...stockReservationItems(this.tableName, lines)] });
+      await transactWrite(this.client, {
+        TransactItems: [create, ...totals, ...stockReservationItems(this.tableName, lines), ...transactItems(linked)],
+      });
       return { ok: true };
     } catch (error) {
       const shortSkus = shortLines(error, lines, 1 + totals.length);
@@ -74,7 +84,7 @@ export class DynamoOrderRepository implements OrderRepository {
     return Item ? fromItem(Item) : null;
   }
 
-  async save(next: Order, previous: Order): Promise<void> {
+  async save(next: Order, previous: Order, linked: readonly LinkedWrite[] = []): Promise<void> {
     await this.write(
       next.id,
       {
@@ -87,6 +97,7 @@ export class DynamoOrderRepository implements OrderRepository {
       },
       previous,
       next,
+      linked,
     );
   }
 
@@ -121,13 +132,14 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   /**
-   * The order write alone when the totals do not move (most writes: history, emails, stock
-   * flags), else the order write and the totals in one transaction.
+   * The order write alone when the totals do not move and nothing is linked (most writes:
+   * history, emails, stock flags), else the order write, the totals and the linked writes in one
+   * transaction.
    */
-  private async write(id: string, item: OrderWrite, previous: Order | null, next: Order | null): Promise<void> {
+  private async write(id: string, item: OrderWrite, previous: Order | null, next: Order | null, linked: readonly LinkedWrite[] = []): Promise<void> {
     const totals = totalsUpdates(this.tableName, totalsAdjustments(previous, next));
     try {
-      if (totals.length) await transactWrite(this.client, { TransactItems: [item, ...totals] });
+      if (totals.length || linked.length) await transactWrite(this.client, { TransactItems: [item, ...totals, ...transactItems(linked)] });
       else if ('Put' in item) await this.client.send(new PutCommand(item.Put));
       else await this.client.send(new DeleteCommand(item.Delete));
     } catch (error) {
