@@ -1,10 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LinkedWrite } from '../../core/ports.js';
 
+/**
+ * The SDK's logger middleware redacts every command's input and output for `logger.info` before
+ * calling it, even when the logger discards them (a walk over the whole item, on every request):
+ * with no `info` and `error` it skips both. Nothing here logs through the SDK.
+ */
+const noSdkLogging = { debug: () => undefined, warn: () => undefined } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
+
 /** One DocumentClient per process; `DYNAMODB_ENDPOINT` points it at DynamoDB Local in the twin. */
 export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT) =>
-  DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), {
+  DynamoDBDocumentClient.from(new DynamoDBClient({ ...(endpoint ? { endpoint } : {}), logger: noSdkLogging }), {
     marshallOptions: { removeUndefinedValues: true },
   });
 
