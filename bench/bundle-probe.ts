@@ -18,6 +18,8 @@ export interface DeployedFunction {
   readonly entryFile: string;
   readonly handler: string;
   readonly budget: BundleBudget;
+  /** Module aliases its bundle is built with. */
+  readonly aliases: Record<string, string>;
   readonly memorySize: number;
   /** The template's variables, CloudFormation references replaced by placeholders of the right shape. */
   readonly environment: Record<string, string>;
@@ -81,6 +83,7 @@ export const deployedFunctions = (stack: Stack, template: SynthesizedTemplate): 
         entryFile: fn.entryFile,
         handler: fn.handlerExport,
         budget: fn.budget,
+        aliases: fn.aliases,
         memorySize: properties.MemorySize ?? 128,
         environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, placeholder(value)])),
       };
@@ -93,7 +96,7 @@ export interface BuiltBundle {
 }
 
 /** Bundles one entry with the stack's esbuild options into `outdir/index.mjs` (+ its map). */
-export const bundleEntry = async (entryFile: string, outdir: string): Promise<BuiltBundle> => {
+export const bundleEntry = async (entryFile: string, outdir: string, aliases: Record<string, string>): Promise<BuiltBundle> => {
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, 'index.mjs');
   await build({
@@ -109,7 +112,7 @@ export const bundleEntry = async (entryFile: string, outdir: string): Promise<Bu
     sourcemap: bundling.sourceMap,
     sourcesContent: false,
     external: [...bundling.externalModules],
-    alias: Object.fromEntries(Object.entries(bundling.alias).map(([from, to]) => [from, join(projectRoot, to)])),
+    alias: Object.fromEntries(Object.entries(aliases).map(([from, to]) => [from, join(projectRoot, to)])),
     logLevel: 'error',
   });
   return { file, bytes: statSync(file).size, mapBytes: statSync(`${file}.map`).size };

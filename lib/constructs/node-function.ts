@@ -30,6 +30,16 @@ export const bundling = {
 } as const;
 
 /**
+ * The aliases a function is bundled with in a deployment on `paymentGateway` (the stack's
+ * context): a gateway SDK the deployment never calls resolves to a module that says so, so the
+ * functions that pay do not carry it (Stripe's SDK is about 250 KB minified).
+ */
+export const bundleAliases = (paymentGateway: unknown): Record<string, string> => ({
+  ...bundling.alias,
+  ...(paymentGateway === 'stripe' || paymentGateway === undefined ? {} : { stripe: './functions/runtime/gateway-sdk-not-deployed.ts' }),
+});
+
+/**
  * Size and cold-init budgets of a bundle (minified; init measured over an empty handler).
  * Card crypto (the Encryption SDK with its KMS client) or a gateway SDK buys the larger one.
  */
@@ -64,8 +74,11 @@ export class NodeFunction extends NodejsFunction {
   readonly entryFile: string;
   readonly handlerExport: string;
   readonly budget: BundleBudget;
+  /** Module aliases of its bundle (see `bundleAliases`). */
+  readonly aliases: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    const aliases = bundleAliases(scope.node.tryGetContext('paymentGateway'));
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${id}`,
@@ -95,12 +108,13 @@ export class NodeFunction extends NodejsFunction {
         sourceMap: bundling.sourceMap,
         sourcesContent: false,
         externalModules: bundling.externalModules,
-        esbuildArgs: Object.fromEntries(Object.entries(bundling.alias).map(([from, to]) => [`--alias:${from}`, to])),
+        esbuildArgs: Object.fromEntries(Object.entries(aliases).map(([from, to]) => [`--alias:${from}`, to])),
       },
     });
     this.entryFile = props.entry;
     this.handlerExport = props.handler;
     this.budget = props.budget;
+    this.aliases = aliases;
     logGroup.grantWrite(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
