@@ -23,6 +23,7 @@ import type { OrderStatus } from '../functions/core/status.js';
 import { freeLoopbackPort, startDynamoDbLocal } from '../functions/local/emulators.js';
 import { ensureTable } from '../functions/local/tables.js';
 import { writeSection } from './results.js';
+import { anOrder } from '../test/support/fixtures.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -51,42 +52,22 @@ const orderAt = (index: number, size: number): Order => {
   const createdAgo = stuck ? 2 * hour + index * 1000 : justPlaced ? 60_000 : ((index * 7919) % (size * 60)) * 60_000 + hour;
   const since = stuck ? iso(2 * hour) : justPlaced ? iso(30_000) : iso(createdAgo - 60_000);
   const id = `ord_B${String(index).padStart(7, '0')}${size}`;
-  return {
+  return anOrder({
     id,
     status,
     createdAt: iso(createdAgo),
     updatedAt: since,
     statusSince: since,
-    version: 3,
     customer: { email: `buyer${index % 5000}@example.com`, name: `Buyer ${index}`, phone: null },
     billingAddress: { line1: `${index} Main St`, line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
-    shippingAddress: null,
     items: [{ sku: 'WIDGET-1', name: 'Widget', kind: 'standard', quantity: 1 + (index % 3), unitPriceCents: 1999, lineTotalCents: 1999 * (1 + (index % 3)) }],
-    currency: 'USD',
     totals: { subtotalCents: 1999, shippingCents: 0, taxCents: 0, totalCents: 1999 },
-    payment: {
-      method: 'card',
-      status: 'AUTHORIZED',
-      card: { brand: 'visa', bin: '424242', last4: '4242', expMonth: 12, expYear: 2030 },
-      authorizationCode: 'SBX1',
-      declineReason: null,
-      poNumber: null,
-      invoiceNumber: null,
-      attempt: 1,
-    },
-    shipments: [],
-    notes: null,
-    supersedes: null,
-    supersededBy: null,
     history: [
       { at: iso(createdAgo), type: 'created', actor: 'customer', message: 'Order submitted', visibleToCustomer: false },
       { at: since, type: 'status', actor: 'system', message: 'Order placed', visibleToCustomer: true },
     ],
     trackingToken: `token-${index}`,
-    stock: { reserved: true, round: 0 },
-    heldCard: null,
-    quote: null,
-  };
+  });
 };
 
 const writeAll = async (client: DocumentClient, tableName: string, size: number) => {

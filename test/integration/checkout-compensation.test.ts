@@ -3,7 +3,7 @@ import { type CheckoutState, createCheckoutSteps } from '../../functions/core/ch
 import { LocalCheckoutWorkflow } from '../../functions/local/workflow-runner.js';
 import { createLinks } from '../../functions/runtime/adapters.js';
 import { anOrder } from '../support/fixtures.js';
-import { MemoryCatalog, MemoryOrders, MemorySettings, RecordingEvents, RecordingMailer, TestClock } from '../support/ports.js';
+import { emptyVault, MemoryCatalog, MemoryOrders, MemorySettings, RecordingEvents, RecordingMailer, TestClock } from '../support/ports.js';
 
 /*
  * The compensation path of the checkout workflow, run through the state machine CDK
@@ -30,16 +30,7 @@ describe('the checkout workflow when a step fails unexpectedly', () => {
       orders,
       catalog,
       settings: new MemorySettings(),
-      vault: {
-        hold: async () => 'ref',
-        prepareHold: async () => ({ ref: 'ref', writes: [] }),
-        purgeWrites: () => [],
-        read: async () => null,
-        readHeld: async () => null,
-        keepWithoutCvc: async () => true,
-        forgetCvc: async () => undefined,
-        purge: async () => undefined,
-      },
+      vault: emptyVault,
       gateway: {
         name: 'sandbox',
         authorize: async () => {

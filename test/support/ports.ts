@@ -251,16 +251,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
   const deps: OrderActionDeps = {
     orders,
     catalog: releaseRecordingCatalog(calls.released),
-    vault: {
-      hold: async () => 'ref',
-      prepareHold: async () => ({ ref: 'ref', writes: [] }),
-      purgeWrites: () => [],
-      read: async () => null,
-      readHeld: async () => null,
-      keepWithoutCvc: async () => true,
-      forgetCvc: async () => undefined,
-      purge: async (_orderId, ref) => void calls.purged.push(ref),
-    },
+    vault: { ...emptyVault, purge: async (_orderId, ref) => void calls.purged.push(ref) },
     gateway,
     gatewayFor: () => gateway,
     mailer: { send: async (_from, email) => void calls.mails.push(email) },
@@ -270,6 +261,18 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
     events: { orderPlaced: async (event) => void calls.announced.push(event.orderId), emailsPending: async () => undefined },
   };
   return { deps, calls, orders, current: () => orders.order(initial.id) };
+};
+
+/** A vault that holds nothing: every read finds no card, every write does nothing. */
+export const emptyVault: CardVault = {
+  hold: async () => 'ref',
+  prepareHold: async () => ({ ref: 'ref', writes: [] }),
+  purgeWrites: () => [],
+  read: async () => null,
+  readHeld: async () => null,
+  keepWithoutCvc: async () => true,
+  forgetCvc: async () => undefined,
+  purge: async () => undefined,
 };
 
 /** A vault that keeps the card and the CVC apart, as the real one does, and honours expiry on read. */
