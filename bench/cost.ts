@@ -138,7 +138,9 @@ const model = async (outcome: 'happy' | 'offline') => {
     ses: emails * prices.sesEmail,
     eventBridge: events * prices.eventBridgeCustomEvent,
     logs: (logBytes / 1024 ** 3) * prices.cloudWatchLogsIngestedGb,
-    xRay: (1 + flow.tasks.length) * prices.xRayTraceRecorded,
+    // One trace per checkout: in Lambda the SDK sends the function's trace header on every call
+    // (StartSyncExecution, PutEvents), and the workflow, its steps and the event targets join it.
+    xRay: prices.xRayTraceRecorded,
   };
   const total = Object.values(usd).reduce((a, b) => a + b, 0);
   return { outcome, flow, lambda, units, kmsCalls, emails, events, logBytes, usd, perThousand: total * 1000 };

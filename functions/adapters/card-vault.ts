@@ -44,16 +44,16 @@ export class EncryptedCardVault implements CardVault {
   async prepareHold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<{ ref: string; writes: LinkedWrite[] }> {
     const ref = randomUUID();
     const { cvc, ...held } = card;
-    const cardItem = {
-      ...vaultKey(orderId, ref),
-      card: await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
-      ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}),
-    };
+    // Two data keys (one per purpose), asked for at once.
+    const [sealedCard, sealedCvc] = await Promise.all([
+      this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
+      cvc ? this.cipher.seal(orderId, 'card-cvc', cvc) : null,
+    ]);
+    const cardItem = { ...vaultKey(orderId, ref), card: sealedCard, ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}) };
     const writes = [linkedWrite({ Put: { TableName: this.tables.cards, Item: cardItem } })];
-    if (cvc) {
+    if (sealedCvc) {
       const cvcExpiry = new Date(Math.min(this.clock().getTime() + cvcLifetimeMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY));
-      const cvcItem = { ...cvcKey(orderId, ref), cvc: await this.cipher.seal(orderId, 'card-cvc', cvc), expiresAt: epochSeconds(cvcExpiry) };
-      writes.push(linkedWrite({ Put: { TableName: this.tables.cvcs, Item: cvcItem } }));
+      writes.push(linkedWrite({ Put: { TableName: this.tables.cvcs, Item: { ...cvcKey(orderId, ref), cvc: sealedCvc, expiresAt: epochSeconds(cvcExpiry) } } }));
     }
     return { ref, writes };
   }
@@ -65,12 +65,15 @@ export class EncryptedCardVault implements CardVault {
   }
 
   async read(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {
-    const [card, { Item: cvcItem }] = await Promise.all([
+    // Card and CVC are read and opened side by side (two KMS decrypts at once).
+    const [card, cvc] = await Promise.all([
       this.readHeld(orderId, ref, now),
-      this.client.send(new GetCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref), ConsistentRead: true })),
+      this.client
+        .send(new GetCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref), ConsistentRead: true }))
+        .then(({ Item }) => (Item && isLive(Item, now) ? this.cipher.open(orderId, 'card-cvc', Item.cvc) : null)),
     ]);
     if (!card) return null;
-    return cvcItem && isLive(cvcItem, now) ? { ...card, cvc: await this.cipher.open(orderId, 'card-cvc', cvcItem.cvc) } : card;
+    return cvc ? { ...card, cvc } : card;
   }
 
   async readHeld(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {

@@ -169,10 +169,8 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       // with the placing write; an order placed by an earlier run, or no longer to place, here).
       if (state.cardRef && !wrote) await deps.vault.purge(state.orderId, state.cardRef);
       // OrderPlaced starts the fulfillment hand-off, published by the run that placed the order.
-      if (wrote) {
-        await publishOrderPlaced(deps, placed);
-        await announce(placed);
-      }
+      // Both events at once: in AWS each is an EventBridge call on the customer's wait.
+      if (wrote) await Promise.all([publishOrderPlaced(deps, placed), announce(placed)]);
       return { status: placed.status };
     },
 

@@ -179,11 +179,14 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
   const totals = await assertPayable(deps, draft, now);
   // An order of evaluation items only costs nothing yet: any payment given is not used.
   const payment = totals.totalCents > 0 ? draft.payment : null;
-  // Limits are checked before anything is stored or sent to the gateway.
-  const admitted = payment?.method === 'card' ? await admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1) : null;
   const holdUntil = await holdWindowEnd(deps, now);
-  // The card's ciphertexts are written with the order: short of stock, nothing was ever held.
-  const hold = payment?.method === 'card' ? await deps.vault.prepareHold(id, payment.card, holdUntil) : null;
+  // Limits are checked before anything is stored or sent to the gateway. The card is sealed
+  // meanwhile: its ciphertexts are only written with the order (short of stock or over a
+  // limit, nothing was ever held).
+  const [admitted, hold] =
+    payment?.method === 'card'
+      ? await Promise.all([admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1), deps.vault.prepareHold(id, payment.card, holdUntil)])
+      : [null, null];
   const cardRef = hold?.ref ?? null;
   const at = now.toISOString();
   const order: Order = {
