@@ -79,7 +79,13 @@ export const putProduct = async (twin: TwinProcess, token: string, product: { sk
   if (response.status !== 200) throw new Error(`could not set up ${product.sku}: ${response.status} ${await response.text()}`);
 };
 
-type Probe = { requests: Record<string, number>; background: Record<string, number>; steps: Record<string, { calls: number; ms: number }> };
+type Capacity = { read: number; write: number };
+type Probe = {
+  requests: Record<string, number>;
+  background: Record<string, number>;
+  capacity: { requests: Capacity; background: Capacity };
+  steps: Record<string, { calls: number; ms: number }>;
+};
 const readProbe = async (apiUrl: string): Promise<Probe> => (await fetch(`${apiUrl}${benchProbePath}`)).json() as Promise<Probe>;
 const total = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
 const difference = (after: Record<string, number>, before: Record<string, number>) =>
@@ -110,6 +116,8 @@ const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatu
   const background: number[] = [];
   let syncByCommand: Record<string, number> = {};
   let backgroundByCommand: Record<string, number> = {};
+  const reads: number[] = [];
+  const writes: number[] = [];
   for (let i = 0; i < runs; i++) {
     const before = await settled(apiUrl);
     const response = await timedCheckout(apiUrl, checkoutBody(outcome));
@@ -120,8 +128,13 @@ const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatu
     background.push(total(after.background) - total(before.background));
     syncByCommand = difference(answered.requests, before.requests);
     backgroundByCommand = difference(after.background, before.background);
+    const units = (probe: Probe, kind: keyof Capacity) => probe.capacity.requests[kind] + probe.capacity.background[kind];
+    reads.push(units(after, 'read') - units(before, 'read'));
+    writes.push(units(after, 'write') - units(before, 'write'));
   }
-  return { sync: percentile(sync, 50), background: percentile(background, 50), syncByCommand, backgroundByCommand };
+  // Capacity units of one checkout, waiting and background together, as DynamoDB Local reported them.
+  const capacityUnits = { read: percentile(reads, 50), write: percentile(writes, 50) };
+  return { sync: percentile(sync, 50), background: percentile(background, 50), syncByCommand, backgroundByCommand, capacityUnits };
 };
 
 const stepTimes = (before: Probe, after: Probe) =>

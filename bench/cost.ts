@@ -2,7 +2,7 @@
  * Cost model: USD per 1,000 checkouts, happy path (approved card) and offline path (declined,
  * submitted offline), from the synthesized template (functions, memory, the workflow's states
  * run with stand-in tasks to count invocations and transitions) and the checkout bench's
- * measurements (DynamoDB requests per outcome, step and request durations, item sizes).
+ * measurements (DynamoDB capacity units consumed per outcome, step and request durations).
  */
 import '../functions/local/promise-polyfill.js';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -30,10 +30,9 @@ const memoryOf = (handler: string) => {
 const checkout = readSection('checkout');
 if (!checkout) throw new Error('run the checkout bench first (npm run bench -- --only=checkout)');
 const details = checkout.details as {
-  counts: Record<string, { syncByCommand: Record<string, number>; backgroundByCommand: Record<string, number> }>;
+  counts: Record<string, { capacityUnits: { read: number; write: number } }>;
   steps: Record<string, { calls: number; msEach: number }>;
   background: Record<string, { calls: number; msEach: number }>;
-  orderItemBytes: number;
   p50: number;
 };
 
@@ -79,31 +78,6 @@ const runWorkflow = async (outcome: 'happy' | 'offline') => {
   return { tasks, transitions };
 };
 
-/** DynamoDB request units: reads of an order-sized item, writes of it; a transaction's items cost twice. */
-const requestUnits = (byCommand: Record<string, number>, orderBytes: number) => {
-  const orderWrite = Math.ceil(orderBytes / 1024);
-  const orderRead = Math.ceil(orderBytes / 4096);
-  const small = 1;
-  const per: Record<string, { rru: number; wru: number }> = {
-    GetItem: { rru: orderRead, wru: 0 },
-    BatchGetItem: { rru: 2 * small, wru: 0 },
-    Query: { rru: orderRead, wru: 0 },
-    PutItem: { rru: 0, wru: orderWrite },
-    UpdateItem: { rru: 0, wru: orderWrite },
-    DeleteItem: { rru: 0, wru: small },
-    // The order plus a totals item and stock items, each at twice the price.
-    TransactWriteItems: { rru: 0, wru: 2 * (orderWrite + 2 * small) },
-  };
-  let rru = 0;
-  let wru = 0;
-  for (const [command, count] of Object.entries(byCommand)) {
-    const unit = per[command] ?? { rru: 0, wru: orderWrite };
-    rru += unit.rru * count;
-    wru += unit.wru * count;
-  }
-  return { rru, wru };
-};
-
 const gbSeconds = (memoryMb: number, ms: number) => (memoryMb / 1024) * (Math.max(1, Math.ceil(ms)) / 1000);
 
 const model = async (outcome: 'happy' | 'offline') => {
@@ -121,7 +95,8 @@ const model = async (outcome: 'happy' | 'offline') => {
       flow.tasks.reduce((sum, task) => sum + gbSeconds(memoryOf(task), stepMs(task)), 0) +
       background.reduce((sum, name) => sum + gbSeconds(memoryOf(name), backgroundMs(name)), 0),
   };
-  const units = requestUnits({ ...sum(counts.syncByCommand, counts.backgroundByCommand) }, details.orderItemBytes);
+  // Measured: what DynamoDB Local reported consumed (on demand bills the same units).
+  const units = { rru: counts.capacityUnits.read, wru: counts.capacityUnits.write };
   // The vault seals card and CVC apart (two data keys) and the authorize step opens both.
   const kmsCalls = 4;
   const emails = outcome === 'happy' ? 1 : 2;
@@ -144,12 +119,6 @@ const model = async (outcome: 'happy' | 'offline') => {
   };
   const total = Object.values(usd).reduce((a, b) => a + b, 0);
   return { outcome, flow, lambda, units, kmsCalls, emails, events, logBytes, usd, perThousand: total * 1000 };
-};
-
-const sum = (a: Record<string, number>, b: Record<string, number>) => {
-  const out: Record<string, number> = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
-  return out;
 };
 
 const main = async () => {

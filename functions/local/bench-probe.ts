@@ -7,24 +7,39 @@ export const benchProbeEnabled = () => process.env.BENCH_PROBE === 'true';
 
 export const benchProbePath = '/__bench/probe';
 
+type Capacity = { read: number; write: number };
+type ConsumedCapacity = { readonly CapacityUnits?: number };
+const readCommands = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+
 /**
- * Counts DynamoDB requests by command, apart for the event targets (in AWS other functions run
- * them, here they share the process), sums the time spent in each workflow step, and serves it
- * all as JSON at `benchProbePath` so the bench can read it before and after a request.
+ * Counts DynamoDB requests by command and the capacity units they consumed (as DynamoDB Local
+ * reports them: a transaction's items at twice the price), apart for the event targets (in AWS
+ * other functions run them, here they share the process), sums the time spent in each workflow
+ * step, and serves it all as JSON at `benchProbePath` so the bench can read it before and after
+ * a request.
  */
 export class BenchProbe {
   private readonly inBackground = new AsyncLocalStorage<true>();
   private readonly requests: Record<string, number> = {};
   private readonly background: Record<string, number> = {};
+  private readonly capacity: { requests: Capacity; background: Capacity } = { requests: { read: 0, write: 0 }, background: { read: 0, write: 0 } };
   private readonly steps: Record<string, { calls: number; ms: number }> = {};
 
   countRequests(client: DocumentClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-        const counts = this.inBackground.getStore() ? this.background : this.requests;
+        const background = !!this.inBackground.getStore();
+        const counts = background ? this.background : this.requests;
         counts[name] = (counts[name] ?? 0) + 1;
-        return next(args);
+        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
+        const result = await next(args);
+        const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+        const units = [consumed ?? []].flat().reduce((sum, item) => sum + (item.CapacityUnits ?? 0), 0);
+        const capacity = background ? this.capacity.background : this.capacity.requests;
+        if (readCommands.has(name)) capacity.read += units;
+        else capacity.write += units;
+        return result;
       },
       { step: 'initialize', name: 'benchRequestCounter' },
     );
@@ -52,7 +67,7 @@ export class BenchProbe {
   serve = (request: IncomingMessage, response: ServerResponse): boolean => {
     if (request.method !== 'GET' || request.url !== benchProbePath) return false;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ requests: this.requests, background: this.background, steps: this.steps }));
+    response.end(JSON.stringify({ requests: this.requests, background: this.background, capacity: this.capacity, steps: this.steps }));
     return true;
   };
 }
