@@ -8,6 +8,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { IndexDefinition, KeyAttribute, TableDefinition } from '../../contract/tables.js';
 
+const projection = (index: IndexDefinition) =>
+  index.projectedAttributes.length
+    ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projectedAttributes] }
+    : { ProjectionType: 'KEYS_ONLY' as const };
+
 const attributeDefinitions = (keys: readonly KeyAttribute[]) =>
   [...new Map(keys.map((k) => [k.name, k])).values()].map((a) => ({ AttributeName: a.name, AttributeType: a.type }));
 
@@ -27,7 +32,7 @@ const addMissingIndexes = async (client: DynamoDBClient, definition: TableDefini
                 { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
                 { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
               ],
-              Projection: { ProjectionType: 'ALL' },
+              Projection: projection(index),
             },
           },
         ],
@@ -73,7 +78,7 @@ export const ensureTable = async (client: DynamoDBClient, definition: TableDefin
                 { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
                 { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
               ],
-              Projection: { ProjectionType: 'ALL' },
+              Projection: projection(index),
             })),
           }
         : {}),

@@ -96,7 +96,9 @@ export class DataTables extends Construct {
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),
         sortKey: attribute(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        ...(index.projectedAttributes.length
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projectedAttributes] }
+          : { projectionType: ProjectionType.KEYS_ONLY }),
       });
     }
     return table;

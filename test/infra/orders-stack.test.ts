@@ -64,6 +64,17 @@ describe('tables', () => {
     }
   });
 
+  it('keeps keys in the indexes, not orders (only byStatus adds the email it filters on), so an order write rewrites no index entry unless its keys change', () => {
+    const indexes = resources[tableLogicalId(ordersTable.id)]!.Properties.GlobalSecondaryIndexes;
+    expect(Object.fromEntries(indexes.map((index: any) => [index.IndexName, index.Projection]))).toEqual({
+      byStatus: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['customerEmail'] },
+      byEmail: { ProjectionType: 'KEYS_ONLY' },
+      byCreated: { ProjectionType: 'KEYS_ONLY' },
+      byPlacedAt: { ProjectionType: 'KEYS_ONLY' },
+      byPendingEmail: { ProjectionType: 'KEYS_ONLY' },
+    });
+  });
+
   it('expires held cards and CVCs through TTL on their tables', () => {
     for (const table of [cardVaultTable, cardCvcTable]) {
       expect(resources[tableLogicalId(table.id)]!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: table.timeToLiveAttribute, Enabled: true });

@@ -21,7 +21,7 @@ import {
   VersionConflict,
 } from '../../core/ports.js';
 import { shortLines, stockReservationItems } from './catalog.js';
-import { type DocumentClient, isConditionFailure, transactItems } from './client.js';
+import { batchGetAll, type DocumentClient, isConditionFailure, transactItems } from './client.js';
 import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
@@ -128,7 +128,7 @@ export class DynamoOrderRepository implements OrderRepository {
 
   async list(query: OrderQuery): Promise<OrderPage> {
     const page = await this.client.send(new QueryCommand({ ...this.indexQuery(query), Limit: query.limit, ExclusiveStartKey: decodeCursor(query.cursor) }));
-    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    return { orders: await ordersOfPage(this.client, this.tableName, page.Items), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
 
   /**
@@ -186,6 +186,27 @@ const rangeCondition = (query: OrderQuery): { expression: string; values: Record
 
 /** BETWEEN is inclusive; the greatest timestamp string below `before` keeps the upper bound exclusive. */
 const beforeInclusive = (before: string) => new Date(Date.parse(before) - 1).toISOString();
+
+/**
+ * The orders an index page names, read from the table (strongly consistent) in the page's order:
+ * the indexes hold keys, not orders (contract/tables.ts). An order gone meanwhile is left out.
+ */
+export const ordersOfPage = async (client: DocumentClient, tableName: string, items: readonly Record<string, unknown>[] | undefined): Promise<Order[]> => {
+  if (!items?.length) return [];
+  const found = new Map(
+    (
+      await batchGetAll(
+        client,
+        tableName,
+        items.map(({ pk, sk }) => ({ pk, sk })),
+      )
+    ).map((item) => [item.pk, item]),
+  );
+  return items.flatMap(({ pk }) => {
+    const item = found.get(pk);
+    return item ? [fromItem(item)] : [];
+  });
+};
 
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null);
 

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderPage, PendingEmailIndex, PlacedOrderIndex } from '../../core/ports.js';
 import type { DocumentClient } from './client.js';
-import { decodeCursor, encodeCursor, fromItem } from './orders-repository.js';
+import { decodeCursor, encodeCursor, ordersOfPage } from './orders-repository.js';
 
 /**
  * Orders in ORDER_PLACED through the sparse `byPlacedAt` index (contract/tables.ts): a query reads
@@ -26,7 +26,7 @@ export class DynamoPlacedOrderIndex implements PlacedOrderIndex {
         ExclusiveStartKey: decodeCursor(query.cursor),
       }),
     );
-    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    return { orders: await ordersOfPage(this.client, this.tableName, page.Items), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
 }
 
@@ -49,6 +49,6 @@ export class DynamoPendingEmailIndex implements PendingEmailIndex {
         ExclusiveStartKey: decodeCursor(query.cursor),
       }),
     );
-    return { orders: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    return { orders: await ordersOfPage(this.client, this.tableName, page.Items), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
 }
