@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardDetails } from '../core/card.js';
 import type { CardVault, LinkedWrite } from '../core/ports.js';
 import type { CardCipher } from './card-cipher.js';
@@ -56,12 +56,6 @@ export class EncryptedCardVault implements CardVault {
       writes.push(linkedWrite({ Put: { TableName: this.tables.cvcs, Item: { ...cvcKey(orderId, ref), cvc: sealedCvc, expiresAt: epochSeconds(cvcExpiry) } } }));
     }
     return { ref, writes };
-  }
-
-  async hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string> {
-    const { ref, writes } = await this.prepareHold(orderId, card, expiresAt);
-    await Promise.all(transactItems(writes).map((item) => this.client.send(new PutCommand(item.Put!))));
-    return ref;
   }
 
   async read(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {

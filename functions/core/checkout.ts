@@ -9,6 +9,7 @@ import type { DeclineReason } from './payments.js';
 import type { CardVault, Catalog, CheckoutWorkflow, Clock, IdGenerator, OrderRepository, PaymentGateway, SettingsStore, StockReservation } from './ports.js';
 import { stockLines } from './stock.js';
 import { assertCan, transition } from './transitions.js';
+import { updateOrder } from './update-order.js';
 
 export type CheckoutPayment =
   | { readonly method: 'card'; readonly card: CardDetails }
@@ -255,33 +256,44 @@ export const retryPayment = async (
   request: { readonly card: CardDetails; readonly onDecline: 'ask' | 'offline'; readonly clientIp?: string | null },
 ): Promise<CheckoutResult> => {
   const now = deps.clock.now();
-  if (order.status === 'INCOMPLETE' && order.payLink && !payLinkOpen(order, now)) {
-    throw new AppError('invalid_transition', 'This order can no longer be paid: its pay link has expired. Please place a new order.');
-  }
   const problems = cardProblems(request.card, now, 'payment.card');
   if (problems.length) throw new AppError('validation_failed', 'The request is invalid.', problems);
-  assertCan(order, 'retryPayment');
+  const retryable = (current: Order) => {
+    if (current.status === 'INCOMPLETE' && current.payLink && !payLinkOpen(current, now)) {
+      throw new AppError('invalid_transition', 'This order can no longer be paid: its pay link has expired. Please place a new order.');
+    }
+    assertCan(current, 'retryPayment');
+  };
+  retryable(order);
   const attempt = order.payment.attempt + 1;
   const admitted = await admitCardAttempt(deps, request.card, request.clientIp ?? null, attempt);
   const holdUntil = await holdWindowEnd(deps, now);
-  const cardRef = await deps.vault.hold(order.id, request.card, holdUntil);
+  // The new card is written with the retry's transition, the previous one purged in the same write.
+  const hold = await deps.vault.prepareHold(order.id, request.card, holdUntil);
   const previousRef = order.heldCard?.ref;
-  const next = transition(
-    order,
-    'retryPayment',
-    {
-      payment: { ...order.payment, method: 'card', card: summarizeCard(request.card), attempt, declineReason: null, status: 'NONE' },
-      heldCard: { ref: cardRef, heldAt: now.toISOString(), expiresAt: holdUntil.toISOString() },
+  const linked = [...hold.writes, ...(previousRef ? deps.vault.purgeWrites(order.id, previousRef) : [])];
+  // Background writes (an email sent, the pay link) may land first: decide again on the order as it is.
+  const next = await updateOrder(
+    deps.orders,
+    order.id,
+    (current) => {
+      retryable(current);
+      if (current.payment.attempt !== order.payment.attempt || current.heldCard?.ref !== previousRef) {
+        throw new AppError('conflict', 'Another payment attempt for this order is under way.');
+      }
+      return transition(
+        current,
+        'retryPayment',
+        {
+          payment: { ...current.payment, method: 'card', card: summarizeCard(request.card), attempt, declineReason: null, status: 'NONE' },
+          heldCard: { ref: hold.ref, heldAt: now.toISOString(), expiresAt: holdUntil.toISOString() },
+        },
+        [{ type: 'payment_retry', actor: actors.customer, message: `Payment attempt ${attempt} started`, visibleToCustomer: false, data: { attempt } }],
+        now,
+      );
     },
-    [{ type: 'payment_retry', actor: actors.customer, message: `Payment attempt ${attempt} started`, visibleToCustomer: false, data: { attempt } }],
-    now,
+    order,
+    linked,
   );
-  try {
-    await deps.orders.save(next, order);
-  } catch (error) {
-    await deps.vault.purge(order.id, cardRef);
-    throw error;
-  }
-  if (previousRef && previousRef !== cardRef) await deps.vault.purge(order.id, previousRef);
-  return runWorkflow(deps, next, { ref: cardRef, admitted }, request.onDecline);
+  return runWorkflow(deps, next, { ref: hold.ref, admitted }, request.onDecline);
 };

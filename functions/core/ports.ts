@@ -138,9 +138,10 @@ export interface PaymentMetrics {
 
 /** Field-level encrypted card storage, bound to the order by encryption context. */
 export interface CardVault {
-  /** Encrypts the card (the CVC separately) and returns its reference. */
-  hold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<string>;
-  /** `hold`, encrypted now and written with the order that creates it (`createReserving`). */
+  /**
+   * Encrypts the card (the CVC separately) and returns its reference with the writes that hold
+   * it, to be written with the order write that takes the card (`createReserving`, `save`).
+   */
   prepareHold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<{ readonly ref: string; readonly writes: readonly LinkedWrite[] }>;
   /** `purge`, written with the order write that ends the hold. */
   purgeWrites(orderId: string, ref: string): readonly LinkedWrite[];

@@ -26,7 +26,7 @@ import type {
 } from '../../functions/core/ports.js';
 import { defaultSettings, type Settings } from '../../functions/core/settings.js';
 import { createLinks } from '../../functions/runtime/adapters.js';
-import { applyLinked, MemoryOrders, memoryLinkedWrite } from './memory-orders.js';
+import { MemoryOrders, memoryLinkedWrite } from './memory-orders.js';
 
 export { MemoryOrders } from './memory-orders.js';
 
@@ -265,7 +265,6 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
 
 /** A vault that holds nothing: every read finds no card, every write does nothing. */
 export const emptyVault: CardVault = {
-  hold: async () => 'ref',
   prepareHold: async () => ({ ref: 'ref', writes: [] }),
   purgeWrites: () => [],
   read: async () => null,
@@ -292,11 +291,6 @@ export class MemoryVault implements CardVault {
         }),
       ],
     };
-  }
-  async hold(orderId: string, card: CardDetails, expiresAt: Date | null) {
-    const { ref, writes } = await this.prepareHold(orderId, card, expiresAt);
-    applyLinked(writes);
-    return ref;
   }
   purgeWrites(_orderId: string, ref: string) {
     return [

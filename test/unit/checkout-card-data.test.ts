@@ -6,7 +6,7 @@ import { checkout, type CheckoutDeps, type CheckoutRequest, retryPayment } from 
 import { submitOffline } from '../../functions/core/offline.js';
 import type { Order } from '../../functions/core/order.js';
 import type { CheckoutRun, CheckoutRunResult, Product } from '../../functions/core/ports.js';
-import { record } from '../../functions/core/transitions.js';
+import { record, transition } from '../../functions/core/transitions.js';
 import { MemoryCounters, MemoryOrders, MemorySettings, MemoryVault, TestClock } from '../support/ports.js';
 
 const product: Product = { sku: 'WIDGET-1', name: 'Widget', priceCents: 1000, kind: 'standard', stock: 10 };
@@ -137,6 +137,32 @@ describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)
     };
     await expect(submitOffline(offlineDeps, order)).rejects.toMatchObject({ code: 'card_no_longer_held' });
     expect(await vault.read(order.id, order.heldCard!.ref, clock.now())).toBeNull();
+  });
+});
+
+describe('retrying a declined card while other writes land on the order', () => {
+  const approves: Workflow = async (run, orders, clock, vault) => {
+    const order = orders.order(run.orderId);
+    await vault.purge(run.orderId, run.cardRef!);
+    const payment = { ...order.payment, status: 'AUTHORIZED' as const, decision: { attempt: run.attempt, approved: true } };
+    await orders.save(transition(order, 'authorizationApproved', { payment, heldCard: null }, [], clock.now()), order);
+    return { status: 'succeeded', outOfStock: [] };
+  };
+
+  it('decides again when an email was recorded first, holding only the new card', async () => {
+    const { deps, orders, vault, clock, order } = await declinedOrder();
+    (deps as { workflow: CheckoutDeps['workflow'] }).workflow = { run: (run) => approves(run, orders, clock, vault) };
+    orders.beforeNextSave((current) => record(current, { emailsSent: ['pay_link'] }, [], clock.now()));
+    const result = await retryPayment(deps, order, { card: { ...card, number: '4242424242424242' }, onDecline: 'ask' });
+    expect(result.order).toMatchObject({ status: 'ORDER_PLACED', emailsSent: ['pay_link'], payment: { attempt: 2 } });
+    expect(vault.cards.size + vault.cvcs.size).toBe(0);
+  });
+
+  it('answers conflict when another attempt started first, and holds nothing for it', async () => {
+    const { deps, orders, vault, clock, order } = await declinedOrder();
+    orders.beforeNextSave((current) => record(current, { payment: { ...current.payment, attempt: current.payment.attempt + 1 } }, [], clock.now()));
+    await expect(retryPayment(deps, order, { card: { ...card, number: '4242424242424242' }, onDecline: 'ask' })).rejects.toMatchObject({ code: 'conflict' });
+    expect([...vault.cards.keys()]).toEqual([order.heldCard!.ref]);
   });
 });
 
