@@ -1,10 +1,11 @@
 import { AppError } from './errors.js';
+import { actors } from './history.js';
 import { cardIsHeld, type Order } from './order.js';
 import type { CardVault, Catalog } from './ports.js';
 import { type ReceiptDeps, sendOrderReceipts } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
-import { actors } from './history.js';
 import { assertCan, transition } from './transitions.js';
+import { updateOrder } from './update-order.js';
 
 export interface OfflineDeps extends ReceiptDeps {
   readonly catalog: Catalog;
@@ -36,15 +37,25 @@ export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Or
     await undoReservation();
     throw cardGone();
   }
-  const next = transition(
-    order,
-    'submitOffline',
-    { stock: reserved, payment: { ...order.payment, status: 'OFFLINE' }, heldCard: { ...order.heldCard!, expiresAt: null } },
-    [{ type: 'status', actor: actors.customer, message: 'Order submitted for offline payment processing', visibleToCustomer: true }],
-    now,
-  );
+  let next: Order;
   try {
-    await deps.orders.save(next, order);
+    // A background write (the pay link's email) may land first: decide again on the order as it is.
+    next = await updateOrder(
+      deps.orders,
+      order.id,
+      (current) => {
+        assertCan(current, 'submitOffline');
+        if (current.heldCard?.ref !== order.heldCard!.ref) throw cardGone();
+        return transition(
+          current,
+          'submitOffline',
+          { stock: reserved, payment: { ...current.payment, status: 'OFFLINE' }, heldCard: { ...current.heldCard, expiresAt: null } },
+          [{ type: 'status', actor: actors.customer, message: 'Order submitted for offline payment processing', visibleToCustomer: true }],
+          now,
+        );
+      },
+      order,
+    );
   } catch (error) {
     await undoReservation();
     throw error;

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { submitOffline, type OfflineDeps } from '../../functions/core/offline.js';
 import { defaultSettings } from '../../functions/core/settings.js';
+import { record } from '../../functions/core/transitions.js';
 import { anOrder } from '../support/fixtures.js';
+import { MemoryOrders } from '../support/ports.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const declined = anOrder({
@@ -47,5 +49,19 @@ describe('submitting offline', () => {
     (d.vault.keepWithoutCvc as ReturnType<typeof vi.fn>).mockResolvedValue(false);
     await expect(submitOffline(d, declined)).rejects.toMatchObject({ code: 'card_no_longer_held' });
     expect(d.catalog.release).toHaveBeenCalledWith([{ sku: 'WIDGET-1', quantity: 2 }], 'ord_TEST.1.release');
+  });
+
+  it('decides again when a background write landed first (an email recorded), and reserves the stock once', async () => {
+    const { deps: d, reserve } = deps();
+    const orders = new MemoryOrders([declined]);
+    orders.beforeNextSave((current) => record(current, { emailsSent: ['pay_link'] }, [], now));
+    const submitted = await submitOffline({ ...d, orders }, declined);
+    expect(submitted).toMatchObject({
+      status: 'OFFLINE_PENDING',
+      emailsSent: expect.arrayContaining(['pay_link', 'receipt']),
+      heldCard: { ref: 'card-1', expiresAt: null },
+    });
+    expect(reserve).toHaveBeenCalledTimes(1);
+    expect(d.catalog.release).not.toHaveBeenCalled();
   });
 });
