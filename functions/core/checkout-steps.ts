@@ -3,7 +3,7 @@ import type { NewHistoryEntry } from './history.js';
 import { actors } from './history.js';
 import type { Order, Payment } from './order.js';
 import { issuePayLink } from './pay-link.js';
-import { declineMessages } from './payments.js';
+import { authorizedPayment, declineMessages } from './payments.js';
 import type {
   AuthorizationResult,
   CardVault,
@@ -79,14 +79,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       gateway: deps.gateway.name,
     };
     const payment: Payment = result.approved
-      ? {
-          ...decided,
-          status: 'AUTHORIZED',
-          authorizationCode: result.authorizationCode,
-          transactionId: result.transactionId,
-          declineReason: null,
-          gatewayCode: null,
-        }
+      ? authorizedPayment(decided, result)
       : { ...decided, status: 'DECLINED', declineReason: result.declineReason, gatewayCode: result.gatewayCode };
     const entry: NewHistoryEntry = {
       type: 'payment_attempt',

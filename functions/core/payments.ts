@@ -1,3 +1,5 @@
+import type { Payment } from './order.js';
+
 /** Payment gateways and what their answers mean to a customer (SPEC §5.1, §11). */
 
 export const gatewayNames = ['sandbox', 'authorizenet', 'stripe'] as const;
@@ -39,3 +41,13 @@ export const declineMessages: Record<DeclineReason | 'internal', string> = {
   gateway_unavailable: 'The payment could not be processed right now and no money was taken. Please try again in a few minutes.',
   internal: 'The checkout could not be completed and no payment was taken. Please try again.',
 };
+
+/** A payment as an approved authorization leaves it: the gateway's ids, no decline. */
+export const authorizedPayment = (payment: Payment, approval: { readonly authorizationCode: string; readonly transactionId: string }): Payment => ({
+  ...payment,
+  status: 'AUTHORIZED',
+  authorizationCode: approval.authorizationCode,
+  transactionId: approval.transactionId,
+  declineReason: null,
+  gatewayCode: null,
+});

@@ -1,8 +1,9 @@
 import { AppError, notFound } from '../errors.js';
 import { formatMoney } from '../format.js';
-import type { OrderEmailKind, NewHistoryEntry } from '../history.js';
+import { announceOrderPlaced } from '../fulfillment.js';
+import type { NewHistoryEntry, OrderEmailKind } from '../history.js';
 import { cardIsHeld, type Order } from '../order.js';
-import type { DeclineReason, GatewayName } from '../payments.js';
+import { authorizedPayment, type DeclineReason, type GatewayName } from '../payments.js';
 import {
   type AuthorizationResult,
   type CardVault,
@@ -15,15 +16,14 @@ import {
   type OrderEvents,
   type OrderRepository,
   type PaymentGateway,
+  type SettingsStore,
   type SettlementRequest,
   type SettlementResult,
-  type SettingsStore,
 } from '../ports.js';
-import type { Settings } from '../settings.js';
-import { assertCan, type OrderChanges, type OrderRevision, record, transition } from '../transitions.js';
-import { announceOrderPlaced } from '../fulfillment.js';
 import { sendAndRecord } from '../send-and-record.js';
+import type { Settings } from '../settings.js';
 import { releaseOrderStock } from '../stock.js';
+import { assertCan, type OrderChanges, type OrderRevision, record, transition } from '../transitions.js';
 import { updateOrder } from '../update-order.js';
 import { cancellationNotice, customerNote, paymentReceipt, quoteOffer, shippingNotice } from './emails.js';
 
@@ -227,14 +227,7 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
       current,
       'charge',
       {
-        payment: {
-          ...decided,
-          status: 'AUTHORIZED',
-          authorizationCode: result.authorizationCode,
-          transactionId: result.transactionId,
-          declineReason: null,
-          gatewayCode: null,
-        },
+        payment: authorizedPayment(decided, result),
         heldCard: null,
         ...(gateway === 'sandbox' ? { testMode: true } : {}),
       },
