@@ -6,14 +6,16 @@
  * `--soak` instead runs 10,000 mixed checkouts at concurrency 32 and checks the stock ledger
  * and every order's history against its status.
  */
-import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier, AlgorithmSuiteIdentifier } from '@aws-crypto/client-node';
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { benchProbePath } from '../functions/local/bench-probe.js';
-import { type Figure, percentile, printFigures, writeSection } from './results.js';
+import { testCards } from '../test/support/fixtures.js';
 import { startTwinProcess, type TwinProcess } from '../test/support/twin-process.js';
+import { type Figure, percentile, printFigures, writeSection } from './results.js';
 import { runSoak } from './soak.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
@@ -24,7 +26,7 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 export const baseline = { throughputC16: 18 } as const;
 
 const sku = 'BENCH-1';
-const cards = { approved: '4242424242424242', declined: '4000000000000002' } as const;
+const cards = { approved: testCards.visa, declined: testCards.declined } as const;
 
 export const checkoutBody = (outcome: 'approved' | 'declined' | 'offline' | 'purchase_order', items = [{ sku, quantity: 1 }]) => ({
   customer: { email: `bench-${randomUUID().slice(0, 8)}@example.com`, name: 'Bench Buyer', phone: null },

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { DynamoCatalog } from '../functions/adapters/dynamo/catalog.js';
+import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { DynamoOrderRepository } from '../functions/adapters/dynamo/orders-repository.js';
 import type { Order } from '../functions/core/order.js';
+import { testCards } from '../test/support/fixtures.js';
 import type { TwinProcess } from '../test/support/twin-process.js';
 import { type Figure, printFigures, writeSection } from './results.js';
 
@@ -32,7 +33,7 @@ const bodyFor = (kind: Kind, index: number) => ({
       : {
           method: 'card',
           card: {
-            number: kind === 'approved' ? '4242424242424242' : '4000000000000002',
+            number: kind === 'approved' ? testCards.visa : testCards.declined,
             expMonth: 12,
             expYear: new Date().getUTCFullYear() + 3,
             cvc: '123',

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { DynamoCatalog } from '../../functions/adapters/dynamo/catalog.js';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
 import type { Product } from '../../functions/core/ports.js';
+import { testCards } from '../support/fixtures.js';
 
 // The twin's emulators accept any credentials; the SDK still wants some.
 process.env.AWS_REGION ??= 'us-east-1';
@@ -40,12 +41,7 @@ export const api = async <T = any>(
 
 export const newKey = () => `test-${randomUUID()}`;
 
-export const testCards = {
-  visa: '4242 4242 4242 4242',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-  gatewayDown: '4000000000000119',
-} as const;
+export { testCards } from '../support/fixtures.js';
 
 export const cardPayment = (number: string = testCards.visa, cvc = '123') => ({
   method: 'card',

@@ -36,3 +36,11 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
   heldCard: null,
   ...overrides,
 });
+
+/** The sandbox gateway's test cards (SPEC §6) the tests and the bench pay with; never real cards. */
+export const testCards = {
+  visa: '4242 4242 4242 4242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  gatewayDown: '4000000000000119',
+} as const;
