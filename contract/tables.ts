@@ -48,14 +48,14 @@ export const ordersTable = {
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
-    // The email too: a status list filtered by customer filters on the index.
+    { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
+    // The status too: a customer's orders of one status are filtered on the index.
     {
-      indexName: 'byStatus',
-      partitionKey: { name: 'status', type: 'S' },
+      indexName: 'byEmail',
+      partitionKey: { name: 'customerEmail', type: 'S' },
       sortKey: { name: 'createdAt', type: 'S' },
-      projectedAttributes: ['customerEmail'],
+      projectedAttributes: ['status'],
     },
-    { indexName: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
     { indexName: 'byCreated', partitionKey: { name: 'entity', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
     { indexName: 'byPlacedAt', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'placedAt', type: 'S' }, projectedAttributes: [] },
     { indexName: 'byPendingEmail', partitionKey: { name: 'outbox', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
