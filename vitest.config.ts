@@ -5,13 +5,18 @@ const ownTwinFiles = 'test/integration/**/*.own-twin.test.ts';
 /** Card-testing limit tests lower store-wide limits: a twin of their own too, apart from the settings files. */
 const limitsFiles = 'test/integration/**/*.limits.test.ts';
 const twinTimeouts = { testTimeout: 30_000, hookTimeout: 60_000 };
+/**
+ * No file mocks a module or changes the environment, so the files of a worker share its module
+ * cache: the SDK, the core and CDK load once per worker instead of once per file.
+ */
+const shared = { isolate: false };
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...shared } },
       // Gateway adapters against loopback stand-ins that answer the providers' wire formats.
-      { test: { name: 'contract', include: ['test/contract/**/*.test.ts'] } },
+      { test: { name: 'contract', include: ['test/contract/**/*.test.ts'], ...shared } },
       {
         test: {
           name: 'integration',
@@ -19,6 +24,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ownTwinFiles, limitsFiles],
           globalSetup: ['test/integration/twin-setup.ts'],
           ...twinTimeouts,
+          ...shared,
         },
       },
       {
@@ -28,9 +34,10 @@ export default defineConfig({
           include: [limitsFiles],
           globalSetup: ['test/integration/twin-setup.ts'],
           ...twinTimeouts,
+          ...shared,
         },
       },
-      { test: { name: 'integration-own-twin', include: [ownTwinFiles], globalSetup: ['test/integration/twin-setup.ts'], ...twinTimeouts } },
+      { test: { name: 'integration-own-twin', include: [ownTwinFiles], globalSetup: ['test/integration/twin-setup.ts'], ...twinTimeouts, ...shared } },
       {
         test: {
           name: 'e2e',
@@ -42,7 +49,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, ...shared } },
     ],
   },
 });

@@ -9,17 +9,19 @@ export type StaffUser = 'admin' | 'csr';
 export const login = (username: string, password: string, extra: Record<string, unknown> = {}) =>
   api('POST', '/auth/login', { body: { username, password, ...extra } });
 
-const tokens = new Map<StaffUser, Promise<string>>();
+/** Keyed by twin as well: test files of different twins may share this module. */
+const tokens = new Map<string, Promise<string>>();
 
-/** A token for the local staff user, signed in once per test file. */
+/** A token for the local staff user, signed in once per twin and test worker. */
 export const staffToken = (user: StaffUser): Promise<string> => {
-  let token = tokens.get(user);
+  const key = `${twin().apiUrl} ${user}`;
+  let token = tokens.get(key);
   if (!token) {
     token = login(user, twin().staffPasswords[user]).then((response) => {
       if (response.status !== 200) throw new Error(`${user} could not sign in: ${response.text}`);
       return response.body.token as string;
     });
-    tokens.set(user, token);
+    tokens.set(key, token);
   }
   return token;
 };
