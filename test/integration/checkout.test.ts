@@ -6,7 +6,7 @@ import {
   createProduct,
   mailsArrived,
   mailsFor,
-  outboxDrained,
+  orderSettled,
   postCheckout,
   stockOf,
   testCards,
@@ -212,8 +212,8 @@ describe('tracking view', () => {
   it('shows the order with its token (header or query) and only customer-visible history', async () => {
     const { response } = await orderFor(uniqueEmail(), {});
     const { order, trackingToken } = response.body;
-    // The receipt is sent after the answer; once it is recorded the order no longer changes on its own.
-    await outboxDrained(order.id);
+    // The receipt and the hand-off happen after the answer; once both are recorded the order no longer changes on its own.
+    await orderSettled(order.id);
     const byHeader = await api('GET', `/orders/${order.id}`, { headers: { 'X-Order-Token': trackingToken } });
     expect(byHeader.status).toBe(200);
     expect(byHeader.body.order.id).toBe(order.id);

@@ -3,6 +3,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { DynamoCatalog } from '../../functions/adapters/dynamo/catalog.js';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
+import type { Order } from '../../functions/core/order.js';
 import type { Product } from '../../functions/core/ports.js';
 import { testCards } from '../support/fixtures.js';
 
@@ -134,7 +135,19 @@ export const mailsArrived = (email: string, subjectIncludes: string, count = 1) 
 export const outboxDrained = (orderId: string) =>
   poll(`the outbox of ${orderId}`, async () => {
     const order = await storedOrder(orderId);
-    return order.emailOutbox?.some((email) => email.state === 'sending') || order.emailOutbox?.some((email) => email.failures === 0) ? null : order;
+    return drained(order) ? order : null;
+  });
+
+const drained = (order: Order) => !order.emailOutbox?.some((email) => email.state === 'sending' || email.failures === 0);
+
+/**
+ * Waits until nothing moves a placed order on its own any more: its receipts are sent and
+ * fulfillment took it (the tests' twin hands every order to the receiver).
+ */
+export const orderSettled = (orderId: string) =>
+  poll(`order ${orderId} to settle`, async () => {
+    const order = await storedOrder(orderId);
+    return drained(order) && order.fulfillment?.handedOffAt ? order : null;
   });
 
 export const uniqueEmail = () => `buyer-${randomUUID().slice(0, 8)}@example.com`;
