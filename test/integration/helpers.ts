@@ -140,16 +140,6 @@ export const outboxDrained = (orderId: string) =>
 
 const drained = (order: Order) => !order.emailOutbox?.some((email) => email.state === 'sending' || email.failures === 0);
 
-/**
- * Waits until nothing moves a placed order on its own any more: its receipts are sent and
- * fulfillment took it (the tests' twin hands every order to the receiver).
- */
-export const orderSettled = (orderId: string) =>
-  poll(`order ${orderId} to settle`, async () => {
-    const order = await storedOrder(orderId);
-    return drained(order) && order.fulfillment?.handedOffAt ? order : null;
-  });
-
 export const uniqueEmail = () => `buyer-${randomUUID().slice(0, 8)}@example.com`;
 
 /** The stored order, as the back office would see it (full history included). */
