@@ -63,16 +63,16 @@ export const ordersTable = {
   pointInTimeRecovery: true,
 } as const satisfies TableDefinition;
 
-/** Encrypted card data, kept apart from orders (SPEC §7.6); TTL is only the physical clean-up. */
-export const cardVaultTable = {
-  id: 'CardVault',
-  envVar: 'CARD_VAULT_TABLE',
+/** The card tables' items: keyed by order, expiring on their own, read only by key. */
+const cardItems = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [],
-  pointInTimeRecovery: true,
-} as const satisfies TableDefinition;
+} as const;
+
+/** Encrypted card data, kept apart from orders (SPEC §7.6); TTL is only the physical clean-up. */
+export const cardVaultTable = { id: 'CardVault', envVar: 'CARD_VAULT_TABLE', ...cardItems, pointInTimeRecovery: true } as const satisfies TableDefinition;
 
 /**
  * The CVC of a card being authorized, encrypted, one item per attempt with a minutes-long TTL,
@@ -80,14 +80,6 @@ export const cardVaultTable = {
  * stored after the authorization (SPEC §7.2, PCI DSS 3.3.1.2), and point-in-time recovery
  * would keep every deleted CVC restorable for 35 days.
  */
-export const cardCvcTable = {
-  id: 'CardCvc',
-  envVar: 'CARD_CVC_TABLE',
-  partitionKey: { name: 'pk', type: 'S' },
-  sortKey: { name: 'sk', type: 'S' },
-  timeToLiveAttribute: 'expiresAt',
-  globalSecondaryIndexes: [],
-  pointInTimeRecovery: false,
-} as const satisfies TableDefinition;
+export const cardCvcTable = { id: 'CardCvc', envVar: 'CARD_CVC_TABLE', ...cardItems, pointInTimeRecovery: false } as const satisfies TableDefinition;
 
 export const tables: readonly TableDefinition[] = [ordersTable, cardVaultTable, cardCvcTable];

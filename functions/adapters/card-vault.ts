@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { CardDetails } from '../core/card.js';
 import type { CardVault, LinkedWrite } from '../core/ports.js';
 import type { CardCipher } from './card-cipher.js';
-import { type DocumentClient, isConditionFailure, linkedWrite, transactItems } from './dynamo/client.js';
+import { type DocumentClient, isConditionFailure, linkedWrite } from './dynamo/client.js';
 
 /**
  * For functions that only delete held cards (the admin API): no key, so nothing to seal or
@@ -100,14 +100,19 @@ export class EncryptedCardVault implements CardVault {
     await this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) }));
   }
 
-  purgeWrites(orderId: string, ref: string): LinkedWrite[] {
+  /** The CVC and the card: what a purge deletes, with an order's write or on its own. */
+  private purgeDeletes(orderId: string, ref: string) {
     return [
-      linkedWrite({ Delete: { TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) } }),
-      linkedWrite({ Delete: { TableName: this.tables.cards, Key: vaultKey(orderId, ref) } }),
+      { TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) },
+      { TableName: this.tables.cards, Key: vaultKey(orderId, ref) },
     ];
   }
 
+  purgeWrites(orderId: string, ref: string): LinkedWrite[] {
+    return this.purgeDeletes(orderId, ref).map((Delete) => linkedWrite({ Delete }));
+  }
+
   async purge(orderId: string, ref: string): Promise<void> {
-    await Promise.all(transactItems(this.purgeWrites(orderId, ref)).map((item) => this.client.send(new DeleteCommand(item.Delete!))));
+    await Promise.all(this.purgeDeletes(orderId, ref).map((item) => this.client.send(new DeleteCommand(item))));
   }
 }

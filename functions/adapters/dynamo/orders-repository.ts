@@ -195,15 +195,12 @@ const beforeInclusive = (before: string) => new Date(Date.parse(before) - 1).toI
  */
 export const ordersOfPage = async (client: DocumentClient, tableName: string, items: readonly Record<string, unknown>[] | undefined): Promise<Order[]> => {
   if (!items?.length) return [];
-  const found = new Map(
-    (
-      await batchGetAll(
-        client,
-        tableName,
-        items.map(({ pk, sk }) => ({ pk, sk })),
-      )
-    ).map((item) => [item.pk, item]),
+  const stored = await batchGetAll(
+    client,
+    tableName,
+    items.map(({ pk, sk }) => ({ pk, sk })),
   );
+  const found = new Map(stored.map((item) => [item.pk, item]));
   return items.flatMap(({ pk }) => {
     const item = found.get(pk);
     return item ? [fromItem(item)] : [];
