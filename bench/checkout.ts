@@ -13,8 +13,9 @@ import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, RawAesKeyringN
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { benchProbePath } from '../functions/local/bench-probe.js';
-import { testCards } from '../test/support/fixtures.js';
 import { startTwinProcess, type TwinProcess } from '../test/support/twin-process.js';
+import { testCards } from '../test/support/fixtures.js';
+import { type CheckoutKind, checkoutBody } from './checkout-body.js';
 import { type Figure, percentile, printFigures, writeSection } from './results.js';
 import { runSoak } from './soak.js';
 
@@ -26,28 +27,9 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 export const baseline = { throughputC16: 18 } as const;
 
 const sku = 'BENCH-1';
-const cards = { approved: testCards.visa, declined: testCards.declined } as const;
 
-export const checkoutBody = (outcome: 'approved' | 'declined' | 'offline' | 'purchase_order', items = [{ sku, quantity: 1 }]) => ({
-  customer: { email: `bench-${randomUUID().slice(0, 8)}@example.com`, name: 'Bench Buyer', phone: null },
-  billingAddress: { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
-  shippingAddress: null,
-  items,
-  payment:
-    outcome === 'purchase_order'
-      ? { method: 'purchase_order', poNumber: 'PO-77' }
-      : {
-          method: 'card',
-          card: {
-            number: outcome === 'approved' ? cards.approved : cards.declined,
-            expMonth: 12,
-            expYear: new Date().getUTCFullYear() + 3,
-            cvc: '123',
-            holderName: 'Bench Buyer',
-          },
-        },
-  onDecline: outcome === 'offline' ? 'offline' : 'ask',
-});
+const benchCheckout = (kind: CheckoutKind) =>
+  checkoutBody(kind, { email: `bench-${randomUUID().slice(0, 8)}@example.com`, name: 'Bench Buyer', items: [{ sku, quantity: 1 }], poNumber: 'PO-77' });
 
 /** The fields of an answer the bench reads. */
 interface Answer {
@@ -122,7 +104,7 @@ const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatu
   const writes: number[] = [];
   for (let i = 0; i < runs; i++) {
     const before = await settled(apiUrl);
-    const response = await timedCheckout(apiUrl, checkoutBody(outcome));
+    const response = await timedCheckout(apiUrl, benchCheckout(outcome));
     if (response.status !== expectedStatus[outcome]) throw new Error(`${outcome} checkout answered ${response.status}: ${JSON.stringify(response.body)}`);
     const answered = await readProbe(apiUrl);
     const after = await settled(apiUrl);
@@ -166,7 +148,7 @@ const measureFloor = async (twin: TwinProcess, runs: number) => {
   const suiteId = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
   const orders = 'Orders-local';
   const vault = 'CardVault-local';
-  const card = JSON.stringify({ number: cards.approved, expMonth: 12, expYear: 2030, holderName: 'Bench Buyer' });
+  const card = JSON.stringify({ number: testCards.visa, expMonth: 12, expYear: 2030, holderName: 'Bench Buyer' });
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const id = `floor-${randomUUID()}`;
@@ -243,7 +225,7 @@ const measureFloor = async (twin: TwinProcess, runs: number) => {
 
 /** The stored size of a placed order (its history included), for the cost model's request units. */
 const sampleOrderBytes = async (twin: TwinProcess) => {
-  const { body } = await timedCheckout(twin.apiUrl, checkoutBody('approved'));
+  const { body } = await timedCheckout(twin.apiUrl, benchCheckout('approved'));
   const client = createDocumentClient(twin.dynamoDbUrl);
   for (let i = 0; i < 100; i++) {
     const { Item } = await client.send(new GetCommand({ TableName: 'Orders-local', Key: { pk: `ORDER#${body.order.id}`, sk: 'ORDER' }, ConsistentRead: true }));
@@ -262,7 +244,7 @@ const concurrent = async (apiUrl: string, concurrency: number, total: number) =>
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         next++;
-        const response = await timedCheckout(apiUrl, checkoutBody('approved')).catch((error: Error) => ({ status: 0, ms: 0, body: error.message }));
+        const response = await timedCheckout(apiUrl, benchCheckout('approved')).catch((error: Error) => ({ status: 0, ms: 0, body: error.message }));
         if (response.status === 201) latencies.push(response.ms);
         else errors[String(response.status)] = (errors[String(response.status)] ?? 0) + 1;
       }
@@ -294,7 +276,7 @@ const main = async () => {
       return;
     }
     await putProduct(twin, token, { sku, stock: 1_000_000 });
-    for (let i = 0; i < 40; i++) await timedCheckout(twin.apiUrl, checkoutBody('approved')); // warm-up
+    for (let i = 0; i < 40; i++) await timedCheckout(twin.apiUrl, benchCheckout('approved')); // warm-up
     await measureFloor(twin, 20);
 
     // Interleaved, so the floor and the checkouts share the same warm emulators.
@@ -303,7 +285,7 @@ const main = async () => {
     const probeBefore = await settled(twin.apiUrl);
     for (let round = 0; round < 10; round++) {
       for (let i = 0; i < 20; i++) {
-        const response = await timedCheckout(twin.apiUrl, checkoutBody('approved'));
+        const response = await timedCheckout(twin.apiUrl, benchCheckout('approved'));
         if (response.status !== 201) throw new Error(`approved checkout answered ${response.status}: ${JSON.stringify(response.body)}`);
         latencies.push(response.ms);
       }

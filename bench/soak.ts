@@ -4,8 +4,8 @@ import { DynamoCatalog } from '../functions/adapters/dynamo/catalog.js';
 import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
 import { DynamoOrderRepository } from '../functions/adapters/dynamo/orders-repository.js';
 import type { Order } from '../functions/core/order.js';
-import { testCards } from '../test/support/fixtures.js';
 import type { TwinProcess } from '../test/support/twin-process.js';
+import { type CheckoutKind, checkoutBody } from './checkout-body.js';
 import { type Figure, printFigures, writeSection } from './results.js';
 
 const total = Number(process.env.SOAK_CHECKOUTS ?? 10_000);
@@ -13,38 +13,27 @@ const concurrency = 32;
 const skus = ['SOAK-A', 'SOAK-B', 'SOAK-C', 'SOAK-D'];
 const initialStock = 1_000_000;
 
-type Kind = 'approved' | 'declined' | 'offline' | 'purchase_order';
-const kinds: readonly Kind[] = ['approved', 'declined', 'offline', 'purchase_order'];
-const expected: Record<Kind, { http: number; statuses: readonly Order['status'][]; holdsStock: boolean }> = {
+const kinds: readonly CheckoutKind[] = ['approved', 'declined', 'offline', 'purchase_order'];
+const expected: Record<CheckoutKind, { http: number; statuses: readonly Order['status'][]; holdsStock: boolean }> = {
   approved: { http: 201, statuses: ['ORDER_PLACED', 'IN_PROCESS'], holdsStock: true },
   declined: { http: 402, statuses: ['INCOMPLETE'], holdsStock: false },
   offline: { http: 201, statuses: ['OFFLINE_PENDING'], holdsStock: true },
   purchase_order: { http: 201, statuses: ['AWAITING_PAYMENT'], holdsStock: true },
 };
 
-const bodyFor = (kind: Kind, index: number) => ({
-  customer: { email: `soak-${index}@example.com`, name: 'Soak Buyer', phone: null },
-  billingAddress: { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
-  shippingAddress: null,
-  items: [{ sku: skus[index % skus.length]!, quantity: 1 + (index % 3) }, ...(index % 5 === 0 ? [{ sku: skus[(index + 1) % skus.length]!, quantity: 1 }] : [])],
-  payment:
-    kind === 'purchase_order'
-      ? { method: 'purchase_order', poNumber: `PO-${index}` }
-      : {
-          method: 'card',
-          card: {
-            number: kind === 'approved' ? testCards.visa : testCards.declined,
-            expMonth: 12,
-            expYear: new Date().getUTCFullYear() + 3,
-            cvc: '123',
-            holderName: 'Soak Buyer',
-          },
-        },
-  onDecline: kind === 'offline' ? 'offline' : 'ask',
-});
+const bodyFor = (kind: CheckoutKind, index: number) =>
+  checkoutBody(kind, {
+    email: `soak-${index}@example.com`,
+    name: 'Soak Buyer',
+    items: [
+      { sku: skus[index % skus.length]!, quantity: 1 + (index % 3) },
+      ...(index % 5 === 0 ? [{ sku: skus[(index + 1) % skus.length]!, quantity: 1 }] : []),
+    ],
+    poNumber: `PO-${index}`,
+  });
 
 /** What an order's own record must say, given what the customer asked for and was answered. */
-const inconsistencies = (kind: Kind, order: Order): string[] => {
+const inconsistencies = (kind: CheckoutKind, order: Order): string[] => {
   const problems: string[] = [];
   const want = expected[kind];
   if (!want.statuses.includes(order.status)) problems.push(`status ${order.status}`);
@@ -74,7 +63,7 @@ export const runSoak = async (twin: TwinProcess, token: string) => {
     });
     if (response.status !== 200) throw new Error(`could not set up ${sku}`);
   }
-  const results: { kind: Kind; status: number; orderId: string | null }[] = [];
+  const results: { kind: CheckoutKind; status: number; orderId: string | null }[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(

@@ -15,6 +15,16 @@ export type OrderEmailKind =
   | 'pay_link'
   | 'pay_link_reminder';
 
+/** What the gateway answered one authorization of an order. */
+export interface GatewayAnswer {
+  readonly attempt: number;
+  readonly approved: boolean;
+  readonly gateway: GatewayName;
+  readonly declineReason?: DeclineReason;
+  /** The gateway's own decline code: staff see it, customers only `declineReason`. */
+  readonly gatewayCode?: string;
+}
+
 /**
  * What happened to an order, one `data` shape per type. History is the timeline people read;
  * decisions read the order's typed fields, never these entries.
@@ -23,28 +33,9 @@ export type HistoryEvent =
   | { readonly type: 'created' }
   | { readonly type: 'status'; readonly data?: { readonly reason: string } }
   | { readonly type: 'payment_retry'; readonly data: { readonly attempt: number } }
-  | {
-      readonly type: 'payment_attempt';
-      readonly data: {
-        readonly attempt: number;
-        readonly approved: boolean;
-        readonly gateway: GatewayName;
-        readonly declineReason?: DeclineReason;
-        /** The gateway's own decline code: staff see it, customers only `declineReason`. */
-        readonly gatewayCode?: string;
-      };
-    }
-  | {
-      /** An admin charged the held card of an offline order through the gateway (SPEC §4.2). */
-      readonly type: 'card_charged';
-      readonly data: {
-        readonly attempt: number;
-        readonly approved: boolean;
-        readonly gateway: GatewayName;
-        readonly declineReason?: DeclineReason;
-        readonly gatewayCode?: string;
-      };
-    }
+  | { readonly type: 'payment_attempt'; readonly data: GatewayAnswer }
+  /** An admin charged the held card of an offline order through the gateway (SPEC §4.2). */
+  | { readonly type: 'card_charged'; readonly data: GatewayAnswer }
   | { readonly type: 'payment_approved'; readonly data: { readonly authorizationCode: string; readonly note?: string } }
   | { readonly type: 'payment_captured'; readonly data: { readonly reference: string; readonly amountCents: number } }
   | { readonly type: 'payment_voided'; readonly data: { readonly reference: string } }

@@ -1,26 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthorizeNetGateway, shortReference } from '../../functions/adapters/gateways/authorizenet.js';
-import { GatewayUnavailable } from '../../functions/core/ports.js';
 import { type AuthorizeNetStandIn, authorizeNetCards as cards, startAuthorizeNetStandIn } from '../support/authorizenet-server.js';
+import { gatewayCalls } from './gateway-calls.js';
 
 const credentials = { apiLoginId: '5KP3u95bQpv', transactionKey: '346HZ32z3fP4hTG2' };
 let server: AuthorizeNetStandIn;
 let gateway: AuthorizeNetGateway;
-let keys = 0;
-
-const card = (number: string, cvc?: string) => ({ number, expMonth: 3, expYear: 2031, holderName: 'Ann Lee', ...(cvc ? { cvc } : {}) });
-const authorize = (number: string, options: { key?: string; cvc?: string | undefined; amountCents?: number } = {}) =>
-  gateway.authorize({
-    idempotencyKey: options.key ?? `ord_C${++keys}.1`,
-    amountCents: options.amountCents ?? 1234,
-    currency: 'USD',
-    card: card(number, 'cvc' in options ? options.cvc : '123'),
-  });
-const unavailable = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'answered',
-    (error: unknown) => (error instanceof GatewayUnavailable ? 'unavailable' : `threw ${error}`),
-  );
+const { card, authorize, unavailable } = gatewayCalls(() => gateway, 'ord_C');
 
 beforeAll(async () => {
   server = await startAuthorizeNetStandIn(credentials);

@@ -1,26 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StripeGateway } from '../../functions/adapters/gateways/stripe.js';
-import { GatewayUnavailable } from '../../functions/core/ports.js';
 import { type StripeStandIn, stripeCards as cards, startStripeStandIn } from '../support/stripe-server.js';
+import { gatewayCalls } from './gateway-calls.js';
 
 const secretKey = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 let server: StripeStandIn;
 let gateway: StripeGateway;
-let keys = 0;
-
-const card = (number: string, cvc?: string) => ({ number, expMonth: 3, expYear: 2031, holderName: 'Ann Lee', ...(cvc ? { cvc } : {}) });
-const authorize = (number: string, options: { key?: string; cvc?: string | undefined; amountCents?: number } = {}) =>
-  gateway.authorize({
-    idempotencyKey: options.key ?? `ord_S${++keys}.1`,
-    amountCents: options.amountCents ?? 1234,
-    currency: 'USD',
-    card: card(number, 'cvc' in options ? options.cvc : '123'),
-  });
-const unavailable = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'answered',
-    (error: unknown) => (error instanceof GatewayUnavailable ? 'unavailable' : `threw ${error}`),
-  );
+const { card, authorize, unavailable } = gatewayCalls(() => gateway, 'ord_S');
 
 beforeAll(async () => {
   server = await startStripeStandIn(secretKey);
