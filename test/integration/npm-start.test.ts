@@ -85,13 +85,16 @@ describe('npm start', () => {
         child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.once('exit', (code) => resolve({ code, output }));
       });
-    const missingKey = await run({ PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: '' });
+    // Side by side: each refuses before it binds a port.
+    const [missingKey, unknown, timeout] = await Promise.all([
+      run({ PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: '' }),
+      run({ PAYMENT_GATEWAY: 'paypal' }),
+      run({ PAYMENT_GATEWAY_TIMEOUT_MS: '30000' }),
+    ]);
     expect(missingKey.code).not.toBe(0);
     expect(missingKey.output).toContain('Could not start the local twin: PAYMENT_GATEWAY=stripe needs STRIPE_SECRET_KEY\n');
-    const unknown = await run({ PAYMENT_GATEWAY: 'paypal' });
     expect(unknown.code).not.toBe(0);
     expect(unknown.output).toContain('PAYMENT_GATEWAY must be one of sandbox, authorizenet, stripe (it is "paypal")');
-    const timeout = await run({ PAYMENT_GATEWAY_TIMEOUT_MS: '30000' });
     expect(timeout.code).not.toBe(0);
     expect(timeout.output).toContain('PAYMENT_GATEWAY_TIMEOUT_MS must be a whole number from 100 to 7000 (it is "30000")');
   });

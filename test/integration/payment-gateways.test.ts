@@ -75,6 +75,34 @@ const cases: GatewayCase[] = [
   },
 ];
 
+/** The twin of one configuration, with its gateway stand-in. */
+const startGatewayTwin = async (gateway: GatewayCase) => {
+  const { standIn, env } = await gateway.start();
+  const twin = await startTwinProcess({
+    PAYMENT_GATEWAY: gateway.name,
+    // Shorter than the stand-in's late answers (lateAnswerMs), so a slow gateway is a timeout.
+    PAYMENT_GATEWAY_TIMEOUT_MS: '500',
+    WORKFLOW_RETRY_INTERVAL_MS: '5',
+    LOG_EXECUTION_DATA: 'true',
+    ...env,
+  }).catch(async (error: unknown) => {
+    await standIn.stop();
+    throw error;
+  });
+  return { standIn, twin };
+};
+
+/** Both configurations' twins start side by side as the file begins; each block takes its own. */
+const gatewayTwins = new Map<GatewayCase['name'], Promise<{ standIn: GatewayStandIn; twin: TwinProcess }>>();
+beforeAll(() => {
+  for (const gateway of cases) {
+    const starting = startGatewayTwin(gateway);
+    // A failed start is reported by the block that awaits it.
+    starting.catch(() => undefined);
+    gatewayTwins.set(gateway.name, starting);
+  }
+});
+
 describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
   let standIn: GatewayStandIn;
   let twin: TwinProcess;
@@ -113,16 +141,7 @@ describe.each(cases)('the twin with PAYMENT_GATEWAY=$name', (gateway) => {
   const receivedSince = (count: number) => standIn.received.slice(count);
 
   beforeAll(async () => {
-    const started = await gateway.start();
-    standIn = started.standIn;
-    twin = await startTwinProcess({
-      PAYMENT_GATEWAY: gateway.name,
-      // Shorter than the stand-in's late answers (lateAnswerMs), so a slow gateway is a timeout.
-      PAYMENT_GATEWAY_TIMEOUT_MS: '500',
-      WORKFLOW_RETRY_INTERVAL_MS: '5',
-      LOG_EXECUTION_DATA: 'true',
-      ...started.env,
-    });
+    ({ standIn, twin } = await gatewayTwins.get(gateway.name)!);
     expect(twin.banner).toContain(`Payments     ${gateway.name} at ${gateway.name === 'stripe' ? standIn.url : `${standIn.url}/xml/v1/request.api`}`);
     sku = `PAY-${randomUUID().slice(0, 8).toUpperCase()}`;
     await new DynamoCatalog(createDocumentClient(twin.dynamoDbUrl), 'Orders-local').put({

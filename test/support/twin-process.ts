@@ -5,28 +5,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../../functions/local/emulators.js';
 
-export interface TwinProcess {
+/** A twin being started: where it will answer is known before it is up. */
+export interface LaunchedTwin {
   readonly apiUrl: string;
   readonly mailViewerUrl: string;
   readonly dynamoDbUrl: string;
   /** Everything the twin printed (the PAN scans read it). */
   readonly logFile: string;
-  /** What the twin printed up to its ready line (URLs, gateway, logins). */
-  readonly banner: string;
   /** Passwords of the local staff users, given to the twin through its environment. */
   readonly staffPasswords: { readonly admin: string; readonly csr: string };
+  /** Resolves with what the twin printed up to its ready line (URLs, gateway, logins); rejects if it exits first. */
+  readonly ready: Promise<string>;
   stop(): Promise<void>;
 }
+
+export interface TwinProcess extends Omit<LaunchedTwin, 'ready'> {
+  /** What the twin printed up to its ready line (URLs, gateway, logins). */
+  readonly banner: string;
+}
+
+type TwinPorts = { readonly dynamoDbPort?: number; readonly sesPort?: number };
 
 /**
  * Starts the twin exactly as `npm start --memory` does, on free loopback ports (or the emulator
  * ports given, for a drill that puts a proxy in front of them), with `env` on top of this
  * process's environment; resolves once its banner is printed. For tests and the bench alike.
  */
-export const startTwinProcess = async (
-  env: Readonly<Record<string, string>> = {},
-  ports: { readonly dynamoDbPort?: number; readonly sesPort?: number } = {},
-): Promise<TwinProcess> => {
+export const startTwinProcess = async (env: Readonly<Record<string, string>> = {}, ports: TwinPorts = {}): Promise<TwinProcess> => {
+  const { ready, ...twin } = await launchTwinProcess(env, ports);
+  return { ...twin, banner: await ready };
+};
+
+/** Spawns the twin as `startTwinProcess` does without waiting for it, for a test that watches it start. */
+export const launchTwinProcess = async (env: Readonly<Record<string, string>> = {}, ports: TwinPorts = {}): Promise<LaunchedTwin> => {
   const dir = mkdtempSync(join(tmpdir(), 'orders-twin-'));
   const logFile = join(dir, 'twin.log');
   const log = createWriteStream(logFile);
@@ -63,13 +74,13 @@ export const startTwinProcess = async (
     rmSync(dir, { recursive: true, force: true });
   };
   let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
+  const printed = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       log.write(chunk);
       output += chunk.toString();
       if (output.includes('Press Ctrl-C to stop.')) {
         up = true;
-        resolve();
+        resolve(output);
       }
     };
     child.stdout!.on('data', onData);
@@ -77,10 +88,10 @@ export const startTwinProcess = async (
     child.once('exit', (code) => reject(new Error(`twin exited with ${code} before it was ready:\n${output}`)));
     setTimeout(() => reject(new Error(`twin not ready after 90 s:\n${output}`)), 90_000).unref();
   });
-  await ready.catch(async (error: unknown) => {
+  const ready = printed.catch(async (error: unknown) => {
     await stop();
     throw error;
   });
-  const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)![1]!.replace(/\/$/, '');
-  return { apiUrl: url('API'), mailViewerUrl: url('Mail viewer'), dynamoDbUrl: url('DynamoDB'), logFile, banner: output, staffPasswords, stop };
+  const local = (listening: number) => `http://127.0.0.1:${listening}`;
+  return { apiUrl: local(port), mailViewerUrl: local(sesPort), dynamoDbUrl: local(dynamoDbPort), logFile, staffPasswords, ready, stop };
 };
