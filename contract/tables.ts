@@ -35,11 +35,13 @@ export interface TableDefinition {
 /**
  * Orders, products, settings and idempotency records share one table (single-table design).
  * Only order items carry `status`, `customerEmail` and `entity`, so the indexes are sparse.
- * `placedAt` (when the order entered ORDER_PLACED) is set only while an order is in
- * ORDER_PLACED, so `byPlacedAt` holds exactly the orders waiting for their fulfillment
- * hand-off: the stuck-order monitor reads those and nothing else. `outbox` is set only while an
- * order has emails waiting to be sent, so `byPendingEmail` holds exactly those: the scheduled run
- * drains what the event-driven drain left (a mail server that was down).
+ * `byStatus` also holds when each order entered its status (`statusSince`, which changes only
+ * with the status, so it rewrites no entry that the status change does not): the stuck-order
+ * monitor reads the ORDER_PLACED partition, filtered there to the orders placed before its
+ * cutoff, so what it reads grows with the orders awaiting their hand-off, never with the table.
+ * `outbox` is set only while an order has emails waiting to be sent, so `byPendingEmail` holds
+ * exactly those: the scheduled run drains what the event-driven drain left (a mail server that
+ * was down).
  */
 export const ordersTable = {
   id: 'Orders',
@@ -48,16 +50,14 @@ export const ordersTable = {
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
-    { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
-    // The status too: a customer's orders of one status are filtered on the index.
     {
-      indexName: 'byEmail',
-      partitionKey: { name: 'customerEmail', type: 'S' },
+      indexName: 'byStatus',
+      partitionKey: { name: 'status', type: 'S' },
       sortKey: { name: 'createdAt', type: 'S' },
-      projectedAttributes: ['status'],
+      projectedAttributes: ['statusSince'],
     },
+    { indexName: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
     { indexName: 'byCreated', partitionKey: { name: 'entity', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
-    { indexName: 'byPlacedAt', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'placedAt', type: 'S' }, projectedAttributes: [] },
     { indexName: 'byPendingEmail', partitionKey: { name: 'outbox', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projectedAttributes: [] },
   ],
   pointInTimeRecovery: true,

@@ -53,7 +53,7 @@ export const findStuckOrders = async (deps: Pick<MonitorDeps, 'placedOrders'>, s
     }
     cursor = page.nextCursor;
   } while (cursor);
-  return found;
+  return found.sort((a, b) => a.since.localeCompare(b.since));
 };
 
 /** Paged about the ORDER_PLACED stay that began at `since`, and that page was not followed by a failure. */

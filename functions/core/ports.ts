@@ -262,7 +262,7 @@ export interface Links {
 
 /** Orders in ORDER_PLACED by the time they entered it, through a sparse index: never a table scan. */
 export interface PlacedOrderIndex {
-  /** Orders that entered ORDER_PLACED at or before `placedUpTo` (ISO), oldest first. */
+  /** Orders that entered ORDER_PLACED at or before `placedUpTo` (ISO), in no set order. */
   listPlacedUpTo(query: { readonly placedUpTo: string; readonly limit: number; readonly cursor?: string | null }): Promise<OrderPage>;
 }
 

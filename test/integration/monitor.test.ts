@@ -99,7 +99,7 @@ describe('stuck-order monitor in the twin', () => {
   });
 });
 
-describe('the placed-order index', () => {
+describe('the placed orders the monitor reads', () => {
   it('counts an order as stuck from when it entered ORDER_PLACED, not from its creation', async () => {
     const now = Date.now();
     const at = (msAgo: number) => new Date(now - msAgo).toISOString();
@@ -123,7 +123,7 @@ describe('the placed-order index', () => {
     expect(ids).not.toContain(justApproved.id);
     expect(report.stuck.find((s) => s.orderId === waitingLong.id)?.since).toBe(waitingLong.statusSince);
 
-    // Moving on removes it from the index: the item is written without `placedAt`.
+    // Moving on takes it out of the index's ORDER_PLACED partition.
     const moved = await enterFulfillmentManually({ orders: repository, clock: { now: () => new Date() } }, waitingLong.id, 'REF-1', 'csr');
     expect(moved.status).toBe('IN_PROCESS');
     expect((await runStuckOrderMonitor(monitorDeps(), new Date(now))).stuck.map((s) => s.orderId)).not.toContain(waitingLong.id);

@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { totalsAdjustments } from '../../core/admin/reports.js';
 import { AppError } from '../../core/errors.js';
-import { enteredStatusAt } from '../../core/fulfillment.js';
 import type { Order } from '../../core/order.js';
 import {
   type LinkedWrite,
@@ -27,21 +26,20 @@ import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 
 /**
- * The item carries the index keys besides the order: `status`/`createdAt` come with it, and
- * `placedAt` only while the order is in ORDER_PLACED (the sparse `byPlacedAt` index). Every
- * write puts the whole item, so the key disappears when the order moves on.
+ * The item carries the index keys besides the order: `status`/`createdAt`/`statusSince` come
+ * with it, and `outbox` only while emails wait (the sparse `byPendingEmail` index). Every write
+ * puts the whole item, so the key disappears when the last email is sent.
  */
 export const toItem = (order: Order) => ({
   ...orderKey(order.id),
   entity: 'order',
   customerEmail: order.customer.email.toLowerCase(),
-  ...(order.status === 'ORDER_PLACED' ? { placedAt: enteredStatusAt(order) } : {}),
   ...(order.emailOutbox?.length ? { outbox: 'pending' } : {}),
   ...order,
 });
 
 export const fromItem = (item: Record<string, unknown>): Order => {
-  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, placedAt: _placedAt, outbox: _outbox, ...order } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, outbox: _outbox, ...order } = item;
   return order as unknown as Order;
 };
 
@@ -128,7 +126,12 @@ export class DynamoOrderRepository implements OrderRepository {
 
   async list(query: OrderQuery): Promise<OrderPage> {
     const page = await this.client.send(new QueryCommand({ ...this.indexQuery(query), Limit: query.limit, ExclusiveStartKey: decodeCursor(query.cursor) }));
-    return { orders: await ordersOfPage(this.client, this.tableName, page.Items), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    const orders = await ordersOfPage(this.client, this.tableName, page.Items);
+    // A customer's orders come by email; the status is filtered on the orders read (a page may hold fewer, as with a filter).
+    return {
+      orders: query.email && query.status ? orders.filter((order) => order.status === query.status) : orders,
+      nextCursor: encodeCursor(page.LastEvaluatedKey),
+    };
   }
 
   /**
@@ -151,27 +154,20 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   private indexQuery(query: OrderQuery): QueryCommandInput {
-    // A customer's orders are few: by email first, the status filtered there, so a page is not
-    // spent on other customers' orders of that status.
+    // A customer's orders are few: by email first, so a page is not spent on other customers'
+    // orders of that status.
     const [indexName, keyName, keyValue] = query.email
       ? ['byEmail', 'customerEmail', query.email.toLowerCase()]
       : query.status
         ? ['byStatus', 'status', query.status]
         : ['byCreated', 'entity', 'order'];
     const range = rangeCondition(query);
-    const values: Record<string, unknown> = { ':key': keyValue, ...range.values };
-    let filter: string | undefined;
-    if (query.status && query.email) {
-      filter = '#status = :status';
-      values[':status'] = query.status;
-    }
     return {
       TableName: this.tableName,
       IndexName: indexName,
       KeyConditionExpression: `#key = :key${range.expression}`,
-      ExpressionAttributeNames: { '#key': keyName, ...(filter ? { '#status': 'status' } : {}) },
-      ExpressionAttributeValues: values,
-      ...(filter ? { FilterExpression: filter } : {}),
+      ExpressionAttributeNames: { '#key': keyName },
+      ExpressionAttributeValues: { ':key': keyValue, ...range.values },
       ScanIndexForward: false,
     };
   }

@@ -4,8 +4,10 @@ import type { DocumentClient } from './client.js';
 import { decodeCursor, encodeCursor, ordersOfPage } from './orders-repository.js';
 
 /**
- * Orders in ORDER_PLACED through the sparse `byPlacedAt` index (contract/tables.ts): a query reads
- * only orders waiting for their hand-off, however large the table grows.
+ * Orders in ORDER_PLACED through the `byStatus` index (contract/tables.ts): a query reads only
+ * orders waiting for their hand-off, however large the table grows, and keeps those placed
+ * before the cutoff on the index, by the `statusSince` it holds (an order is placed after it is
+ * created, so the creation time bounds the partition read too).
  */
 export class DynamoPlacedOrderIndex implements PlacedOrderIndex {
   constructor(
@@ -17,8 +19,10 @@ export class DynamoPlacedOrderIndex implements PlacedOrderIndex {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: 'byPlacedAt',
-        KeyConditionExpression: '#status = :placed AND placedAt <= :upTo',
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#status = :placed AND createdAt <= :upTo',
+        // An order without `statusSince` counts from its creation (enteredStatusAt).
+        FilterExpression: 'attribute_not_exists(statusSince) OR statusSince <= :upTo',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':placed': 'ORDER_PLACED', ':upTo': query.placedUpTo },
         ScanIndexForward: true,
