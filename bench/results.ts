@@ -11,7 +11,8 @@ export interface Figure {
   readonly value: number;
   readonly unit: string;
   readonly target?: { readonly kind: 'max' | 'min'; readonly value: number; readonly note?: string };
-  readonly floor?: { readonly value: number; readonly maxRatio: number };
+  /** `informational`: the ratio is printed for comparison, the figure is held to nothing. */
+  readonly floor?: { readonly value: number; readonly maxRatio: number; readonly informational?: boolean };
 }
 
 export interface SectionResult {
@@ -42,7 +43,7 @@ export const ratioOf = (figure: Figure): number | null =>
 
 /** Whether the figure meets what it is held to (true when it is held to nothing). */
 export const meets = (figure: Figure): boolean => {
-  if (figure.floor) return figure.value <= figure.floor.value * figure.floor.maxRatio;
+  if (figure.floor) return !!figure.floor.informational || figure.value <= figure.floor.value * figure.floor.maxRatio;
   if (!figure.target) return true;
   return figure.target.kind === 'max' ? figure.value <= figure.target.value : figure.value >= figure.target.value;
 };
@@ -50,6 +51,7 @@ export const meets = (figure: Figure): boolean => {
 const number = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(value < 10 ? 2 : 1)}${unit ? ` ${unit}` : ''}`;
 
 export const describeBar = (figure: Figure): string => {
+  if (figure.floor?.informational) return `beside floor ${number(figure.floor.value, figure.unit)}`;
   if (figure.floor) return `≤ ${figure.floor.maxRatio} × floor ${number(figure.floor.value, figure.unit)}`;
   if (figure.target)
     return `${figure.target.kind === 'max' ? '≤' : '≥'} ${number(figure.target.value, figure.unit)}${figure.target.note ? ` (${figure.target.note})` : ''}`;
@@ -64,14 +66,14 @@ export const figureRow = (figure: Figure) => {
     value: number(figure.value, figure.unit),
     bar: describeBar(figure),
     ratio: ratio === null ? '' : ratio.toFixed(2),
-    verdict: figure.floor || figure.target ? (meets(figure) ? 'ok' : 'MISSED') : '',
+    verdict: (figure.floor && !figure.floor.informational) || figure.target ? (meets(figure) ? 'ok' : 'MISSED') : '',
   };
 };
 
 export const printFigures = (title: string, figures: readonly Figure[]) => {
   console.log(`\n${title}`);
   for (const row of figures.map(figureRow)) {
-    console.log(`  ${row.label.padEnd(52)} ${row.value.padStart(14)}   ${row.bar.padEnd(34)} ${row.ratio.padStart(6)}  ${row.verdict}`);
+    console.log(`  ${row.label.padEnd(56)} ${row.value.padStart(14)}   ${row.bar.padEnd(34)} ${row.ratio.padStart(6)}  ${row.verdict}`);
   }
 };
 
