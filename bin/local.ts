@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startTwin } from '../functions/local/twin.js';
+import { twinGatewayName } from '../functions/runtime/gateway-settings.js';
 
 /** `npm start`: the whole system on loopback (SPEC §10). `--memory` keeps nothing on disk. */
 const env = process.env;
@@ -17,10 +17,18 @@ if (!(options.monitorIntervalSeconds > 0)) {
   process.exit(1);
 }
 
-const twin = await startTwin(options).catch((error: Error) => {
+const refuse = (error: Error): never => {
   console.error(`Could not start the local twin: ${error.message}`);
   process.exit(1);
-});
+};
+// A wrong payment setting is refused before the twin's code loads, in well under a second.
+try {
+  twinGatewayName(env);
+} catch (error) {
+  refuse(error as Error);
+}
+const { startTwin } = await import('../functions/local/twin.js');
+const twin = await startTwin(options).catch(refuse);
 
 let stopping = false;
 const shutdown = async (code: number) => {

@@ -16,14 +16,8 @@ import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
 import { createOrderMailHandler } from '../order-mail/handler.js';
 import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
-import {
-  authorizeNetApiUrl,
-  configuredGatewayName,
-  credentialsFromEnv,
-  gatewayTimeoutMs,
-  missingCredentials,
-  paymentGateways,
-} from '../runtime/payment-gateways.js';
+import { twinGatewayName } from '../runtime/gateway-settings.js';
+import { authorizeNetApiUrl, credentialsFromEnv, paymentGateways } from '../runtime/payment-gateways.js';
 import { paymentEnv } from '../../contract/environment.js';
 import type { GatewayName } from '../core/payments.js';
 import { createStorefrontHandler } from '../storefront-api/handler.js';
@@ -97,10 +91,7 @@ const gatewayEndpoint = (name: GatewayName): string | null => {
 /** Starts the local twin: emulators, tables, the same handlers behind one HTTP server (SPEC §10). */
 export const startTwin = async (options: TwinOptions): Promise<Twin> => {
   // Checked before anything starts: a wrong gateway setting is a one-line reason, not a half-up twin.
-  const gatewayName = configuredGatewayName(process.env, 'sandbox');
-  const missing = missingCredentials(gatewayName, process.env);
-  if (missing.length) throw new Error(`${paymentEnv.gateway}=${gatewayName} needs ${missing.join(' and ')}`);
-  gatewayTimeoutMs(process.env);
+  const gatewayName = twinGatewayName(process.env);
   const running: Running[] = [];
   const stopAll = async () => {
     for (const service of running.reverse()) await service.stop().catch(() => undefined);

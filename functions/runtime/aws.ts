@@ -22,7 +22,8 @@ import {
   systemClock,
 } from './adapters.js';
 import { optionalEnv, requiredEnv } from './environment.js';
-import { configuredGatewayName, credentialsFromSecret, paymentGateways } from './payment-gateways.js';
+import { configuredGatewayName } from './gateway-settings.js';
+import { credentialsFromSecret, paymentGateways } from './payment-gateways.js';
 
 /**
  * The AWS composition root, in pieces: each function's entry (functions/<name>/index.ts) takes

@@ -4,10 +4,9 @@ import { type GatewayCredentials, secretFields } from '../adapters/gateways/cred
 import { SandboxGateway } from '../adapters/gateways/sandbox.js';
 import { StripeGateway } from '../adapters/gateways/stripe.js';
 import { once, type SecretSource } from '../adapters/webhook-secret.js';
-import { type GatewayName, gatewayNames } from '../core/payments.js';
+import { type Env, gatewayTimeoutMs } from './gateway-settings.js';
+import type { GatewayName } from '../core/payments.js';
 import type { PaymentGateway } from '../core/ports.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Where each gateway's credentials come from: environment variables (twin) or one secret (AWS). */
 export interface GatewayCredentialSources {
@@ -21,29 +20,10 @@ export interface PaymentGateways {
   named(name: GatewayName): PaymentGateway;
 }
 
-/** `PAYMENT_GATEWAY`, or `fallback` where the runtime has a default (the twin's sandbox); AWS has none. */
-export const configuredGatewayName = (env: Env, fallback?: GatewayName): GatewayName => {
-  const value = env[paymentEnv.gateway] || fallback;
-  if (!value || !(gatewayNames as readonly string[]).includes(value)) {
-    throw new Error(`${paymentEnv.gateway} must be one of ${gatewayNames.join(', ')}${value ? ` (it is "${value}")` : ' (it is not set)'}`);
-  }
-  return value as GatewayName;
-};
-
 /** `AUTHORIZENET_API_URL`, else the production endpoint, or the sandbox one with `AUTHORIZENET_ENVIRONMENT=sandbox`. */
 export const authorizeNetApiUrl = (env: Env): string =>
   env[paymentEnv.authorizeNetApiUrl] ||
   (env[paymentEnv.authorizeNetEnvironment] === 'sandbox' ? authorizeNetEndpoints.sandbox : authorizeNetEndpoints.production);
-
-/** The environment variables each gateway's credentials need in the twin. */
-const credentialEnv: Record<GatewayName, readonly string[]> = {
-  sandbox: [],
-  authorizenet: [paymentEnv.authorizeNetLoginId, paymentEnv.authorizeNetTransactionKey],
-  stripe: [paymentEnv.stripeSecretKey],
-};
-
-/** The credential variables `gateway` lacks in `env`, for a start that stops with a one-line reason. */
-export const missingCredentials = (gateway: GatewayName, env: Env): string[] => credentialEnv[gateway].filter((name) => !env[name]);
 
 const fromEnv = (env: Env, name: string) => async () => {
   const value = env[name];
@@ -65,20 +45,6 @@ export const credentialsFromSecret = (secret: SecretSource): GatewayCredentialSo
   authorizeNet: once(async () => secretFields(await secret(), ['apiLoginId', 'transactionKey'])),
   stripe: once(async () => secretFields(await secret(), ['secretKey']).secretKey),
 });
-
-/**
- * `PAYMENT_GATEWAY_TIMEOUT_MS` (default 6 s): a slower answer counts as unavailable, and the
- * workflow asks again with the same idempotency key. Its three tries must end within the
- * workflow's timeout, hence the ceiling.
- */
-export const gatewayTimeoutMs = (env: Env): number => {
-  const raw = env[paymentEnv.timeoutMs];
-  if (!raw) return 6000;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 100 || value > 7000)
-    throw new Error(`${paymentEnv.timeoutMs} must be a whole number from 100 to 7000 (it is "${raw}")`);
-  return value;
-};
 
 const createGateway = (name: GatewayName, sources: GatewayCredentialSources, env: Env): PaymentGateway => {
   const timeoutMs = gatewayTimeoutMs(env);
