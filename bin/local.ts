@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { startDynamoDbLocal } from '../functions/local/emulators.js';
 import { twinGatewayName } from '../functions/runtime/gateway-settings.js';
 
 /** `npm start`: the whole system on loopback (SPEC §10). `--memory` keeps nothing on disk. */
@@ -8,7 +9,6 @@ const options = {
   dataDir: resolve(env.DATA_DIR ?? '.data'),
   host: env.HOST ?? '127.0.0.1',
   port: Number(env.PORT ?? 3000),
-  dynamoDbPort: Number(env.DYNAMODB_PORT ?? 8000),
   sesPort: Number(env.SES_PORT ?? 8005),
   monitorIntervalSeconds: Number(env.MONITOR_INTERVAL_SECONDS ?? 60),
 };
@@ -27,8 +27,11 @@ try {
 } catch (error) {
   refuse(error as Error);
 }
+// DynamoDB Local's JVM boots while the twin's code loads (seconds each); the twin awaits it.
+const dynamoDb = startDynamoDbLocal({ port: Number(env.DYNAMODB_PORT ?? 8000), dataDir: options.memory ? null : options.dataDir });
+dynamoDb.catch(() => undefined);
 const { startTwin } = await import('../functions/local/twin.js');
-const twin = await startTwin(options).catch(refuse);
+const twin = await startTwin({ ...options, dynamoDb }).catch(refuse);
 
 let stopping = false;
 const shutdown = async (code: number) => {

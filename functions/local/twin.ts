@@ -25,7 +25,7 @@ import { createStuckOrderMonitorHandler } from '../stuck-order-monitor/handler.j
 import { createLocalAuthHandler, createLocalIssuer, type LocalLogin } from './auth.js';
 import { loadLocalCardKey, loadLocalFingerprintSecret } from './card-key.js';
 import { serveDashboard, serveDemoStorefront, serveStaticApps } from './dashboard.js';
-import { type Running, startDynamoDbLocal, startSesLocal } from './emulators.js';
+import { type Running, type StartingDynamoDb, startSesLocal } from './emulators.js';
 import { InProcessEventDispatcher } from './event-dispatcher.js';
 import { startMonitorTimer } from './monitor-timer.js';
 import { seedDemoCatalog } from './seed.js';
@@ -33,7 +33,7 @@ import { createApiServer } from './server.js';
 import { BenchProbe, benchProbeEnabled } from './bench-probe.js';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { ensureTable } from './tables.js';
-import { LocalCheckoutWorkflow } from './workflow-runner.js';
+import { checkoutDefinition, LocalCheckoutWorkflow } from './workflow-runner.js';
 
 export interface TwinOptions {
   /** Keep nothing on disk (`--memory`); otherwise data lives in `dataDir`. */
@@ -41,10 +41,11 @@ export interface TwinOptions {
   readonly dataDir: string;
   readonly host: string;
   readonly port: number;
-  readonly dynamoDbPort: number;
   readonly sesPort: number;
   /** How often the stuck-order monitor runs (`MONITOR_INTERVAL_SECONDS`, default 60). */
   readonly monitorIntervalSeconds?: number;
+  /** DynamoDB Local as `npm start` started it, before this code loaded; stopped with the twin. */
+  readonly dynamoDb: StartingDynamoDb;
 }
 
 export interface Twin {
@@ -96,10 +97,11 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
   const stopAll = async () => {
     for (const service of running.reverse()) await service.stop().catch(() => undefined);
   };
+  // Stopped last, whether or not it came up.
+  running.push({ url: '', stop: () => options.dynamoDb.then((dynamoDb) => dynamoDb.stop()) });
   try {
     if (!options.memory) mkdirSync(options.dataDir, { recursive: true });
-    const dynamoDb = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.memory ? null : options.dataDir });
-    running.push(dynamoDb);
+    // What needs no table goes first, while DynamoDB Local's JVM boots.
     const ses = await startSesLocal({ host: options.host, port: options.sesPort });
     running.push(ses);
 
@@ -120,6 +122,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
     running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+    checkoutDefinition();
+    const dynamoDb = await options.dynamoDb;
 
     // The handlers may reach the emulators through another address (the fault drills put a proxy there).
     const handlersDynamoDbUrl = process.env.TWIN_DYNAMODB_VIA || dynamoDb.url;
@@ -146,7 +150,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       gateways: paymentGateways(() => gatewayName, credentialsFromEnv(process.env)),
     });
     const stepHandlers = probe ? probe.timeSteps(createCheckoutStepHandlers(adapters)) : createCheckoutStepHandlers(adapters);
-    void adapters.workflow; // synthesize the state machine now, not on the first checkout
+    void adapters.workflow; // build the state machine now, not on the first checkout
     const seeded = await seedDemoCatalog(adapters.catalog);
     handlers.storefront = createStorefrontHandler(adapters);
 

@@ -7,6 +7,10 @@ import { logger } from '../http/logger.js';
 
 type TaskHandlers = Record<string, (state: never) => Promise<unknown>>;
 
+let definition: StateMachineDefinition | undefined;
+/** The checkout state machine as CDK synthesizes it: once per process (it takes about a second). */
+export const checkoutDefinition = () => (definition ??= synthesizeCheckoutAsl() as StateMachineDefinition);
+
 /**
  * Runs the checkout state machine exactly as CDK synthesizes it, with each Lambda task bound
  * to the same handler function the Lambda runs. Execution events are logged only when
@@ -19,7 +23,7 @@ export class LocalCheckoutWorkflow implements CheckoutWorkflow {
     private readonly tasks: TaskHandlers,
     private readonly retryIntervalMs = Number(process.env.WORKFLOW_RETRY_INTERVAL_MS ?? 200),
   ) {
-    this.machine = new StateMachine(synthesizeCheckoutAsl() as StateMachineDefinition, { validationOptions: { checkArn: false } });
+    this.machine = new StateMachine(checkoutDefinition(), { validationOptions: { checkArn: false } });
   }
 
   async run(input: CheckoutRun): Promise<CheckoutRunResult> {
