@@ -91,7 +91,7 @@ const gatewayEndpoint = (name: GatewayName): string | null => {
 
 /** Starts the local twin: emulators, tables, the same handlers behind one HTTP server (SPEC §10). */
 export const startTwin = async (options: TwinOptions): Promise<Twin> => {
-  // Checked before anything starts: a wrong gateway setting is a one-line reason, not a half-up twin.
+  // As `npm start` checked it before starting anything: a wrong setting is a one-line reason, not a half-up twin.
   const gatewayName = twinGatewayName(process.env);
   const running: Running[] = [];
   const stopAll = async () => {
