@@ -50,6 +50,8 @@ const stopChild = (child: ChildProcess) =>
 
 /** DynamoDB Local (the official jar from the npm package) on loopback, on disk in `dataDir` or in memory. */
 export const startDynamoDbLocal = async (options: { port: number; dataDir: string | null }): Promise<Running & { child: ChildProcess }> => {
+  // Another process there would pass for DynamoDB Local while the JVM fails to bind.
+  if (await portOpen('127.0.0.1', options.port)) throw new Error(`port ${options.port} for DynamoDB Local is in use (set DYNAMODB_PORT)`);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawnDynamoDbLocal({ port: options.port, path: options.dataDir, sharedDb: true, stdio: 'ignore' });
   try {
@@ -73,6 +75,8 @@ export const startSesLocal = async (options: { host: string; port: number }): Pr
   const exported = (await import('aws-ses-v2-local')) as unknown as { default?: unknown };
   const start = (exported.default ?? exported) as (config: { host: string; port: number }) => Promise<Server>;
   const server = await start({ host: options.host, port: options.port });
+  // The package resolves even when it could not listen.
+  if (!server.listening) throw new Error(`port ${options.port} for the mail server is in use (set SES_PORT)`);
   return {
     url: `http://${options.host}:${options.port}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { freeLoopbackPort, portOpen } from '../../functions/local/emulators.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +37,19 @@ const stop = async (child: ChildProcess) => {
   process.kill(-child.pid!, 'SIGINT');
   return exited;
 };
+
+/** A start that is expected to stop by itself: its exit code and everything it printed. */
+const run = (env: Record<string, string>) =>
+  new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
 
 describe('npm start', () => {
   it('prints its URLs, persists data in DATA_DIR and stops every child on Ctrl-C', { timeout: 90_000 }, async () => {
@@ -74,17 +89,6 @@ describe('npm start', () => {
   it('stops at once, with a one-line reason, on an unknown gateway, a missing gateway credential or a gateway timeout out of range', {
     timeout: 90_000,
   }, async () => {
-    const run = (env: Record<string, string>) =>
-      new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
-          env: { ...process.env, ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.once('exit', (code) => resolve({ code, output }));
-      });
     // Side by side: each refuses before it binds a port.
     const [missingKey, unknown, timeout] = await Promise.all([
       run({ PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: '' }),
@@ -97,5 +101,28 @@ describe('npm start', () => {
     expect(unknown.output).toContain('PAYMENT_GATEWAY must be one of sandbox, authorizenet, stripe (it is "paypal")');
     expect(timeout.code).not.toBe(0);
     expect(timeout.output).toContain('PAYMENT_GATEWAY_TIMEOUT_MS must be a whole number from 100 to 7000 (it is "30000")');
+  });
+
+  it('stops with a one-line reason when a port it needs is taken, leaving nothing running', { timeout: 90_000 }, async () => {
+    const taken = createServer((_request, response) => response.end('another program'));
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as AddressInfo).port;
+    try {
+      const freePorts = async () => ({
+        PORT: String(await freeLoopbackPort()),
+        DYNAMODB_PORT: String(await freeLoopbackPort()),
+        SES_PORT: String(await freeLoopbackPort()),
+      });
+      const [databaseRun, mailRun] = [await freePorts(), await freePorts()];
+      const [database, mail] = await Promise.all([run({ ...databaseRun, DYNAMODB_PORT: String(takenPort) }), run({ ...mailRun, SES_PORT: String(takenPort) })]);
+      expect(database.code).not.toBe(0);
+      expect(database.output).toContain(`Could not start the local twin: port ${takenPort} for DynamoDB Local is in use (set DYNAMODB_PORT)\n`);
+      expect(mail.code).not.toBe(0);
+      expect(mail.output).toContain(`Could not start the local twin: port ${takenPort} for the mail server is in use (set SES_PORT)\n`);
+      // The mail server failed after DynamoDB Local had started: it was stopped, not left behind.
+      expect(await portOpen('127.0.0.1', Number(mailRun.DYNAMODB_PORT))).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
