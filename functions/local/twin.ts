@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { linkEnv } from '../../contract/environment.js';
@@ -16,7 +15,6 @@ import { createFulfillmentPushHandler } from '../fulfillment-push/handler.js';
 import { createOrderMailHandler } from '../order-mail/handler.js';
 import { createStaffAuthenticator } from '../http/auth.js';
 import { createAdapters } from '../runtime/adapters.js';
-import { twinGatewayName } from '../runtime/gateway-settings.js';
 import { authorizeNetApiUrl, credentialsFromEnv, paymentGateways } from '../runtime/payment-gateways.js';
 import { paymentEnv } from '../../contract/environment.js';
 import type { GatewayName } from '../core/payments.js';
@@ -36,7 +34,7 @@ import { ensureTable } from './tables.js';
 import { checkoutDefinition, LocalCheckoutWorkflow } from './workflow-runner.js';
 
 export interface TwinOptions {
-  /** Keep nothing on disk (`--memory`); otherwise data lives in `dataDir`. */
+  /** Keep nothing on disk (`--memory`); otherwise data lives in `dataDir`, which exists. */
   readonly memory: boolean;
   readonly dataDir: string;
   readonly host: string;
@@ -44,6 +42,8 @@ export interface TwinOptions {
   readonly sesPort: number;
   /** How often the stuck-order monitor runs (`MONITOR_INTERVAL_SECONDS`, default 60). */
   readonly monitorIntervalSeconds?: number;
+  /** The payment gateway, its settings checked by `npm start` before it started anything. */
+  readonly gateway: GatewayName;
   /** DynamoDB Local as `npm start` started it, before this code loaded; stopped with the twin. */
   readonly dynamoDb: StartingDynamoDb;
 }
@@ -91,8 +91,7 @@ const gatewayEndpoint = (name: GatewayName): string | null => {
 
 /** Starts the local twin: emulators, tables, the same handlers behind one HTTP server (SPEC §10). */
 export const startTwin = async (options: TwinOptions): Promise<Twin> => {
-  // As `npm start` checked it before starting anything: a wrong setting is a one-line reason, not a half-up twin.
-  const gatewayName = twinGatewayName(process.env);
+  const gatewayName = options.gateway;
   const running: Running[] = [];
   const stopAll = async () => {
     for (const service of running.reverse()) await service.stop().catch(() => undefined);
@@ -100,7 +99,6 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
   // Stopped last, whether or not it came up.
   running.push({ url: '', stop: () => options.dynamoDb.then((dynamoDb) => dynamoDb.stop()) });
   try {
-    if (!options.memory) mkdirSync(options.dataDir, { recursive: true });
     // What needs no table goes first, while DynamoDB Local's JVM boots.
     const ses = await startSesLocal({ host: options.host, port: options.sesPort });
     running.push(ses);

@@ -1,10 +1,10 @@
-import { paymentEnv } from '../../contract/environment.js';
-import { type GatewayName, gatewayNames } from '../core/payments.js';
-
 /**
  * The payment settings read from the environment, checked without loading any gateway's code:
  * `npm start` refuses a wrong one at once, before it starts anything.
  */
+import { paymentEnv } from '../../contract/environment.js';
+import { type GatewayName, gatewayNames } from '../core/payments.js';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** `PAYMENT_GATEWAY`, or `fallback` where the runtime has a default (the twin's sandbox); AWS has none. */
