@@ -48,6 +48,15 @@ const shutdown = async (code: number) => {
 };
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+// The terminal or pipe it prints to went away: stop as on Ctrl-C. Reporting the failed write
+// would fail the same way, and each failure would report itself again, forever.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    void shutdown(0);
+  });
+}
 process.on('uncaughtException', (error) => {
   console.error('Uncaught error, stopping the twin:', error);
   void shutdown(1);
