@@ -49,7 +49,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, ...shared } },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          setupFiles: ['test/infra/synth-outdir.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          ...shared,
+        },
+      },
     ],
   },
 });
