@@ -1,10 +1,11 @@
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import type { Placement } from '../core/checkout-steps.js';
 import type { CheckoutRun, CheckoutRunResult, CheckoutWorkflow } from '../core/ports.js';
 
 /** Reads what the API needs from the execution's final state. */
 export const checkoutRunResult = (output: unknown): CheckoutRunResult => {
-  const reservation = (output as { reservation?: { outOfStock?: string[] } } | null)?.reservation;
-  return { status: 'succeeded', outOfStock: reservation?.outOfStock ?? [] };
+  const { reservation, placement } = (output ?? {}) as { reservation?: { outOfStock?: string[] }; placement?: Placement };
+  return { status: 'succeeded', outOfStock: reservation?.outOfStock ?? [], ...(placement?.order ? { order: placement.order } : {}) };
 };
 
 /** The Express state machine, run synchronously (SPEC §6). */

@@ -66,6 +66,21 @@ const placements = {
 const fromGateway = (authorization: CheckoutState['authorization']): authorization is AuthorizationResult =>
   !!authorization && ('authorizationCode' in authorization || 'gatewayCode' in authorization);
 
+/**
+ * An outcome step's answer: the status it left, and the order as written, so that the API can
+ * answer without reading it again. An order too large to travel in the execution state (many
+ * attempts and notes) is read again instead.
+ */
+export interface Placement {
+  readonly status: Order['status'];
+  readonly order?: Order;
+}
+
+const maxCarriedOrderBytes = 32 * 1024;
+
+const placementOf = (order: Order): Placement =>
+  JSON.stringify(order).length <= maxCarriedOrderBytes ? { status: order.status, order } : { status: order.status };
+
 export const createCheckoutSteps = (deps: StepDeps) => {
   const now = () => deps.clock.now();
 
@@ -125,7 +140,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       return deps.gateway.authorize({ idempotencyKey: `${state.orderId}.${state.attempt}`, amountCents: charge.amountCents, currency: charge.currency, card });
     },
 
-    async placeOrder(state: CheckoutState) {
+    async placeOrder(state: CheckoutState): Promise<Placement> {
       const settings = await deps.settings.get();
       let wrote = false;
       const placed = await updateOrder(
@@ -161,13 +176,14 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       // An authorized card has done its job: nothing is held once the order is placed (purged
       // with the placing write; an order placed by an earlier run, or no longer to place, here).
       if (state.cardRef && !wrote) await deps.vault.purge(state.orderId, state.cardRef);
+      if (!wrote) return placementOf(placed);
       // OrderPlaced starts the fulfillment hand-off, published by the run that placed the order.
       // Both events at once: in AWS each is an EventBridge call on the customer's wait.
-      if (wrote) await Promise.all([publishOrderPlaced(deps, placed), announce(placed)]);
-      return { status: placed.status };
+      const [published] = await Promise.all([publishOrderPlaced(deps, placed), announce(placed)]);
+      return placementOf(published);
     },
 
-    async holdCardOffline(state: CheckoutState) {
+    async holdCardOffline(state: CheckoutState): Promise<Placement> {
       if (!state.cardRef) throw new Error('no card to hold');
       const cardRef = state.cardRef;
       // An offline order's card stays held until staff charge, approve or cancel it (no expiry).
@@ -199,10 +215,10 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         );
       });
       if (wrote) await announce(held);
-      return { status: held.status };
+      return placementOf(held);
     },
 
-    async markIncomplete(state: CheckoutState) {
+    async markIncomplete(state: CheckoutState): Promise<Placement> {
       const settings = await deps.settings.get();
       const expiresAt = new Date(now().getTime() + settings.offlineHoldMinutes * 60_000);
       const kept = state.cardRef ? await deps.vault.keepWithoutCvc(state.orderId, state.cardRef, expiresAt, now()) : false;
@@ -234,7 +250,7 @@ export const createCheckoutSteps = (deps: StepDeps) => {
         );
       });
       await announce(marked);
-      return { status: marked.status };
+      return placementOf(marked);
     },
 
     async compensateCheckout(state: CheckoutState) {

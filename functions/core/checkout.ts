@@ -113,7 +113,7 @@ const runWorkflow = async (
     }
     if (run.outOfStock.length) throw outOfStockError(order, run.outOfStock);
     outcomeStepRan = true;
-    const placed = await deps.orders.get(order.id);
+    const placed = run.order ?? (await deps.orders.get(order.id));
     if (!placed) throw new AppError('internal', 'The order disappeared during checkout.');
     if (card) await countCardOutcome(deps, card.admitted, placed);
     const outcome = outcomes[placed.status];
@@ -170,11 +170,20 @@ export const assertPayable = async (deps: CheckoutDeps, draft: OrderDraft, now: 
   return totals;
 };
 
+/** When a new order may be written, and under which id. */
+export interface NewOrderOptions {
+  /** Fixed in advance when another order links to it. */
+  readonly id?: string;
+  /** Awaited before the first write: the request's idempotency key is claimed meanwhile (see `runIdempotently`). */
+  readonly claimed?: () => Promise<void>;
+}
+
 /**
  * Creates the order in INCOMPLETE (holding the card encrypted, CVC apart) and runs the
- * checkout workflow on it. `id` may be fixed in advance when another order links to it.
+ * checkout workflow on it. Everything before the creating write only reads and seals the card.
  */
-export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = deps.ids.orderId()): Promise<CheckoutResult> => {
+export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, options: NewOrderOptions = {}): Promise<CheckoutResult> => {
+  const id = options.id ?? deps.ids.orderId();
   const now = deps.clock.now();
   const settings = await deps.settings.get();
   const totals = await assertPayable(deps, draft, now);
@@ -224,6 +233,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
     testMode: deps.gateway.name === 'sandbox',
   };
   // The order and its stock in one write: short of stock, the customer never had an order.
+  await options.claimed?.();
   const created = await deps.orders.createReserving(order, stockLines(order), hold?.writes ?? []);
   if (!created.ok) throw outOfStockError(order, created.shortSkus);
   const reservation: StockReservation = {
@@ -236,18 +246,27 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, id = 
   return runWorkflow(deps, order, cardRef && admitted ? { ref: cardRef, admitted } : null, draft.onDecline, reservation);
 };
 
-export const checkout = async (deps: CheckoutDeps, request: CheckoutRequest, origin: CheckoutOrigin = customerOrigin): Promise<CheckoutResult> =>
-  placeNewOrder(deps, {
-    customer: request.customer,
-    billingAddress: request.billingAddress,
-    shippingAddress: request.shippingAddress ?? null,
-    items: await priceLines(deps.catalog, request.items),
-    payment: request.payment ?? null,
-    onDecline: request.onDecline,
-    notes: request.notes ?? null,
-    supersedes: null,
-    origin,
-  });
+export const checkout = async (
+  deps: CheckoutDeps,
+  request: CheckoutRequest,
+  origin: CheckoutOrigin = customerOrigin,
+  claimed?: () => Promise<void>,
+): Promise<CheckoutResult> =>
+  placeNewOrder(
+    deps,
+    {
+      customer: request.customer,
+      billingAddress: request.billingAddress,
+      shippingAddress: request.shippingAddress ?? null,
+      items: await priceLines(deps.catalog, request.items),
+      payment: request.payment ?? null,
+      onDecline: request.onDecline,
+      notes: request.notes ?? null,
+      supersedes: null,
+      origin,
+    },
+    { claimed },
+  );
 
 /** Retries a card on an INCOMPLETE order through the same workflow (SPEC §4.2). */
 export const retryPayment = async (

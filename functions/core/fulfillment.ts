@@ -213,15 +213,16 @@ export const queueHandOff = (
 /**
  * Publishes OrderPlaced for an order whose hand-off was queued with its transition. A failure
  * never fails the order: it is recorded and the queue mark cleared, the order stays
- * ORDER_PLACED and the monitor pages CSRs about it.
+ * ORDER_PLACED and the monitor pages CSRs about it. Answers the order as it now stands.
  */
-export const publishOrderPlaced = async (deps: AnnounceDeps, order: Order): Promise<void> => {
-  if (!awaitsHandOff(order) || !queuedSinceEntered(order)) return;
+export const publishOrderPlaced = async (deps: AnnounceDeps, order: Order): Promise<Order> => {
+  if (!awaitsHandOff(order) || !queuedSinceEntered(order)) return order;
   try {
     await deps.events.orderPlaced({ orderId: order.id, status: order.status, at: deps.clock.now().toISOString() });
+    return order;
   } catch (cause) {
     const error = cause instanceof Error ? cause.name : 'unknown';
-    await updateOrder(deps.orders, order.id, (current) =>
+    return updateOrder(deps.orders, order.id, (current) =>
       record(
         current,
         { fulfillment: { ...(current.fulfillment ?? noHandOffYet), queuedAt: null } },

@@ -91,17 +91,43 @@ export const requestFingerprint = async (fingerprints: Fingerprints, operation: 
 
 export type IdempotentResult = StoredResponse & { readonly replayed: boolean };
 
+/** Why `claimed()` rejects: the key belongs to another request (replayed, refused or still running). */
+export class KeyNotClaimed extends Error {
+  override readonly name = 'KeyNotClaimed';
+}
+
 /**
- * Runs `execute` once per key. Server errors and `429`s are not remembered, so the client may
- * retry them (a rate limit lifts; replaying it for 24 h would not).
+ * Runs `execute` once per key and keeps its answer for replays. Server errors and `429`s are
+ * not remembered, so the client may retry them (a rate limit lifts; replaying it for 24 h
+ * would not). With
+ * `startBeforeClaim`, `execute` starts at once, reading and preparing while the claim is in
+ * flight (one round trip less on the caller's wait): it must await `claimed()` before its
+ * first write, which rejects when the key is not this request's. What it prepared is then
+ * dropped: nothing was written.
  */
 export const runIdempotently = async (
   store: IdempotencyStore,
   request: { readonly key: string; readonly fingerprint: string; readonly now: Date },
-  execute: () => Promise<StoredResponse>,
+  execute: (claimed: () => Promise<void>) => Promise<StoredResponse>,
+  options: { readonly startBeforeClaim?: boolean } = {},
 ): Promise<IdempotentResult> => {
   const { key, fingerprint, now } = request;
-  const claim = await store.claim(key, fingerprint, now, new Date(now.getTime() + idempotencyKeyLifetimeMs), new Date(now.getTime() - staleClaimMs));
+  let settle!: (won: boolean) => void;
+  const won = new Promise<boolean>((resolve) => {
+    settle = resolve;
+  });
+  const claimed = async () => {
+    if (!(await won)) throw new KeyNotClaimed('the idempotency key was not claimed by this request');
+  };
+  const early = options.startBeforeClaim ? execute(claimed) : null;
+  // Its outcome matters only once the key is claimed.
+  early?.catch(() => undefined);
+  let claim: IdempotencyClaim | undefined;
+  try {
+    claim = await store.claim(key, fingerprint, now, new Date(now.getTime() + idempotencyKeyLifetimeMs), new Date(now.getTime() - staleClaimMs));
+  } finally {
+    settle(claim?.kind === 'claimed');
+  }
   if (claim.kind !== 'claimed') {
     if (claim.fingerprint !== fingerprint) {
       throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
@@ -113,7 +139,7 @@ export const runIdempotently = async (
   }
   let response: StoredResponse;
   try {
-    response = await execute();
+    response = await (early ?? execute(claimed));
   } catch (error) {
     await store.release(key);
     throw error;

@@ -232,9 +232,9 @@ export interface StockReservation {
   readonly currency: string;
 }
 
-/** What the workflow answers; the order record itself is the source of truth for the rest. */
+/** What the workflow answers: what the run found out of stock, and the order its outcome step wrote (when it carried it). */
 export type CheckoutRunResult =
-  | { readonly status: 'succeeded'; readonly outOfStock: readonly string[] }
+  | { readonly status: 'succeeded'; readonly outOfStock: readonly string[]; readonly order?: Order }
   | { readonly status: 'failed'; readonly error: string };
 
 export interface CheckoutWorkflow {

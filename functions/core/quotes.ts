@@ -61,7 +61,7 @@ export const acceptQuote = async (
   // Written first: a customer's request that loses a race answers 409 and gives nothing back twice.
   await deps.orders.save(superseded, order);
   await returnOrderStock(deps.catalog, order);
-  return placeNewOrder(deps, draft, newId);
+  return placeNewOrder(deps, draft, { id: newId });
 };
 
 export const rejectQuote = async (deps: CheckoutDeps, order: Order): Promise<Order> => {

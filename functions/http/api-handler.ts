@@ -13,7 +13,7 @@ import {
 } from '../../contract/routes.js';
 import type { StaffMember } from '../core/admin/staff.js';
 import { AppError, type ErrorDetail, RateLimited } from '../core/errors.js';
-import { requestFingerprint, runIdempotently, type IdempotencyStore } from '../core/idempotency.js';
+import { KeyNotClaimed, requestFingerprint, runIdempotently, type IdempotencyStore } from '../core/idempotency.js';
 import { type Clock, type Fingerprints, VersionConflict } from '../core/ports.js';
 import { auditTrail, type StaffGuard } from './audit.js';
 import { requireStaff } from './auth.js';
@@ -42,6 +42,11 @@ export interface OperationContract<Path extends string = string> {
    * (SPEC §5.1); `optional`: the same when a key is sent, a plain request otherwise.
    */
   readonly idempotent?: 'required' | 'optional';
+  /**
+   * The handler starts while the idempotency key is being claimed: it reads and prepares
+   * meanwhile and awaits `request.claimed()` before its first write.
+   */
+  readonly preparesWhileClaiming?: true;
   /** The order's tracking token is accepted in `X-Order-Token`, or as `?token=` for links. */
   readonly orderToken?: boolean;
 }
@@ -64,6 +69,8 @@ export interface ApiRequestBase {
   readonly rawBody: string | null;
   readonly requestId: string;
   readonly event: APIGatewayProxyEvent;
+  /** Resolves once the idempotency key is this request's (at once for a request without one); rejects when it is another's. */
+  readonly claimed: () => Promise<void>;
 }
 
 /** A request to `Op`, typed from its route (path parameters, staff) and its contract (body, query). */
@@ -235,7 +242,7 @@ export const createApiHandler = <Target extends RouteTarget, Contracts extends C
     const requestId = requestIdOf(event);
     const pathParameters = event.pathParameters ?? {};
     const query = event.queryStringParameters ?? {};
-    const run = () =>
+    const run = (claimed: () => Promise<void>) =>
       handlerOf(route)({
         route,
         pathParameters: contract.path ? { ...pathParameters, ...(parse(contract.path, pathParameters) as object) } : pathParameters,
@@ -245,10 +252,11 @@ export const createApiHandler = <Target extends RouteTarget, Contracts extends C
         rawBody: event.body,
         requestId,
         event,
+        claimed,
         ...(context.staff ? { staff: context.staff } : {}),
       });
     if (!contract.idempotent || (contract.idempotent === 'optional' && !headers['idempotency-key'])) {
-      return toResponse(requestId, await run());
+      return toResponse(requestId, await run(async () => undefined));
     }
 
     const key = requireIdempotencyKey(headers);
@@ -256,12 +264,17 @@ export const createApiHandler = <Target extends RouteTarget, Contracts extends C
     const outcome = await runIdempotently(
       idempotency!.store,
       { key, fingerprint: await requestFingerprint(idempotency!.fingerprints, route.operation, event.path, event.body), now: idempotency!.clock.now() },
-      async () => {
+      async (claimed) => {
         // Client errors are part of the first answer and are replayed too.
-        const result = await run().catch(errorResult);
+        const result = await run(claimed).catch((error: unknown) => {
+          // The key is another request's: its answer is replayed or refused, this one dropped.
+          if (error instanceof KeyNotClaimed) throw error;
+          return errorResult(error);
+        });
         liveHeaders = result.headers ?? {};
         return { status: result.status, body: JSON.stringify(result.body) };
       },
+      { startBeforeClaim: contract.preparesWhileClaiming === true },
     );
     return {
       statusCode: outcome.status,

@@ -52,7 +52,7 @@ export const createStorefrontHandler = (deps: StorefrontDeps) => {
         };
       },
 
-      checkout: async (request) => checkoutResponse(await checkout(deps, request.body, { ...customerOrigin, clientIp: clientIpOf(request) })),
+      checkout: async (request) => checkoutResponse(await checkout(deps, request.body, { ...customerOrigin, clientIp: clientIpOf(request) }, request.claimed)),
 
       getOrder: async (request) => {
         const order = await customerOrder(request);

@@ -89,7 +89,8 @@ export const storefrontContract = {
   getHealth: {},
   listProducts: {},
   getOpenApi: {},
-  checkout: { body: checkoutSchema, idempotent: 'required' },
+  // Pricing, the card-testing check and sealing the card overlap the key's claim.
+  checkout: { body: checkoutSchema, idempotent: 'required', preparesWhileClaiming: true },
   getOrder: { orderToken: true },
   retryPayment: { body: retryPaymentSchema, idempotent: 'required', orderToken: true },
   submitOffline: { orderToken: true },

@@ -86,6 +86,31 @@ const declinedOrder = async () => {
   return { ...s, order: s.orders.order(result.order.id) };
 };
 
+describe('a checkout started while its idempotency key is claimed', () => {
+  it("writes nothing, card included, when the key turns out to be another request's", async () => {
+    const { deps, orders, vault, gatewayRuns } = setup(declines);
+    const notOurs = new Error("the key is another request's");
+    await expect(checkout(deps, request, undefined, async () => Promise.reject(notOurs))).rejects.toBe(notOurs);
+    expect(orders.stored.size).toBe(0);
+    expect(vault.cards.size + vault.cvcs.size).toBe(0);
+    expect(gatewayRuns()).toBe(0);
+  });
+
+  it('creates the order only once the key is claimed', async () => {
+    const { deps, orders } = setup(declines);
+    let claim!: () => void;
+    const claimed = new Promise<void>((resolve) => {
+      claim = resolve;
+    });
+    const result = checkout(deps, request, undefined, () => claimed);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(orders.stored.size).toBe(0);
+    claim();
+    expect((await result).kind).toBe('declined');
+    expect(orders.stored.size).toBe(1);
+  });
+});
+
 describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)', () => {
   const endings: [string, Workflow][] = [
     ['fails', async () => ({ status: 'failed', error: 'States.TaskFailed' })],

@@ -235,8 +235,9 @@ describe('the placeOrder checkout step', () => {
     await orders.create(anOrder({ id: 'ord_S1', status: 'INCOMPLETE' }));
     const steps = createCheckoutSteps(stepDeps(orders, events));
     const state = { orderId: 'ord_S1', cardRef: 'ref-1', onDecline: 'ask' as const, attempt: 1 };
-    expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED' });
-    expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED' });
+    // The order travels as written, so the API answers without reading it again.
+    expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED', order: orders.order('ord_S1') });
+    expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED', order: orders.order('ord_S1') });
     expect(events.published.map((e) => e.orderId)).toEqual(['ord_S1']);
   });
 
@@ -251,7 +252,7 @@ describe('the placeOrder checkout step', () => {
     };
     await orders.create(anOrder({ id: 'ord_S4', status: 'INCOMPLETE' }));
     const steps = createCheckoutSteps(stepDeps(orders, events, tickingClock));
-    expect(await steps.placeOrder({ orderId: 'ord_S4', cardRef: null, onDecline: 'ask', attempt: 1 })).toEqual({ status: 'ORDER_PLACED' });
+    expect(await steps.placeOrder({ orderId: 'ord_S4', cardRef: null, onDecline: 'ask', attempt: 1 })).toMatchObject({ status: 'ORDER_PLACED' });
     expect(events.published.map((e) => e.orderId)).toEqual(['ord_S4']);
   });
 
@@ -261,7 +262,11 @@ describe('the placeOrder checkout step', () => {
     events.failWith = new Error('bus unavailable');
     await orders.create(anOrder({ id: 'ord_S2', status: 'INCOMPLETE' }));
     const steps = createCheckoutSteps(stepDeps(orders, events));
-    expect(await steps.placeOrder({ orderId: 'ord_S2', cardRef: null, onDecline: 'ask', attempt: 1 })).toEqual({ status: 'ORDER_PLACED' });
+    // The answer carries the failure's record too: the order as it now stands.
+    expect(await steps.placeOrder({ orderId: 'ord_S2', cardRef: null, onDecline: 'ask', attempt: 1 })).toEqual({
+      status: 'ORDER_PLACED',
+      order: orders.order('ord_S2'),
+    });
     expect(orders.order('ord_S2').history.at(-1)?.type).toBe('fulfillment_queue_failed');
   });
 
@@ -270,8 +275,16 @@ describe('the placeOrder checkout step', () => {
     const events = new RecordingEvents();
     await orders.create(anOrder({ id: 'ord_S3', status: 'INCOMPLETE', payment: { ...anOrder().payment, method: 'none', card: null } }));
     const steps = createCheckoutSteps(stepDeps(orders, events));
-    expect(await steps.placeOrder({ orderId: 'ord_S3', cardRef: null, onDecline: 'ask', attempt: 1 })).toEqual({ status: 'AWAITING_EVALUATION' });
+    expect(await steps.placeOrder({ orderId: 'ord_S3', cardRef: null, onDecline: 'ask', attempt: 1 })).toMatchObject({ status: 'AWAITING_EVALUATION' });
     expect(events.published).toEqual([]);
+  });
+
+  it('answers a large order by its status alone: the API reads it instead of the execution carrying it', async () => {
+    const orders = new MemoryOrders();
+    const events = new RecordingEvents();
+    await orders.create(anOrder({ id: 'ord_S5', status: 'INCOMPLETE', notes: 'n'.repeat(40_000) }));
+    const steps = createCheckoutSteps(stepDeps(orders, events));
+    expect(await steps.placeOrder({ orderId: 'ord_S5', cardRef: null, onDecline: 'ask', attempt: 1 })).toEqual({ status: 'ORDER_PLACED' });
   });
 });
 

@@ -61,6 +61,64 @@ describe('idempotent requests', () => {
     expect(store.records.size).toBe(0);
   });
 
+  it('with startBeforeClaim, starts the work at once and lets it write only once the key is claimed', async () => {
+    const store = new MemoryStore();
+    let answerClaim!: () => void;
+    const claimAnswered = new Promise<void>((resolve) => {
+      answerClaim = resolve;
+    });
+    const claim = store.claim.bind(store);
+    store.claim = async (key, fingerprint) => {
+      await claimAnswered;
+      return claim(key, fingerprint);
+    };
+    const steps: string[] = [];
+    const result = runIdempotently(
+      store,
+      { key: 'key-12345', fingerprint: 'a', now },
+      async (claimed) => {
+        steps.push('prepared');
+        await claimed();
+        steps.push('written');
+        return { status: 201, body: '{}' };
+      },
+      { startBeforeClaim: true },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(steps).toEqual(['prepared']);
+    answerClaim();
+    expect(await result).toEqual({ status: 201, body: '{}', replayed: false });
+    expect(steps).toEqual(['prepared', 'written']);
+  });
+
+  it("with startBeforeClaim, drops what was prepared for a key that is another request's: nothing is written", async () => {
+    const store = new MemoryStore();
+    await run(store, 'a', { status: 201, body: '{"first":true}' });
+    store.records.set('key-67890', { fingerprint: 'a' });
+    const written: string[] = [];
+    const execute = async (claimed: () => Promise<void>) => {
+      await claimed();
+      written.push('a write');
+      return { status: 201, body: '{"second":true}' };
+    };
+    expect(await runIdempotently(store, { key: 'key-12345', fingerprint: 'a', now }, execute, { startBeforeClaim: true })).toEqual({
+      status: 201,
+      body: '{"first":true}',
+      replayed: true,
+    });
+    await expect(runIdempotently(store, { key: 'key-67890', fingerprint: 'a', now }, execute, { startBeforeClaim: true })).rejects.toMatchObject({
+      code: 'idempotency_request_in_progress',
+    });
+    store.claim = async () => {
+      throw new Error('database unreachable');
+    };
+    await expect(runIdempotently(store, { key: 'key-00000', fingerprint: 'a', now }, execute, { startBeforeClaim: true })).rejects.toThrow(
+      'database unreachable',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(written).toEqual([]);
+  });
+
   it('fingerprints the request by operation, target and canonical body', async () => {
     const a = await requestFingerprint(fingerprints, 'checkout', '/checkout', '{"a":1,"b":[1,2]}');
     expect(await requestFingerprint(fingerprints, 'checkout', '/checkout', '{ "b": [1, 2], "a": 1 }')).toBe(a);
