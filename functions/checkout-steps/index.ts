@@ -1,4 +1,4 @@
-import { awsBase, awsCardVault, awsGateways, awsMailer, awsOrderEvents } from '../runtime/aws.js';
+import { awsBase, awsCardVault, awsGateways, awsOrderEvents } from '../runtime/aws.js';
 import { createCheckoutStepHandlers } from './handler.js';
 
 // One Lambda per step, all from this bundle; each step's role grants only what that step touches.
@@ -6,6 +6,5 @@ export const { reserveStock, authorizePayment, placeOrder, holdCardOffline, mark
   ...awsBase(),
   ...awsCardVault(),
   ...awsGateways(),
-  ...awsMailer(),
   ...awsOrderEvents(),
 });

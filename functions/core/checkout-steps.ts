@@ -10,7 +10,6 @@ import type {
   Catalog,
   Clock,
   Links,
-  Mailer,
   OrderEvents,
   OrderRepository,
   PaymentGateway,
@@ -33,7 +32,6 @@ export interface StepDeps {
   readonly settings: SettingsStore;
   readonly vault: CardVault;
   readonly gateway: PaymentGateway;
-  readonly mailer: Mailer;
   readonly links: Links;
   readonly clock: Clock;
   readonly events: OrderEvents;

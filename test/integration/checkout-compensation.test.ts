@@ -3,7 +3,7 @@ import { type CheckoutState, createCheckoutSteps } from '../../functions/core/ch
 import { LocalCheckoutWorkflow } from '../../functions/local/workflow-runner.js';
 import { createLinks } from '../../functions/runtime/adapters.js';
 import { anOrder } from '../support/fixtures.js';
-import { emptyVault, MemoryCatalog, MemoryOrders, MemorySettings, RecordingEvents, RecordingMailer, TestClock } from '../support/ports.js';
+import { emptyVault, MemoryCatalog, MemoryOrders, MemorySettings, RecordingEvents, TestClock } from '../support/ports.js';
 
 /*
  * The compensation path of the checkout workflow, run through the state machine CDK
@@ -39,7 +39,6 @@ describe('the checkout workflow when a step fails unexpectedly', () => {
         capture: async () => ({ ok: true, reference: 'CAP' }),
         void: async () => ({ ok: true, reference: 'VOID' }),
       },
-      mailer: new RecordingMailer(),
       links: createLinks('https://shop.test'),
       clock: new TestClock(),
       events: new RecordingEvents(),
