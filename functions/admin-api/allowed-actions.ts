@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { revealableRef } from '../core/admin/card-reveal.js';
 import { mayAct, type StaffMember, type StaffRole } from '../core/admin/staff.js';
 import { cardIsHeld, type Order } from '../core/order.js';
@@ -56,7 +56,7 @@ interface ZodDef {
 }
 
 /** The form of a JSON body schema: one field per property, typed and required as the schema says. */
-export const formFields = (schema: z.ZodType, labels: Record<string, string> = fieldLabels): FormField[] => {
+export const formFields = (schema: z.core.$ZodType, labels: Record<string, string> = fieldLabels): FormField[] => {
   const shape = (schema as unknown as { shape?: Record<string, { _zod: { def: ZodDef } }> }).shape ?? {};
   return Object.entries(shape).map(([name, property]) => {
     let def = property._zod.def;
@@ -82,7 +82,7 @@ export const formFields = (schema: z.ZodType, labels: Record<string, string> = f
 interface Offer {
   readonly name: string;
   readonly label: string;
-  readonly body: z.ZodType;
+  readonly body: z.core.$ZodType;
   readonly fieldLabels?: Record<string, string>;
   readonly role: StaffRole;
   readonly answers: AllowedAction['answers'];

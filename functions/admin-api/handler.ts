@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { saveProduct } from '../core/admin/catalog-admin.js';
 import { changeSettings, type StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
@@ -29,8 +29,8 @@ export interface StaffApiDeps {
 export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & FulfillmentDeps & MonitorDeps & StoreSettingsDeps & StaffApiDeps;
 
 /** Parses input the operation's contract let through (headers, action bodies). */
-const parseInput = <Schema extends z.ZodType>(schema: Schema, value: unknown, pathPrefix?: string): z.infer<Schema> => {
-  const result = schema.safeParse(value);
+const parseInput = <Schema extends z.core.$ZodType>(schema: Schema, value: unknown, pathPrefix?: string): z.output<Schema> => {
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const details = zodDetails(result.error).map((d) => (pathPrefix ? { ...d, path: d.path ? `${pathPrefix}.${d.path}` : pathPrefix } : d));
   throw new AppError('validation_failed', 'The request is invalid.', details);

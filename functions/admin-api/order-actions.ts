@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   addNote,
   approveOrder,
@@ -20,7 +20,7 @@ import { actionBodies } from './schemas.js';
  * `POST /admin/orders/{id}/{action}`: each action is one entry, its body schema and its use
  * case. Adding an action (e.g. the fulfillment hand-off's `fulfillment-retry`) is adding an entry.
  */
-export interface OrderActionDefinition<Deps, Schema extends z.ZodType = z.ZodType> {
+export interface OrderActionDefinition<Deps, Schema extends z.core.$ZodType = z.core.$ZodType> {
   readonly body: Schema;
   /** What staff read on the button; the form's fields come from `body`. */
   readonly label: string;
@@ -30,12 +30,12 @@ export interface OrderActionDefinition<Deps, Schema extends z.ZodType = z.ZodTyp
   readonly role?: StaffRole;
   /** Beyond the status, what the order must be in for the action to make sense. */
   readonly available?: (order: Order, now: Date) => boolean;
-  run(deps: Deps, action: StaffRequest, input: z.infer<Schema>): Promise<Order>;
+  run(deps: Deps, action: StaffRequest, input: z.output<Schema>): Promise<Order>;
 }
 
 const versionOption = (staff: StaffRequest) => (staff.expectedVersion === null ? {} : { expectedVersion: staff.expectedVersion });
 
-const action = <Deps, Schema extends z.ZodType>(definition: OrderActionDefinition<Deps, Schema>) => definition;
+const action = <Deps, Schema extends z.core.$ZodType>(definition: OrderActionDefinition<Deps, Schema>) => definition;
 
 export const orderActions = {
   approve: action({ body: actionBodies.approve, label: 'Approve (M)', process: 'approve', run: approveOrder }),

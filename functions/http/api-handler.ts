@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import {
   type Operation,
   type OperationOf,
@@ -19,6 +20,9 @@ import { auditTrail, type StaffGuard } from './audit.js';
 import { requireStaff } from './auth.js';
 import { logger } from './logger.js';
 
+// zod's mini build loads no messages of its own: validation errors speak English, as in the twin.
+z.config(en());
+
 export const maxBodyBytes = 64 * 1024;
 const maxPathParameterLength = 256;
 
@@ -33,10 +37,10 @@ export interface ApiContext extends Context {
  * handler validates with these schemas and the OpenAPI document is generated from them.
  */
 export interface OperationContract<Path extends string = string> {
-  readonly body?: z.ZodType;
-  readonly query?: z.ZodType;
+  readonly body?: z.core.$ZodType;
+  readonly query?: z.core.$ZodType;
   /** Checks path parameters beyond being present; their names come from the route's path. */
-  readonly path?: z.ZodType<Partial<Record<PathParameterName<Path>, string>>>;
+  readonly path?: z.core.$ZodType<Partial<Record<PathParameterName<Path>, string>>>;
   /**
    * `required`: an `Idempotency-Key` must be sent and the first response for it is replayed
    * (SPEC §5.1); `optional`: the same when a key is sent, a plain request otherwise.
@@ -57,7 +61,7 @@ export type ContractsFor<Target extends RouteTarget> = {
 };
 
 /** What the contract's `Part` schema parses to, `Otherwise` when the contract has none. */
-type Parsed<Contract, Part extends 'body' | 'query', Otherwise> = Contract extends { readonly [K in Part]: infer Schema extends z.ZodType }
+type Parsed<Contract, Part extends 'body' | 'query', Otherwise> = Contract extends { readonly [K in Part]: infer Schema extends z.core.$ZodType }
   ? z.output<Schema>
   : Otherwise;
 
@@ -100,18 +104,18 @@ export const errorBody = (code: AppError['code'], message: string, details: read
  * Messages never echo input: an unknown key is not named (it may be a card number sent as a
  * key), and any other message is our schema's own words about limits and shapes.
  */
-export const zodDetails = (error: z.ZodError): ErrorDetail[] =>
+export const zodDetails = (error: z.core.$ZodError): ErrorDetail[] =>
   error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.code === 'unrecognized_keys' ? 'Unknown fields are not accepted here.' : issue.message,
   }));
 
-const validationFailed = (error: z.ZodError) => new AppError('validation_failed', 'The request is invalid.', zodDetails(error));
+const validationFailed = (error: z.core.$ZodError) => new AppError('validation_failed', 'The request is invalid.', zodDetails(error));
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEvent['headers']) =>
   Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
 
-const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>, schema: z.ZodType | undefined): unknown => {
+const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>, schema: z.core.$ZodType | undefined): unknown => {
   if (!schema) return undefined;
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new AppError('payload_too_large', 'The request body is larger than 64 KiB.');
@@ -142,7 +146,7 @@ const toResponse = (requestId: string, result: ApiResult): APIGatewayProxyResult
   body: JSON.stringify(result.body),
 });
 
-const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8 to 128 characters of A-Z, a-z, 0-9, _ and -');
+const idempotencyKeySchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8 to 128 characters of A-Z, a-z, 0-9, _ and -'));
 
 const requireIdempotencyKey = (headers: Readonly<Record<string, string>>) => {
   const key = headers['idempotency-key'];
@@ -191,8 +195,8 @@ const routeLookup = (routes: readonly RouteDefinition[]): ApiMiddleware => ({
   },
 });
 
-const parse = (schema: z.ZodType, value: unknown) => {
-  const result = schema.safeParse(value);
+const parse = (schema: z.core.$ZodType, value: unknown) => {
+  const result = z.safeParse(schema, value);
   if (!result.success) throw validationFailed(result.error);
   return result.data;
 };

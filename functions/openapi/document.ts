@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type RouteDefinition, type RouteTarget, routes } from '../../contract/routes.js';
 import { adminContract } from '../admin-api/schemas.js';
 import { errorStatus } from '../core/errors.js';
@@ -10,7 +10,7 @@ const contracts = { ...storefrontContract, ...adminContract } satisfies Contract
 
 const contractOf = (route: RouteDefinition): OperationContract => (contracts as Readonly<Record<string, OperationContract>>)[route.operation]!;
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
+const jsonSchema = (schema: z.core.$ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 
 const errorEnvelope = {
   type: 'object',
@@ -37,7 +37,7 @@ interface ObjectSchema {
 }
 
 /** The properties of an object schema (`path`, `query`) as parameters of one location. */
-const parametersOf = (location: 'path' | 'query', schema: z.ZodType | undefined) => {
+const parametersOf = (location: 'path' | 'query', schema: z.core.$ZodType | undefined) => {
   if (!schema) return [];
   const { properties = {}, required = [] } = jsonSchema(schema) as ObjectSchema;
   return Object.entries(properties).map(([name, property]) => ({ name, in: location, required: required.includes(name), schema: property }));
