@@ -74,10 +74,11 @@ export interface Placement {
   readonly order?: Order;
 }
 
-const maxCarriedOrderBytes = 32 * 1024;
+/** Well under the 256 KB a Step Functions payload may hold, even in multi-byte characters. */
+const maxCarriedOrderChars = 32 * 1024;
 
 const placementOf = (order: Order): Placement =>
-  JSON.stringify(order).length <= maxCarriedOrderBytes ? { status: order.status, order } : { status: order.status };
+  JSON.stringify(order).length <= maxCarriedOrderChars ? { status: order.status, order } : { status: order.status };
 
 export const createCheckoutSteps = (deps: StepDeps) => {
   const now = () => deps.clock.now();

@@ -99,11 +99,10 @@ export class KeyNotClaimed extends Error {
 /**
  * Runs `execute` once per key and keeps its answer for replays. Server errors and `429`s are
  * not remembered, so the client may retry them (a rate limit lifts; replaying it for 24 h
- * would not). With
- * `startBeforeClaim`, `execute` starts at once, reading and preparing while the claim is in
- * flight (one round trip less on the caller's wait): it must await `claimed()` before its
- * first write, which rejects when the key is not this request's. What it prepared is then
- * dropped: nothing was written.
+ * would not). With `startBeforeClaim`, `execute` starts at once, reading and preparing while
+ * the claim is in flight (one round trip less on the caller's wait): it must await `claimed()`
+ * before its first write, which rejects when the key is not this request's. What it prepared
+ * is then dropped: nothing was written.
  */
 export const runIdempotently = async (
   store: IdempotencyStore,
