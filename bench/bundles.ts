@@ -64,11 +64,12 @@ try {
   const emptyMapped = await initMedian(empty, 'handler', { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' });
 
   // One at a time, like the functions: processes side by side would slow each other.
-  const references = {} as Record<BundleBudget, (typeof initReferences)[BundleBudget] & { readonly initMs: number }>;
+  // `budgetShare`: the budget over the reference's init where the issue measured both.
+  const references = {} as Record<BundleBudget, (typeof initReferences)[BundleBudget] & { readonly initMs: number; readonly budgetShare: number }>;
   for (const [budget, reference] of Object.entries(initReferences) as [BundleBudget, (typeof initReferences)[BundleBudget]][]) {
     const bundle = await bundleEntry(reference.entry, join(scratch, `reference-${budget}`), bundling.alias);
     const measured = await initMedian(bundle.file, 'handler', { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' });
-    references[budget] = { ...reference, initMs: measured.ms - emptyMapped.ms };
+    references[budget] = { ...reference, initMs: measured.ms - emptyMapped.ms, budgetShare: bundleBudgets[budget].initMs / reference.issueMs };
   }
 
   // Functions sharing an entry (the checkout steps) load the same bundle the same way: measured once.
@@ -106,7 +107,7 @@ try {
       initRatio: Number((initMs / budget.initMs).toFixed(2)),
       referenceInitMs: Number(reference.initMs.toFixed(1)),
       initOverReference: Number((initMs / reference.initMs).toFixed(2)),
-      budgetOverIssueReference: Number((budget.initMs / reference.issueMs).toFixed(2)),
+      budgetOverIssueReference: Number(reference.budgetShare.toFixed(2)),
       initWallMs: Number((asDeployed.wallMs - (flags.includes('--enable-source-maps') ? emptyMapped.wallMs : emptyPlain.wallMs)).toFixed(1)),
       initMsWithoutSourceMaps: Number((plain.ms - emptyPlain.ms).toFixed(1)),
       initMsWithSourceMaps: Number((mapped.ms - emptyMapped.ms).toFixed(1)),
@@ -121,7 +122,7 @@ try {
   );
   for (const [budget, reference] of Object.entries(references)) {
     console.log(
-      `init reference for ${budget}: ${reference.label} alone ${reference.initMs.toFixed(1)} CPU ms here (the issue: ${reference.issueMs} ms, its budget ${bundleBudgets[budget as BundleBudget].initMs} ms = ${(bundleBudgets[budget as BundleBudget].initMs / reference.issueMs).toFixed(2)} × that)`,
+      `init reference for ${budget}: ${reference.label} alone ${reference.initMs.toFixed(1)} CPU ms here (the issue: ${reference.issueMs} ms, its budget = ${reference.budgetShare.toFixed(2)} × that)`,
     );
   }
   console.log(

@@ -41,11 +41,14 @@ export const readSection = (section: string): SectionResult | null => {
 export const ratioOf = (figure: Figure): number | null =>
   figure.floor ? figure.value / figure.floor.value : figure.target && figure.target.value !== 0 ? figure.value / figure.target.value : null;
 
+/** Whether the figure is held to a floor or a target (an informational floor holds it to nothing). */
+const heldTo = (figure: Figure): boolean => (figure.floor ? !figure.floor.informational : !!figure.target);
+
 /** Whether the figure meets what it is held to (true when it is held to nothing). */
 export const meets = (figure: Figure): boolean => {
-  if (figure.floor) return !!figure.floor.informational || figure.value <= figure.floor.value * figure.floor.maxRatio;
-  if (!figure.target) return true;
-  return figure.target.kind === 'max' ? figure.value <= figure.target.value : figure.value >= figure.target.value;
+  if (!heldTo(figure)) return true;
+  if (figure.floor) return figure.value <= figure.floor.value * figure.floor.maxRatio;
+  return figure.target!.kind === 'max' ? figure.value <= figure.target!.value : figure.value >= figure.target!.value;
 };
 
 const number = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(value < 10 ? 2 : 1)}${unit ? ` ${unit}` : ''}`;
@@ -66,7 +69,7 @@ export const figureRow = (figure: Figure) => {
     value: number(figure.value, figure.unit),
     bar: describeBar(figure),
     ratio: ratio === null ? '' : ratio.toFixed(2),
-    verdict: (figure.floor && !figure.floor.informational) || figure.target ? (meets(figure) ? 'ok' : 'MISSED') : '',
+    verdict: heldTo(figure) ? (meets(figure) ? 'ok' : 'MISSED') : '',
   };
 };
 

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { saveProduct } from '../core/admin/catalog-admin.js';
 import { changeSettings, type StoreSettingsDeps } from '../core/admin/store-settings.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';
@@ -15,7 +14,7 @@ import { AppError, notFound } from '../core/errors.js';
 import { type Order, toOrderSummary, toOrderView } from '../core/order.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { AuditTrail } from '../core/ports.js';
-import { type ApiResult, createApiHandler, zodDetails } from '../http/api-handler.js';
+import { type ApiResult, createApiHandler, parseInput } from '../http/api-handler.js';
 import type { StaffAuthenticator } from '../http/auth.js';
 import { isOrderAction, type OrderActionDefinition, orderActions } from './order-actions.js';
 import { adminContract, ifMatchSchema } from './schemas.js';
@@ -27,14 +26,6 @@ export interface StaffApiDeps {
 }
 
 export type AdminDeps = CheckoutDeps & OrderActionDeps & ReportDeps & FulfillmentDeps & MonitorDeps & StoreSettingsDeps & StaffApiDeps;
-
-/** Parses input the operation's contract let through (headers, action bodies). */
-const parseInput = <Schema extends z.core.$ZodType>(schema: Schema, value: unknown, pathPrefix?: string): z.output<Schema> => {
-  const result = z.safeParse(schema, value);
-  if (result.success) return result.data;
-  const details = zodDetails(result.error).map((d) => (pathPrefix ? { ...d, path: d.path ? `${pathPrefix}.${d.path}` : pathPrefix } : d));
-  throw new AppError('validation_failed', 'The request is invalid.', details);
-};
 
 /**
  * An order for staff, with its version as the ETag to send back in `If-Match`, and what this

@@ -104,13 +104,21 @@ export const errorBody = (code: AppError['code'], message: string, details: read
  * Messages never echo input: an unknown key is not named (it may be a card number sent as a
  * key), and any other message is our schema's own words about limits and shapes.
  */
-export const zodDetails = (error: z.core.$ZodError): ErrorDetail[] =>
-  error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? 'Unknown fields are not accepted here.' : issue.message,
-  }));
+const zodDetails = (error: z.core.$ZodError, pathPrefix?: string): ErrorDetail[] =>
+  error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return {
+      path: pathPrefix ? [pathPrefix, path].filter(Boolean).join('.') : path,
+      message: issue.code === 'unrecognized_keys' ? 'Unknown fields are not accepted here.' : issue.message,
+    };
+  });
 
-const validationFailed = (error: z.core.$ZodError) => new AppError('validation_failed', 'The request is invalid.', zodDetails(error));
+/** The value as `schema` parses it, or `400 validation_failed`; `pathPrefix` says where it came from (`headers.If-Match`). */
+export const parseInput = <Schema extends z.core.$ZodType>(schema: Schema, value: unknown, pathPrefix?: string): z.output<Schema> => {
+  const result = z.safeParse(schema, value);
+  if (result.success) return result.data;
+  throw new AppError('validation_failed', 'The request is invalid.', zodDetails(result.error, pathPrefix));
+};
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEvent['headers']) =>
   Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
@@ -131,7 +139,7 @@ const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>, 
       throw new AppError('invalid_json', 'The request body is not valid JSON.');
     }
   }
-  return parse(schema, parsed);
+  return parseInput(schema, parsed);
 };
 
 const responseHeaders = (requestId: string) => ({
@@ -151,11 +159,7 @@ const idempotencyKeySchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 
 const requireIdempotencyKey = (headers: Readonly<Record<string, string>>) => {
   const key = headers['idempotency-key'];
   if (!key) throw new AppError('idempotency_key_required', 'Send an Idempotency-Key header with this request.');
-  const parsed = idempotencyKeySchema.safeParse(key);
-  if (!parsed.success) {
-    throw new AppError('validation_failed', 'The request is invalid.', [{ path: 'headers.Idempotency-Key', message: parsed.error.issues[0]!.message }]);
-  }
-  return key;
+  return parseInput(idempotencyKeySchema, key, 'headers.Idempotency-Key');
 };
 
 export const errorResult = (error: unknown): ApiResult => {
@@ -194,12 +198,6 @@ const routeLookup = (routes: readonly RouteDefinition[]): ApiMiddleware => ({
     request.context.staff = undefined;
   },
 });
-
-const parse = (schema: z.core.$ZodType, value: unknown) => {
-  const result = z.safeParse(schema, value);
-  if (!result.success) throw validationFailed(result.error);
-  return result.data;
-};
 
 export interface ApiHandlerOptions {
   /** Needed when an operation is idempotent. */
@@ -249,8 +247,8 @@ export const createApiHandler = <Target extends RouteTarget, Contracts extends C
     const run = (claimed: () => Promise<void>) =>
       handlerOf(route)({
         route,
-        pathParameters: contract.path ? { ...pathParameters, ...(parse(contract.path, pathParameters) as object) } : pathParameters,
-        query: contract.query ? parse(contract.query, query) : query,
+        pathParameters: contract.path ? { ...pathParameters, ...(parseInput(contract.path, pathParameters) as object) } : pathParameters,
+        query: contract.query ? parseInput(contract.query, query) : query,
         headers,
         body: readBody(event, headers, contract.body),
         rawBody: event.body,
