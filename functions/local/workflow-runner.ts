@@ -23,7 +23,9 @@ export class LocalCheckoutWorkflow implements CheckoutWorkflow {
     private readonly tasks: TaskHandlers,
     private readonly retryIntervalMs = Number(process.env.WORKFLOW_RETRY_INTERVAL_MS ?? 200),
   ) {
-    this.machine = new StateMachine(checkoutDefinition(), { validationOptions: { checkArn: false } });
+    // Not validated again at each start (half a second of CPU): the infra tests validate this
+    // very synthesis, ARNs included (checkout-asl.test.ts).
+    this.machine = new StateMachine(checkoutDefinition(), { validationOptions: { noValidate: true } });
   }
 
   async run(input: CheckoutRun): Promise<CheckoutRunResult> {

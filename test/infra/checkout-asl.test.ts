@@ -30,6 +30,12 @@ describe('checkout ASL', () => {
     expect(twinAsl).toEqual(normalizeAsl(stackAsl));
   });
 
+  it('passes the ASL validator, which the twin does not run at its start', () => {
+    expect(() => new StateMachine(twinAsl as never)).not.toThrow();
+    const broken = { ...twinAsl, StartAt: 'NoSuchState' };
+    expect(() => new StateMachine(broken as never)).toThrow();
+  });
+
   it('names each Lambda task after its step, with a placeholder ARN', () => {
     const tasks = Object.entries(twinAsl.States).filter(([, state]) => state.Type === 'Task');
     expect(tasks.map(([name]) => name).sort()).toEqual([...checkoutSteps].sort());
