@@ -9,6 +9,7 @@
  */
 
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +19,7 @@ import { startTwinProcess, type TwinProcess } from '../test/support/twin-process
 import { testCards } from '../test/support/fixtures.js';
 import { type CheckoutKind, checkoutBody } from './checkout-body.js';
 import { type Figure, percentile, printFigures, writeSection } from './results.js';
+import { dynamoDbLocalPid, processCpuMs } from './process-cpu.js';
 import { runSoak } from './soak.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
@@ -236,29 +238,66 @@ const sampleOrderBytes = async (twin: TwinProcess) => {
   throw new Error('the sampled order did not settle');
 };
 
-const concurrent = async (apiUrl: string, concurrency: number, total: number) => {
+/** CPU used so far by the twin, its DynamoDB Local and this process (the load), in ms; null without `/proc`. */
+const cpuOf = (twin: TwinProcess, jvm: number | null) => {
+  const [twinMs, dynamoDbMs] = [processCpuMs(twin.pid), jvm === null ? null : processCpuMs(jvm)];
+  const own = process.cpuUsage();
+  return twinMs === null || dynamoDbMs === null ? null : { twin: twinMs, dynamoDb: dynamoDbMs, load: (own.user + own.system) / 1000 };
+};
+
+const concurrent = async (twin: TwinProcess, concurrency: number, total: number) => {
   let next = 0;
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
+  const jvm = dynamoDbLocalPid(Number(new URL(twin.dynamoDbUrl).port));
+  const cpuBefore = cpuOf(twin, jvm);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         next++;
-        const response = await timedCheckout(apiUrl, benchCheckout('approved')).catch((error: Error) => ({ status: 0, ms: 0, body: error.message }));
+        const response = await timedCheckout(twin.apiUrl, benchCheckout('approved')).catch((error: Error) => ({ status: 0, ms: 0, body: error.message }));
         if (response.status === 201) latencies.push(response.ms);
         else errors[String(response.status)] = (errors[String(response.status)] ?? 0) + 1;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  // What each checkout cost in CPU, its tail (receipt, hand-off) included once it settles.
+  await settled(twin.apiUrl);
+  const cpuAfter = cpuOf(twin, jvm);
+  const perCheckout = (side: 'twin' | 'dynamoDb' | 'load') => (cpuBefore && cpuAfter ? (cpuAfter[side] - cpuBefore[side]) / total : null);
   return {
+    cpuPerCheckoutMs: cpuBefore && cpuAfter ? { twin: perCheckout('twin')!, dynamoDb: perCheckout('dynamoDb')!, load: perCheckout('load')! } : null,
     throughput: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     errors: Object.values(errors).reduce((a, b) => a + b, 0),
     errorsByStatus: errors,
   };
+};
+
+/**
+ * Where a checkout's CPU goes at concurrency 16, and the throughput that CPU leaves room for on
+ * this machine's cores: with every process of the run on the same cores, checkouts per second
+ * cannot exceed cores × 1000 / (CPU ms per checkout), nor cores × 1000 / (DynamoDB Local's alone).
+ */
+const cpuFigures = (perCheckout: { twin: number; dynamoDb: number; load: number } | null): Figure[] => {
+  if (!perCheckout) return [];
+  const cores = availableParallelism();
+  const total = perCheckout.twin + perCheckout.dynamoDb + perCheckout.load;
+  return [
+    { key: 'cpuPerCheckoutTwin', label: 'CPU per checkout at c=16: the twin (API, workflow, tail)', value: perCheckout.twin, unit: 'ms' },
+    { key: 'cpuPerCheckoutDynamoDb', label: 'CPU per checkout at c=16: DynamoDB Local', value: perCheckout.dynamoDb, unit: 'ms' },
+    { key: 'cpuPerCheckoutLoad', label: 'CPU per checkout at c=16: the bench sending it', value: perCheckout.load, unit: 'ms' },
+    { key: 'throughputCpuAllows', label: `throughput that CPU allows on ${cores} cores`, value: (cores * 1000) / total, unit: '/s' },
+    {
+      key: 'throughputDynamoDbAllows',
+      label: `throughput DynamoDB Local's CPU alone allows on ${cores} cores`,
+      value: (cores * 1000) / perCheckout.dynamoDb,
+      unit: '/s',
+    },
+  ];
 };
 
 const main = async () => {
@@ -310,7 +349,7 @@ const main = async () => {
       offline: await countRequests(twin.apiUrl, 'offline', 5),
       purchase_order: await countRequests(twin.apiUrl, 'purchase_order', 5),
     };
-    const c16 = await concurrent(twin.apiUrl, 16, 800);
+    const c16 = await concurrent(twin, 16, 800);
 
     const floorP50 = percentile(floor, 50);
     const figures: Figure[] = [
@@ -351,6 +390,7 @@ const main = async () => {
       },
       { key: 'errorsC16', label: 'errors, concurrency 16 (800 checkouts)', value: c16.errors, unit: '', target: { kind: 'max', value: 0 } },
       { key: 'p50C16', label: 'checkout p50, concurrency 16', value: c16.p50, unit: 'ms' },
+      ...cpuFigures(c16.cpuPerCheckoutMs),
     ];
     printFigures('checkout (over HTTP through the twin, DynamoDB Local in memory)', figures);
     console.log(

@@ -7,6 +7,8 @@ import { freeLoopbackPort } from '../../functions/local/emulators.js';
 
 /** A twin being started: where it will answer is known before it is up. */
 export interface LaunchedTwin {
+  /** The twin's own process (its emulators are its children). */
+  readonly pid: number;
   readonly apiUrl: string;
   readonly mailViewerUrl: string;
   readonly dynamoDbUrl: string;
@@ -93,5 +95,5 @@ export const launchTwinProcess = async (env: Readonly<Record<string, string>> = 
     throw error;
   });
   const local = (listening: number) => `http://127.0.0.1:${listening}`;
-  return { apiUrl: local(port), mailViewerUrl: local(sesPort), dynamoDbUrl: local(dynamoDbPort), logFile, staffPasswords, ready, stop };
+  return { pid: child.pid!, apiUrl: local(port), mailViewerUrl: local(sesPort), dynamoDbUrl: local(dynamoDbPort), logFile, staffPasswords, ready, stop };
 };
