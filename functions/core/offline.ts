@@ -1,15 +1,20 @@
 import { AppError } from './errors.js';
 import { actors } from './history.js';
 import { cardIsHeld, type Order } from './order.js';
-import type { CardVault, Catalog } from './ports.js';
-import { type ReceiptDeps, sendOrderReceipts } from './receipts.js';
+import type { CardVault, Catalog, Clock, OrderEvents, OrderRepository, SettingsStore } from './ports.js';
+import { announceEmails, queueEmails, receiptKinds } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
 import { assertCan, transition } from './transitions.js';
 import { updateOrder } from './update-order.js';
 
-export interface OfflineDeps extends ReceiptDeps {
+export interface OfflineDeps {
+  readonly orders: OrderRepository;
+  readonly settings: SettingsStore;
   readonly catalog: Catalog;
   readonly vault: CardVault;
+  /** The receipt and the staff notice go through the order's outbox, announced here. */
+  readonly events: OrderEvents;
+  readonly clock: Clock;
 }
 
 const cardGone = () => new AppError('card_no_longer_held', 'The card is no longer held for this order; retry the payment with a card instead.');
@@ -19,11 +24,13 @@ const outOfStock = () => new AppError('out_of_stock', 'Some items of this order 
 /**
  * Submits a declined order offline while its card is still held (SPEC §4.2): stock is
  * reserved again, the card is kept (without expiry: until staff process it) for a manual charge,
- * receipts go out. An expired hold is gone, whatever the vault's TTL has done.
+ * and the receipt and staff notice are queued in the same write, sent by the mail function off
+ * the customer's wait. An expired hold is gone, whatever the vault's TTL has done.
  */
 export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Order> => {
   const now = deps.clock.now();
-  if (!(await deps.settings.get()).allowOfflineResubmit) {
+  const settings = await deps.settings.get();
+  if (!settings.allowOfflineResubmit) {
     throw new AppError('invalid_transition', 'This store does not take orders offline.');
   }
   assertCan(order, 'submitOffline');
@@ -46,11 +53,17 @@ export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Or
       (current) => {
         assertCan(current, 'submitOffline');
         if (current.heldCard?.ref !== order.heldCard!.ref) throw cardGone();
+        const emails = queueEmails(current, receiptKinds('OFFLINE_PENDING', settings), now);
         return transition(
           current,
           'submitOffline',
-          { stock: reserved, payment: { ...current.payment, status: 'OFFLINE' }, heldCard: { ...current.heldCard, expiresAt: null } },
-          [{ type: 'status', actor: actors.customer, message: 'Order submitted for offline payment processing', visibleToCustomer: true }],
+          {
+            stock: reserved,
+            payment: { ...current.payment, status: 'OFFLINE' },
+            heldCard: { ...current.heldCard, expiresAt: null },
+            ...emails.changes,
+          },
+          [{ type: 'status', actor: actors.customer, message: 'Order submitted for offline payment processing', visibleToCustomer: true }, ...emails.entries],
           now,
         );
       },
@@ -60,6 +73,6 @@ export const submitOffline = async (deps: OfflineDeps, order: Order): Promise<Or
     await undoReservation();
     throw error;
   }
-  await sendOrderReceipts(deps, next);
-  return (await deps.orders.get(order.id)) ?? next;
+  await announceEmails(deps, next);
+  return next;
 };

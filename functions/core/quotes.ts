@@ -1,7 +1,6 @@
 import { admitCardAttempt } from './card-testing.js';
 import { assertPayable, type CheckoutDeps, type CheckoutPayment, type CheckoutResult, type OrderDraft, placeNewOrder } from './checkout.js';
 import type { Order } from './order.js';
-import type { ReceiptDeps } from './receipts.js';
 import { returnOrderStock, stockAfterRelease } from './stock.js';
 import { actors } from './history.js';
 import { assertCan, transition } from './transitions.js';
@@ -12,7 +11,7 @@ import { assertCan, transition } from './transitions.js';
  * cancelled first, by a versioned write, so a double submit cannot create two orders.
  */
 export const acceptQuote = async (
-  deps: CheckoutDeps & ReceiptDeps,
+  deps: CheckoutDeps,
   order: Order,
   request: { readonly payment: CheckoutPayment | null; readonly onDecline: 'ask' | 'offline'; readonly clientIp?: string | null },
 ): Promise<CheckoutResult> => {

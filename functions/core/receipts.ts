@@ -2,7 +2,6 @@ import { markedAsTest, offlineOrderNotice, orderReceipt, payLinkEmail } from './
 import { actors, type NewHistoryEntry, type OrderEmailKind } from './history.js';
 import { isTestOrder, type Order, type OutboxEmail } from './order.js';
 import type { Clock, Email, Links, Mailer, OrderEvents, OrderRepository, PendingEmailIndex, SettingsStore } from './ports.js';
-import { sendAndRecord } from './send-and-record.js';
 import type { Settings } from './settings.js';
 import type { OrderStatus } from './status.js';
 import { record } from './transitions.js';
@@ -154,18 +153,4 @@ export const drainOutboxes = async (deps: ReceiptDeps & { readonly pendingEmails
     cursor = page.nextCursor;
   } while (cursor);
   return waiting;
-};
-
-/**
- * Sends the emails of a newly received order at once (an offline submission from the
- * storefront). Each is sent once; a failure is recorded and never fails the order.
- */
-export const sendOrderReceipts = async (deps: ReceiptDeps, order: Order): Promise<boolean> => {
-  const settings = await deps.settings.get();
-  let allSent = true;
-  for (const kind of receiptKinds(order.status, settings)) {
-    if (alreadySent(order, kind)) continue;
-    allSent = (await sendAndRecord(deps, order, kind, settings.fromEmail, outboxEmails[kind]!(order, settings, deps.links))) && allSent;
-  }
-  return allSent;
 };

@@ -1,10 +1,9 @@
 import { checkout, type CheckoutDeps, customerOrigin, retryPayment } from '../core/checkout.js';
 import { checkoutResponse } from '../http/checkout-response.js';
-import { submitOffline } from '../core/offline.js';
+import { type OfflineDeps, submitOffline } from '../core/offline.js';
 import { toOrderView } from '../core/order.js';
 import { payLinkView } from '../core/pay-link.js';
 import { acceptQuote, rejectQuote } from '../core/quotes.js';
-import type { ReceiptDeps } from '../core/receipts.js';
 import { findOrderForCustomer } from '../core/tracking.js';
 import type { IdempotencyStore } from '../core/idempotency.js';
 import type { Fingerprints } from '../core/ports.js';
@@ -12,7 +11,7 @@ import { type ApiRequestBase, createApiHandler } from '../http/api-handler.js';
 import { openApiDocument } from '../openapi/document.js';
 import { storefrontContract } from './schemas.js';
 
-export type StorefrontDeps = CheckoutDeps & ReceiptDeps & { readonly idempotency: IdempotencyStore; readonly fingerprints: Fingerprints };
+export type StorefrontDeps = CheckoutDeps & OfflineDeps & { readonly idempotency: IdempotencyStore; readonly fingerprints: Fingerprints };
 
 /** The tracking token travels in `X-Order-Token`, or as `?token=` for links in emails. */
 const orderToken = (request: ApiRequestBase) => request.headers['x-order-token'] ?? request.event.queryStringParameters?.token;

@@ -1,4 +1,11 @@
-import { awsBase, awsCardTesting, awsCardVault, awsGatewayName, awsMailer, awsWorkflow } from '../runtime/aws.js';
+import { awsBase, awsCardTesting, awsCardVault, awsGatewayName, awsOrderEvents, awsWorkflow } from '../runtime/aws.js';
 import { createStorefrontHandler } from './handler.js';
 
-export const handler = createStorefrontHandler({ ...awsBase(), ...awsCardVault(), ...awsWorkflow(), ...awsMailer(), ...awsCardTesting(), ...awsGatewayName() });
+export const handler = createStorefrontHandler({
+  ...awsBase(),
+  ...awsCardVault(),
+  ...awsWorkflow(),
+  ...awsOrderEvents(),
+  ...awsCardTesting(),
+  ...awsGatewayName(),
+});

@@ -38,6 +38,8 @@ export type Access =
   /** Publish the PaymentAttempts and PaymentDeclines metrics the decline-ratio alarm watches. */
   | 'paymentMetrics'
   | 'publishOrderEvents'
+  /** Publish `OrderEmailsPending` alone: an order's outbox has emails for the mail function. */
+  | 'announceEmails'
   | 'pushFulfillment'
   | 'runMonitor'
   | 'verifyStaffTokens'
@@ -101,6 +103,10 @@ const rules = (r: AccessResources): Record<Access, Rule> => ({
   fingerprint: { grant: (fn) => r.secrets.grantFingerprint(fn), environment: () => r.secrets.fingerprintEnvironment, readsSecrets: true },
   paymentMetrics: { grant: () => undefined, environment: () => r.monitor.metricsEnvironment },
   publishOrderEvents: { grant: (fn) => r.fulfillment.grantPublish(fn), environment: () => ({ [resourceEnv.orderEventsBus]: r.fulfillment.bus.eventBusName }) },
+  announceEmails: {
+    grant: (fn) => r.fulfillment.grantAnnounceEmails(fn),
+    environment: () => ({ [resourceEnv.orderEventsBus]: r.fulfillment.bus.eventBusName }),
+  },
   pushFulfillment: { grant: (fn) => r.fulfillment.grantPush(fn), environment: () => ({}), readsSecrets: true },
   runMonitor: { grant: (fn) => r.monitor.grantRun(fn, { tables: r.tables, mailIdentity: r.mail.identity }), environment: () => ({}) },
   verifyStaffTokens: { grant: () => undefined, environment: () => required(r.staffAuth, 'staff sign-in').tokenEnvironment },

@@ -14,7 +14,8 @@ export type ApiTarget = Exclude<RouteTarget, 'local'>;
  * without a card key; card reveal (and charging a held card) opens held cards only.
  */
 export const apiFunctionAccess: Record<ApiTarget, readonly Access[]> = {
-  storefront: ['orders', 'sealCards', 'startCheckout', 'sendEmail', 'fingerprint', 'paymentMetrics', 'knowGateway'],
+  // Its emails (an offline submission's receipt and staff notice) go through the outbox.
+  storefront: ['orders', 'sealCards', 'startCheckout', 'announceEmails', 'fingerprint', 'paymentMetrics', 'knowGateway'],
   admin: [
     'orders',
     'purgeCards',

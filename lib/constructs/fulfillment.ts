@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type Function as LambdaFn, ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -113,6 +114,21 @@ export class Fulfillment extends Construct {
   /** Lets a function publish `OrderPlaced` (the placeOrder step; the admin API after approving an order). */
   grantPublish(fn: LambdaFn): void {
     this.bus.grantPutEventsTo(fn);
+    fn.addEnvironment(resourceEnv.orderEventsBus, this.bus.eventBusName);
+  }
+
+  /**
+   * Lets a function publish `OrderEmailsPending` only: the storefront, whose offline submissions
+   * queue their emails, can never announce an order as placed (which would start a hand-off).
+   */
+  grantAnnounceEmails(fn: LambdaFn): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': orderEventSource, 'events:detail-type': orderEmailsPendingDetailType } },
+      }),
+    );
     fn.addEnvironment(resourceEnv.orderEventsBus, this.bus.eventBusName);
   }
 

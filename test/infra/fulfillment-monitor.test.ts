@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
+import { orderEmailsPendingDetailType, orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { metricsNamespace, stuckOrdersMetricName } from '../../contract/metrics.js';
 import { projectFunctions } from './project-functions.js';
@@ -99,13 +99,19 @@ describe('fulfillment hand-off', () => {
     expect(actions.filter((a) => /^(kms|ses|sns|events):/.test(a))).toEqual([]);
   });
 
-  it('lets only the outcome steps (OrderPlaced, queued emails), the admin API (approvals) and card reveal (charges) publish order events, on this bus only', () => {
+  it('lets only the outcome steps (OrderPlaced, queued emails), the admin API (approvals), card reveal (charges) and the storefront (queued emails) publish order events, on this bus only', () => {
     const publishers = [...functions.keys()].filter((handler) => actionsOf(handler).includes('events:PutEvents'));
-    expect(publishers.sort()).toEqual(['adminApi', 'holdCardOffline', 'markIncomplete', 'placeOrder', 'revealCard']);
+    expect(publishers.sort()).toEqual(['adminApi', 'handler', 'holdCardOffline', 'markIncomplete', 'placeOrder', 'revealCard']);
     for (const publisher of publishers) {
       expect(statementsOf(publisher).find((s) => s.Action === 'events:PutEvents')!.Resource).toEqual({ 'Fn::GetAtt': [ref(stack.fulfillment.bus), 'Arn'] });
       expect(environmentOf(publisher).ORDER_EVENTS_BUS).toEqual({ Ref: ref(stack.fulfillment.bus) });
     }
+  });
+
+  it('lets the storefront announce queued emails and nothing else: it can never announce an order as placed', () => {
+    const statements = statementsOf('handler').filter((s) => [s.Action].flat().includes('events:PutEvents'));
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition).toEqual({ StringEquals: { 'events:source': orderEventSource, 'events:detail-type': orderEmailsPendingDetailType } });
   });
 });
 

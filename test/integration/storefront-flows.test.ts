@@ -9,6 +9,7 @@ import {
   mailsArrived,
   mailsFor,
   newKey,
+  outboxDrained,
   postCheckout,
   stockOf,
   storedOrder,
@@ -84,7 +85,7 @@ describe('retrying a declined card', () => {
 });
 
 describe('submitting a declined order offline', () => {
-  it('moves it to OFFLINE_PENDING, reserves stock again and sends the offline receipt', async () => {
+  it('moves it to OFFLINE_PENDING, reserves stock again and sends the offline receipt and staff notice once, off the wait', async () => {
     const { email, product, order, token } = await declinedOrder({ quantity: 2 });
     expect(await stockOf(product.sku)).toBe(10);
     const response = await api('POST', `/orders/${order.id}/offline`, { headers: withToken(token) });
@@ -93,6 +94,22 @@ describe('submitting a declined order offline', () => {
     expect(await stockOf(product.sku)).toBe(8);
     const [receipt] = await mailsArrived(email, 'received');
     expect(receipt!.body.text).toContain('process the payment manually');
+    await mailsArrived('csr@example.com', `Offline order ${order.id}`);
+    // Queued with the transition, sent by the mail function: each once, with its state on the timeline.
+    const drained = await outboxDrained(order.id);
+    const emailEntries = drained.history
+      .filter((entry) => entry.type === 'email_queued' || entry.type === 'email_sent')
+      .map((entry) => [entry.type, entry.data?.kind]);
+    expect(emailEntries).toEqual(
+      expect.arrayContaining([
+        ['email_queued', 'receipt'],
+        ['email_queued', 'offline_notice'],
+        ['email_sent', 'receipt'],
+        ['email_sent', 'offline_notice'],
+      ]),
+    );
+    expect(drained.emailsSent).toEqual(expect.arrayContaining(['receipt', 'offline_notice']));
+    expect(await mailsFor(email, 'received')).toHaveLength(1);
     expect(await mailsFor('csr@example.com', `Offline order ${order.id}`)).toHaveLength(1);
 
     const again = await api('POST', `/orders/${order.id}/offline`, { headers: withToken(token) });

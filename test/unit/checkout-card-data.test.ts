@@ -7,7 +7,7 @@ import { submitOffline } from '../../functions/core/offline.js';
 import type { Order } from '../../functions/core/order.js';
 import type { CheckoutRun, CheckoutRunResult, Product } from '../../functions/core/ports.js';
 import { record, transition } from '../../functions/core/transitions.js';
-import { MemoryCounters, MemoryOrders, MemorySettings, MemoryVault, TestClock } from '../support/ports.js';
+import { MemoryCounters, MemoryOrders, MemorySettings, MemoryVault, RecordingEvents, TestClock } from '../support/ports.js';
 
 const product: Product = { sku: 'WIDGET-1', name: 'Widget', priceCents: 1000, kind: 'standard', stock: 10 };
 const card: CardDetails = { number: '4000000000000002', expMonth: 12, expYear: 2031, cvc: '123', holderName: 'Ann Lee' };
@@ -155,12 +155,7 @@ describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)
   it('submitOffline after the hold expired answers card_no_longer_held and keeps nothing', async () => {
     const { deps, vault, clock, order } = await declinedOrder();
     clock.advance(31 * 60_000);
-    const offlineDeps = {
-      ...deps,
-      mailer: { send: async () => undefined },
-      links: { trackOrder: () => '', quoteDecision: () => '', dashboardOrder: () => '', payOrder: () => '' },
-    };
-    await expect(submitOffline(offlineDeps, order)).rejects.toMatchObject({ code: 'card_no_longer_held' });
+    await expect(submitOffline({ ...deps, events: new RecordingEvents() }, order)).rejects.toMatchObject({ code: 'card_no_longer_held' });
     expect(await vault.read(order.id, order.heldCard!.ref, clock.now())).toBeNull();
   });
 });

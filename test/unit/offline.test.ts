@@ -3,7 +3,7 @@ import { submitOffline, type OfflineDeps } from '../../functions/core/offline.js
 import { defaultSettings } from '../../functions/core/settings.js';
 import { record } from '../../functions/core/transitions.js';
 import { anOrder } from '../support/fixtures.js';
-import { MemoryOrders } from '../support/ports.js';
+import { MemoryOrders, RecordingEvents } from '../support/ports.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const declined = anOrder({
@@ -22,8 +22,7 @@ const deps = (settings = defaultSettings) => {
       settings: { get: async () => settings },
       catalog: { reserve, release: vi.fn() },
       vault: { keepWithoutCvc: vi.fn(async () => true) },
-      mailer: { send: vi.fn() },
-      links: { trackOrder: () => '', dashboardOrder: () => '' },
+      events: new RecordingEvents(),
       clock: { now: () => now },
     } as unknown as OfflineDeps,
   };
@@ -56,12 +55,32 @@ describe('submitting offline', () => {
     const orders = new MemoryOrders([declined]);
     orders.beforeNextSave((current) => record(current, { emailsSent: ['pay_link'] }, [], now));
     const submitted = await submitOffline({ ...d, orders }, declined);
-    expect(submitted).toMatchObject({
-      status: 'OFFLINE_PENDING',
-      emailsSent: expect.arrayContaining(['pay_link', 'receipt']),
-      heldCard: { ref: 'card-1', expiresAt: null },
-    });
+    expect(submitted).toMatchObject({ status: 'OFFLINE_PENDING', emailsSent: ['pay_link'], heldCard: { ref: 'card-1', expiresAt: null } });
     expect(reserve).toHaveBeenCalledTimes(1);
     expect(d.catalog.release).not.toHaveBeenCalled();
+  });
+
+  it('queues the receipt and the staff notice in the same write and announces them, sending nothing itself', async () => {
+    const { deps: d } = deps();
+    const orders = new MemoryOrders([declined]);
+    const events = new RecordingEvents();
+    const submitted = await submitOffline({ ...d, orders, events }, declined);
+    expect(submitted.version).toBe(declined.version + 1);
+    expect(submitted.emailOutbox?.map((email) => [email.kind, email.state])).toEqual([
+      ['receipt', 'pending'],
+      ['offline_notice', 'pending'],
+    ]);
+    expect(submitted.history.filter((entry) => entry.type === 'email_queued').map((entry) => entry.data)).toEqual([
+      { kind: 'receipt' },
+      { kind: 'offline_notice' },
+    ]);
+    expect(orders.order(declined.id)).toEqual(submitted);
+    expect(events.emailsAnnounced).toEqual([declined.id]);
+  });
+
+  it('queues only the staff notice when the store sends customers no offline notice', async () => {
+    const { deps: d } = deps({ ...defaultSettings, customerOfflineNotice: false });
+    const submitted = await submitOffline({ ...d, orders: new MemoryOrders([declined]) }, declined);
+    expect(submitted.emailOutbox?.map((email) => email.kind)).toEqual(['offline_notice']);
   });
 });
