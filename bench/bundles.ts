@@ -9,7 +9,8 @@
  * set after init is printed beside the configured memory size. Beside each function's init is
  * its reference, measured the same way: a bundle constructing only the SDK clients of its
  * budget class (the issue set the budgets at 60 and 100 ms where these measured 34 and 81 ms),
- * so that a reader can tell this machine's speed from the code's weight.
+ * so that a reader can tell this machine's speed from the code's weight. Every probe is
+ * sampled once per round, for ten rounds, so all of them see the machine at the same speeds.
  * Writes bench/results-bundles.json; exits non-zero when a budget is exceeded.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,44 +52,73 @@ interface Init {
   readonly rssMb: number;
 }
 
-const initMedian = async (file: string, handler: string, environment: Record<string, string>): Promise<Init> => {
-  const samples = [];
-  for (let run = 0; run < runs; run += 1) samples.push(await loadInFreshProcess({ file, handler, environment, scratchDir: scratch }));
-  return { ms: median(samples.map((s) => s.importCpuMs)), wallMs: median(samples.map((s) => s.importMs)), rssMb: median(samples.map((s) => s.rssMb)) };
+interface Probe {
+  readonly file: string;
+  readonly handler: string;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * The medians of every probe, sampled in rounds (each probe once per round, one process at a
+ * time), so that a machine slowing down or speeding up during the run weighs on all of them alike
+ * and the ratios between them hold.
+ */
+const initMedians = async <K extends string>(probes: Record<K, Probe>): Promise<Record<K, Init>> => {
+  const samples = Object.fromEntries(Object.keys(probes).map((key) => [key, [] as Awaited<ReturnType<typeof loadInFreshProcess>>[]])) as Record<
+    K,
+    Awaited<ReturnType<typeof loadInFreshProcess>>[]
+  >;
+  for (let run = 0; run < runs; run += 1) {
+    for (const [key, probe] of Object.entries(probes) as [K, Probe][]) samples[key].push(await loadInFreshProcess({ ...probe, scratchDir: scratch }));
+  }
+  const medians = (of: K): Init => ({
+    ms: median(samples[of].map((s) => s.importCpuMs)),
+    wallMs: median(samples[of].map((s) => s.importMs)),
+    rssMb: median(samples[of].map((s) => s.rssMb)),
+  });
+  return Object.fromEntries(Object.keys(probes).map((key) => [key, medians(key as K)])) as Record<K, Init>;
 };
 
 try {
   const empty = writeEmptyHandler(scratch);
   const baseEnvironment = lambdaRuntimeEnvironment('empty');
-  const emptyPlain = await initMedian(empty, 'handler', { ...baseEnvironment, NODE_OPTIONS: '' });
-  const emptyMapped = await initMedian(empty, 'handler', { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' });
-
-  // One at a time, like the functions: processes side by side would slow each other.
-  // `budgetShare`: the budget over the reference's init where the issue measured both.
-  const references = {} as Record<BundleBudget, (typeof initReferences)[BundleBudget] & { readonly initMs: number; readonly budgetShare: number }>;
-  for (const [budget, reference] of Object.entries(initReferences) as [BundleBudget, (typeof initReferences)[BundleBudget]][]) {
+  const probes: Record<string, Probe> = {
+    emptyPlain: { file: empty, handler: 'handler', environment: { ...baseEnvironment, NODE_OPTIONS: '' } },
+    emptyMapped: { file: empty, handler: 'handler', environment: { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' } },
+  };
+  for (const [budget, reference] of Object.entries(initReferences)) {
     const bundle = await bundleEntry(reference.entry, join(scratch, `reference-${budget}`), bundling.alias);
-    const measured = await initMedian(bundle.file, 'handler', { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' });
-    references[budget] = { ...reference, initMs: measured.ms - emptyMapped.ms, budgetShare: bundleBudgets[budget].initMs / reference.issueMs };
+    probes[`reference-${budget}`] = { file: bundle.file, handler: 'handler', environment: { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' } };
   }
-
   // Functions sharing an entry (the checkout steps) load the same bundle the same way: measured once.
-  const bundles = new Map<string, { bundle: BuiltBundle; plain: Init; mapped: Init }>();
+  const bundles = new Map<string, BuiltBundle>();
+  for (const fn of functions) {
+    if (bundles.has(fn.entryFile)) continue;
+    const bundle = await bundleEntry(fn.entryFile, join(scratch, String(bundles.size)), fn.aliases);
+    bundles.set(fn.entryFile, bundle);
+    const environment = { ...lambdaRuntimeEnvironment(fn.name), ...fn.environment };
+    probes[`${fn.entryFile}:plain`] = { file: bundle.file, handler: fn.handler, environment: { ...environment, NODE_OPTIONS: '' } };
+    probes[`${fn.entryFile}:mapped`] = { file: bundle.file, handler: fn.handler, environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' } };
+  }
+  const inits = await initMedians(probes);
+  const emptyPlain = inits.emptyPlain!;
+  const emptyMapped = inits.emptyMapped!;
+
+  // `budgetShare`: the budget over the reference's init where the issue measured both.
+  const references = Object.fromEntries(
+    (Object.entries(initReferences) as [BundleBudget, (typeof initReferences)[BundleBudget]][]).map(([budget, reference]) => [
+      budget,
+      { ...reference, initMs: inits[`reference-${budget}`]!.ms - emptyMapped.ms, budgetShare: bundleBudgets[budget].initMs / reference.issueMs },
+    ]),
+  ) as Record<BundleBudget, (typeof initReferences)[BundleBudget] & { readonly initMs: number; readonly budgetShare: number }>;
+
   const rows = [];
   for (const fn of functions) {
     const environment = { ...lambdaRuntimeEnvironment(fn.name), ...fn.environment };
     const flags = environment.NODE_OPTIONS ?? '';
-    let measured = bundles.get(fn.entryFile);
-    if (!measured) {
-      const bundle = await bundleEntry(fn.entryFile, join(scratch, String(bundles.size)), fn.aliases);
-      measured = {
-        bundle,
-        plain: await initMedian(bundle.file, fn.handler, { ...environment, NODE_OPTIONS: '' }),
-        mapped: await initMedian(bundle.file, fn.handler, { ...environment, NODE_OPTIONS: '--enable-source-maps' }),
-      };
-      bundles.set(fn.entryFile, measured);
-    }
-    const { bundle, plain, mapped } = measured;
+    const bundle = bundles.get(fn.entryFile)!;
+    const plain = inits[`${fn.entryFile}:plain`]!;
+    const mapped = inits[`${fn.entryFile}:mapped`]!;
     const asDeployed = flags.includes('--enable-source-maps') ? mapped : plain;
     const initMs = asDeployed.ms - (flags.includes('--enable-source-maps') ? emptyMapped.ms : emptyPlain.ms);
     const budget = bundleBudgets[fn.budget];
