@@ -1,3 +1,4 @@
+import { paymentReceipt } from './admin/emails.js';
 import { markedAsTest, offlineOrderNotice, orderReceipt, payLinkEmail } from './emails.js';
 import { actors, type NewHistoryEntry, type OrderEmailKind } from './history.js';
 import { isTestOrder, type Order, type OutboxEmail } from './order.js';
@@ -28,6 +29,7 @@ export const receiptKinds = (status: OrderStatus, settings: Settings): OrderEmai
 
 /** Emails the outbox can render from the order alone, by kind. */
 const outboxEmails: Partial<Record<OrderEmailKind, (order: Order, settings: Settings, links: Links) => Email>> = {
+  payment_receipt: (order, settings, links) => paymentReceipt(order, settings, links.trackOrder(order.id, order.trackingToken)),
   receipt: (order, settings, links) => orderReceipt(order, settings, links.trackOrder(order.id, order.trackingToken)),
   offline_notice: (order, settings, links) => offlineOrderNotice(order, settings, links.dashboardOrder(order.id)),
   pay_link: (order, settings, links) => payLinkEmail(order, settings, links.payOrder(order.id, order.trackingToken), false),

@@ -31,8 +31,8 @@ export const apiFunctionAccess: Record<ApiTarget, readonly Access[]> = {
     'verifyStaffTokens',
     'checkSender',
   ],
-  // Charging a held card: an approved charge sends the payment receipt and announces the order.
-  cardReveal: ['orders', 'openHeldCards', 'callGateway', 'sendEmail', 'publishOrderEvents', 'verifyStaffTokens'],
+  // Charging a held card: an approved charge queues the payment receipt and announces it and the order.
+  cardReveal: ['orders', 'openHeldCards', 'callGateway', 'publishOrderEvents', 'verifyStaffTokens'],
 };
 
 interface ApiFunctionDefinition {

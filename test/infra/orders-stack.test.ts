@@ -328,9 +328,9 @@ describe('least privilege around the card key and the vault', () => {
     expect(actionsOf('adminApi')).toContain('states:StartSyncExecution');
   });
 
-  it('lets only the order mail function (the outbox), the admin API, card reveal (charge receipts) and the monitor (digest, outbox drain) send email; the storefront queues its emails', () => {
+  it('lets only the order mail function (the outbox), the admin API and the monitor (digest, outbox drain) send email; the storefront and card reveal queue theirs', () => {
     const sending = [...functions.keys()].filter((handler) => actionsOf(handler).includes('ses:SendEmail'));
-    expect(sending.sort()).toEqual(['adminApi', 'orderMail', 'revealCard', 'stuckOrderMonitor']);
+    expect(sending.sort()).toEqual(['adminApi', 'orderMail', 'stuckOrderMonitor']);
   });
 
   const readersOf = (secretId: string) =>

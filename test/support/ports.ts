@@ -1,4 +1,4 @@
-import type { OrderActionDeps } from '../../functions/core/admin/order-actions.js';
+import type { MailingActionDeps } from '../../functions/core/admin/order-actions.js';
 import type { CardDetails } from '../../functions/core/card.js';
 import type { FulfillmentDeps, FulfillmentPolicy } from '../../functions/core/fulfillment.js';
 import type { MonitorDeps } from '../../functions/core/monitor.js';
@@ -232,6 +232,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
     captures: 0,
     voids: 0,
     announced: [] as string[],
+    emailsAnnounced: [] as string[],
   };
   const gateway: PaymentGateway = {
     name: 'sandbox',
@@ -248,7 +249,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
       return answer(options.void, { ok: true, reference: 'VOID1' });
     },
   };
-  const deps: OrderActionDeps = {
+  const deps: MailingActionDeps = {
     orders,
     catalog: releaseRecordingCatalog(calls.released),
     vault: { ...emptyVault, purge: async (_orderId, ref) => void calls.purged.push(ref) },
@@ -258,7 +259,10 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
     settings: new MemorySettings(),
     links: createLinks('https://store.test'),
     clock: { now: () => new Date('2026-05-01T12:00:00Z') },
-    events: { orderPlaced: async (event) => void calls.announced.push(event.orderId), emailsPending: async () => undefined },
+    events: {
+      orderPlaced: async (event) => void calls.announced.push(event.orderId),
+      emailsPending: async (event) => void calls.emailsAnnounced.push(event.orderId),
+    },
   };
   return { deps, calls, orders, current: () => orders.order(initial.id) };
 };

@@ -57,7 +57,7 @@ describe('charge a held card', () => {
     return { ...fake, deps, authorizations };
   };
 
-  it('places the order with the gateway ids, purges the card, emails the receipt and announces it', async () => {
+  it('places the order with the gateway ids, purges the card, queues the receipt in the same write and announces both', async () => {
     const { deps, calls, current, authorizations } = chargeable({ authorize: { approved: true, authorizationCode: 'A1', transactionId: 'T1' } });
     const result = await chargeHeldCard(deps, staff('ord_TEST'));
     expect(result.approved).toBe(true);
@@ -69,7 +69,9 @@ describe('charge a held card', () => {
     expect(authorizations).toEqual([{ idempotencyKey: 'ord_TEST.2', amountCents: 3998, currency: 'USD', card: held }]);
     expect(calls.purged).toEqual(['card-1']);
     expect(calls.announced).toEqual(['ord_TEST']);
-    expect(calls.mails.map((m) => m.subject)).toEqual(['[TEST] Demo Store: payment received for order ord_TEST']);
+    expect(calls.mails).toEqual([]);
+    expect(current().emailOutbox).toEqual([expect.objectContaining({ kind: 'payment_receipt', state: 'pending' })]);
+    expect(calls.emailsAnnounced).toEqual(['ord_TEST']);
     expect(current().history).toContainEqual(
       expect.objectContaining({ type: 'card_charged', actor: 'admin', data: { attempt: 2, approved: true, gateway: 'sandbox' } }),
     );
@@ -84,7 +86,8 @@ describe('charge a held card', () => {
       heldCard: { ref: 'card-1' },
       payment: { status: 'OFFLINE', gatewayCode: 'stolen_card', attempt: 2 },
     });
-    expect([calls.purged, calls.mails, calls.announced]).toEqual([[], [], []]);
+    expect([calls.purged, calls.mails, calls.announced, calls.emailsAnnounced]).toEqual([[], [], [], []]);
+    expect(current().emailOutbox ?? []).toEqual([]);
     expect(current().history.at(-1)).toMatchObject({
       type: 'card_charged',
       data: { approved: false, declineReason: 'card_declined', gatewayCode: 'stolen_card' },
@@ -109,13 +112,17 @@ describe('charge a held card', () => {
 });
 
 describe('approve', () => {
-  it('purges the held card, records Approved (M), emails the payment receipt and announces the placed order', async () => {
+  it('purges the held card, records Approved (M), queues the payment receipt in the same write and announces it and the placed order', async () => {
     const { deps, calls, current } = orderActionDeps(offline());
     const approved = await approveOrder(deps, staff('ord_TEST'), { authorizationCode: 'VT-1' });
     expect(approved).toMatchObject({ status: 'ORDER_PLACED', heldCard: null, payment: { status: 'APPROVED_MANUAL', authorizationCode: 'VT-1' } });
     expect(calls.purged).toEqual(['card-1']);
-    expect(calls.mails.map((m) => m.subject)).toEqual(['Demo Store: payment received for order ord_TEST']);
-    expect(current().history).toContainEqual(expect.objectContaining({ type: 'email_sent', data: expect.objectContaining({ kind: 'payment_receipt' }) }));
+    expect(calls.mails).toEqual([]);
+    expect(current().emailOutbox).toEqual([expect.objectContaining({ kind: 'payment_receipt', state: 'pending' })]);
+    // Queued by the approving write itself: its entry comes with the approval's.
+    const approval = current().history.find((entry) => entry.type === 'payment_approved')!;
+    expect(current().history).toContainEqual(expect.objectContaining({ type: 'email_queued', at: approval.at, data: { kind: 'payment_receipt' } }));
+    expect(calls.emailsAnnounced).toEqual(['ord_TEST']);
     expect(calls.announced).toEqual(['ord_TEST']);
   });
 

@@ -20,12 +20,13 @@ import {
   type SettlementRequest,
   type SettlementResult,
 } from '../ports.js';
+import { announceEmails, queueEmails } from '../receipts.js';
 import { sendAndRecord } from '../send-and-record.js';
 import type { Settings } from '../settings.js';
 import { releaseOrderStock } from '../stock.js';
 import { assertCan, type OrderChanges, type OrderRevision, record, transition } from '../transitions.js';
 import { updateOrder } from '../update-order.js';
-import { cancellationNotice, customerNote, paymentReceipt, quoteOffer, shippingNotice } from './emails.js';
+import { cancellationNotice, customerNote, quoteOffer, shippingNotice } from './emails.js';
 
 /**
  * The back-office actions on one order (SPEC §4.2, §5.2). Each one is a transition of the
@@ -41,11 +42,16 @@ export interface OrderActionDeps {
   readonly gateway: PaymentGateway;
   /** The gateway that authorized an earlier order, by the name on its payment: captures and voids go there. */
   readonly gatewayFor: (name: GatewayName) => PaymentGateway;
-  readonly mailer: Mailer;
   readonly settings: SettingsStore;
   readonly links: Links;
   readonly clock: Clock;
+  /** Announces placed orders and queued emails (a payment receipt goes through the outbox). */
   readonly events: OrderEvents;
+}
+
+/** The actions whose email is written for the occasion (a shipment, a note, a quote) send it themselves. */
+export interface MailingActionDeps extends OrderActionDeps {
+  readonly mailer: Mailer;
 }
 
 export interface StaffRequest {
@@ -78,7 +84,7 @@ const followUp = (deps: OrderActionDeps, orderId: string, decide: (order: Order)
     return result && record(order, result.changes, result.entries, deps.clock.now());
   });
 
-const email = async (deps: OrderActionDeps, order: Order, kind: OrderEmailKind, compose: (settings: Settings, trackUrl: string) => Email) => {
+const email = async (deps: MailingActionDeps, order: Order, kind: OrderEmailKind, compose: (settings: Settings, trackUrl: string) => Email) => {
   const settings = await deps.settings.get();
   await sendAndRecord(deps, order, kind, settings.fromEmail, compose(settings, deps.links.trackOrder(order.id, order.trackingToken)));
 };
@@ -127,10 +133,12 @@ export const approveOrder = async (
   const approved = await applyAction(deps, action, async (order) => {
     assertCan(order, 'approve');
     const purged = await purgeHeldCard(deps, order, action.actor);
+    const now = deps.clock.now();
+    const receipt = queueEmails(order, ['payment_receipt'], now);
     return transition(
       order,
       'approve',
-      { payment: { ...order.payment, status: 'APPROVED_MANUAL', authorizationCode: input.authorizationCode }, heldCard: null },
+      { payment: { ...order.payment, status: 'APPROVED_MANUAL', authorizationCode: input.authorizationCode }, heldCard: null, ...receipt.changes },
       [
         {
           type: 'payment_approved',
@@ -141,11 +149,12 @@ export const approveOrder = async (
         },
         ...purged,
         { type: 'status', actor: action.actor, message: 'Payment received; order placed', visibleToCustomer: true },
+        ...receipt.entries,
       ],
-      deps.clock.now(),
+      now,
     );
   });
-  await email(deps, approved, 'payment_receipt', (settings, trackUrl) => paymentReceipt(approved, settings, trackUrl));
+  await announceEmails(deps, approved);
   await announceOrderPlaced(deps, approved.id);
   return reload(deps, approved.id);
 };
@@ -223,6 +232,8 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
       );
     }
     const purged = await purgeHeldCard(deps, current, action.actor);
+    const now = deps.clock.now();
+    const receipt = queueEmails(current, ['payment_receipt'], now);
     return transition(
       current,
       'charge',
@@ -230,14 +241,15 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
         payment: authorizedPayment(decided, result),
         heldCard: null,
         ...(gateway === 'sandbox' ? { testMode: true } : {}),
+        ...receipt.changes,
       },
-      [entry, ...purged, { type: 'status', actor: action.actor, message: 'Payment received; order placed', visibleToCustomer: true }],
-      deps.clock.now(),
+      [entry, ...purged, { type: 'status', actor: action.actor, message: 'Payment received; order placed', visibleToCustomer: true }, ...receipt.entries],
+      now,
     );
   });
   if (declineReason) return { approved: false, order: stored, declineReason };
   if (charged) {
-    await email(deps, stored, 'payment_receipt', (settings, trackUrl) => paymentReceipt(stored, settings, trackUrl));
+    await announceEmails(deps, stored);
     await announceOrderPlaced(deps, stored.id);
   }
   return { approved: true, order: await reload(deps, stored.id) };
@@ -245,7 +257,7 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
 
 /** Ships with a tracking number; an authorized card is captured first (nothing ships on a refused capture). */
 export const shipOrder = async (
-  deps: OrderActionDeps,
+  deps: MailingActionDeps,
   action: StaffRequest,
   input: { readonly carrier: string; readonly trackingNumber: string; readonly notifyCustomer: boolean },
 ): Promise<Order> => {
@@ -323,7 +335,7 @@ export const markOrderPaid = (deps: OrderActionDeps, action: StaffRequest, input
  * stock is returned (unless the goods left) and an authorization voided, each recorded once.
  */
 export const cancelOrder = async (
-  deps: OrderActionDeps,
+  deps: MailingActionDeps,
   action: StaffRequest,
   input: { readonly reason: string; readonly notifyCustomer: boolean },
 ): Promise<Order> => {
@@ -385,7 +397,7 @@ export const cancelOrder = async (
 
 /** A comment on the timeline, optionally shown to (and emailed to) the customer. */
 export const addNote = async (
-  deps: OrderActionDeps,
+  deps: MailingActionDeps,
   action: StaffRequest,
   input: { readonly message: string; readonly visibleToCustomer: boolean; readonly notifyCustomer: boolean },
 ): Promise<Order> => {
@@ -418,7 +430,7 @@ export const addNote = async (
 
 /** Prices an evaluation order; the customer accepts (a new priced order) or rejects from the quote email. */
 export const quoteOrder = async (
-  deps: OrderActionDeps,
+  deps: MailingActionDeps,
   action: StaffRequest,
   input: { readonly amountCents: number; readonly description: string },
 ): Promise<Order> => {
