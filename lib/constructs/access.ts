@@ -82,6 +82,8 @@ const vault = (r: AccessResources, rights: VaultRights, key?: { use: 'seal' | 'o
   }),
 });
 
+const orderEventsEnvironment = (r: AccessResources) => ({ [resourceEnv.orderEventsBus]: r.fulfillment.bus.eventBusName });
+
 const rules = (r: AccessResources): Record<Access, Rule> => ({
   orders: { grant: (fn) => r.tables.grantOrdersReadWrite(fn), environment: () => ({}) },
   sealCards: vault(
@@ -102,11 +104,8 @@ const rules = (r: AccessResources): Record<Access, Rule> => ({
   knowGateway: { grant: () => undefined, environment: () => ({ [paymentEnv.gateway]: r.secrets.gateway }) },
   fingerprint: { grant: (fn) => r.secrets.grantFingerprint(fn), environment: () => r.secrets.fingerprintEnvironment, readsSecrets: true },
   paymentMetrics: { grant: () => undefined, environment: () => r.monitor.metricsEnvironment },
-  publishOrderEvents: { grant: (fn) => r.fulfillment.grantPublish(fn), environment: () => ({ [resourceEnv.orderEventsBus]: r.fulfillment.bus.eventBusName }) },
-  announceEmails: {
-    grant: (fn) => r.fulfillment.grantAnnounceEmails(fn),
-    environment: () => ({ [resourceEnv.orderEventsBus]: r.fulfillment.bus.eventBusName }),
-  },
+  publishOrderEvents: { grant: (fn) => r.fulfillment.grantPublish(fn), environment: () => orderEventsEnvironment(r) },
+  announceEmails: { grant: (fn) => r.fulfillment.grantAnnounceEmails(fn), environment: () => orderEventsEnvironment(r) },
   pushFulfillment: { grant: (fn) => r.fulfillment.grantPush(fn), environment: () => ({}), readsSecrets: true },
   runMonitor: { grant: (fn) => r.monitor.grantRun(fn, { tables: r.tables, mailIdentity: r.mail.identity }), environment: () => ({}) },
   verifyStaffTokens: { grant: () => undefined, environment: () => required(r.staffAuth, 'staff sign-in').tokenEnvironment },
