@@ -63,20 +63,17 @@ interface Probe {
  * time), so that a machine slowing down or speeding up during the run weighs on all of them alike
  * and the ratios between them hold.
  */
-const initMedians = async <K extends string>(probes: Record<K, Probe>): Promise<Record<K, Init>> => {
-  const samples = Object.fromEntries(Object.keys(probes).map((key) => [key, [] as Awaited<ReturnType<typeof loadInFreshProcess>>[]])) as Record<
-    K,
-    Awaited<ReturnType<typeof loadInFreshProcess>>[]
-  >;
+const initMedians = async (probes: Readonly<Record<string, Probe>>): Promise<Record<string, Init>> => {
+  const samples = new Map(Object.keys(probes).map((key) => [key, [] as Awaited<ReturnType<typeof loadInFreshProcess>>[]]));
   for (let run = 0; run < runs; run += 1) {
-    for (const [key, probe] of Object.entries(probes) as [K, Probe][]) samples[key].push(await loadInFreshProcess({ ...probe, scratchDir: scratch }));
+    for (const [key, probe] of Object.entries(probes)) samples.get(key)!.push(await loadInFreshProcess({ ...probe, scratchDir: scratch }));
   }
-  const medians = (of: K): Init => ({
-    ms: median(samples[of].map((s) => s.importCpuMs)),
-    wallMs: median(samples[of].map((s) => s.importMs)),
-    rssMb: median(samples[of].map((s) => s.rssMb)),
-  });
-  return Object.fromEntries(Object.keys(probes).map((key) => [key, medians(key as K)])) as Record<K, Init>;
+  return Object.fromEntries(
+    [...samples].map(([key, of]) => [
+      key,
+      { ms: median(of.map((s) => s.importCpuMs)), wallMs: median(of.map((s) => s.importMs)), rssMb: median(of.map((s) => s.rssMb)) },
+    ]),
+  );
 };
 
 try {

@@ -266,9 +266,16 @@ const concurrent = async (twin: TwinProcess, concurrency: number, total: number)
   // What each checkout cost in CPU, its tail (receipt, hand-off) included once it settles.
   await settled(twin.apiUrl);
   const cpuAfter = cpuOf(twin, jvm);
-  const perCheckout = (side: 'twin' | 'dynamoDb' | 'load') => (cpuBefore && cpuAfter ? (cpuAfter[side] - cpuBefore[side]) / total : null);
+  const cpuPerCheckoutMs =
+    cpuBefore && cpuAfter
+      ? {
+          twin: (cpuAfter.twin - cpuBefore.twin) / total,
+          dynamoDb: (cpuAfter.dynamoDb - cpuBefore.dynamoDb) / total,
+          load: (cpuAfter.load - cpuBefore.load) / total,
+        }
+      : null;
   return {
-    cpuPerCheckoutMs: cpuBefore && cpuAfter ? { twin: perCheckout('twin')!, dynamoDb: perCheckout('dynamoDb')!, load: perCheckout('load')! } : null,
+    cpuPerCheckoutMs,
     throughput: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
