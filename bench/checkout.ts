@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
-import { benchProbePath } from '../functions/local/bench-probe.js';
+import { benchProbePath, benchProbeSizingPath } from '../functions/local/bench-probe.js';
+import { itemBytes } from '../functions/local/dynamodb-billing.js';
 import { startTwinProcess, type TwinProcess } from '../test/support/twin-process.js';
 import { testCards } from '../test/support/fixtures.js';
 import { type CheckoutKind, checkoutBody } from './checkout-body.js';
@@ -71,6 +72,8 @@ type Probe = {
   requests: Record<string, number>;
   background: Record<string, number>;
   capacity: { requests: Capacity; background: Capacity };
+  billed: Capacity;
+  keyUses: { seal: number; open: number };
   steps: Record<string, { calls: number; ms: number }>;
 };
 const readProbe = async (apiUrl: string): Promise<Probe> => (await fetch(`${apiUrl}${benchProbePath}`)).json() as Promise<Probe>;
@@ -105,6 +108,9 @@ const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatu
   let backgroundByCommand: Record<string, number> = {};
   const reads: number[] = [];
   const writes: number[] = [];
+  const billed: Capacity[] = [];
+  const keyUses: number[] = [];
+  await fetch(`${apiUrl}${benchProbeSizingPath}?on=true`, { method: 'POST' });
   for (let i = 0; i < runs; i++) {
     const before = await settled(apiUrl);
     const response = await timedCheckout(apiUrl, benchCheckout(outcome));
@@ -118,10 +124,26 @@ const countRequests = async (apiUrl: string, outcome: keyof typeof expectedStatu
     const units = (probe: Probe, kind: keyof Capacity) => probe.capacity.requests[kind] + probe.capacity.background[kind];
     reads.push(units(after, 'read') - units(before, 'read'));
     writes.push(units(after, 'write') - units(before, 'write'));
+    billed.push({ read: after.billed.read - before.billed.read, write: after.billed.write - before.billed.write });
+    keyUses.push(after.keyUses.seal + after.keyUses.open - before.keyUses.seal - before.keyUses.open);
   }
-  // Capacity units of one checkout, waiting and background together, as DynamoDB Local reported them.
+  await fetch(`${apiUrl}${benchProbeSizingPath}?on=false`, { method: 'POST' });
+  // Capacity units of one checkout, waiting and background together: as DynamoDB Local reported
+  // them, and as DynamoDB bills them (the items' sizes, functions/local/dynamodb-billing.ts).
   const capacityUnits = { read: percentile(reads, 50), write: percentile(writes, 50) };
-  return { sync: percentile(sync, 50), background: percentile(background, 50), syncByCommand, backgroundByCommand, capacityUnits };
+  const billedUnits = {
+    read: percentile(
+      billed.map((b) => b.read),
+      50,
+    ),
+    write: percentile(
+      billed.map((b) => b.write),
+      50,
+    ),
+  };
+  // Card-key uses: each a KMS call in AWS (GenerateDataKey to seal, Decrypt to open).
+  const kmsCalls = percentile(keyUses, 50);
+  return { sync: percentile(sync, 50), background: percentile(background, 50), syncByCommand, backgroundByCommand, capacityUnits, billedUnits, kmsCalls };
 };
 
 const stepTimes = (before: Probe, after: Probe) =>
@@ -232,7 +254,7 @@ const sampleOrderBytes = async (twin: TwinProcess) => {
   const client = createDocumentClient(twin.dynamoDbUrl);
   for (let i = 0; i < 100; i++) {
     const { Item } = await client.send(new GetCommand({ TableName: 'Orders-local', Key: { pk: `ORDER#${body.order.id}`, sk: 'ORDER' }, ConsistentRead: true }));
-    if (Item && !Item.emailOutbox?.length && Item.status === 'IN_PROCESS') return Buffer.byteLength(JSON.stringify(Item));
+    if (Item && !Item.emailOutbox?.length && Item.status === 'IN_PROCESS') return itemBytes(Item);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('the sampled order did not settle');

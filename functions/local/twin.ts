@@ -134,10 +134,15 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const fingerprintSecret = loadLocalFingerprintSecret(options.memory ? null : options.dataDir);
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
     const documentClient = createDocumentClient(handlersDynamoDbUrl);
-    probe?.countRequests(documentClient);
+    probe?.countRequests(documentClient, (name) => {
+      const table = tables.find((t) => localTableName(t.id) === name);
+      if (!table) throw new Error(`no table definition for ${name}`);
+      return table;
+    });
+    const cardKeyring = rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir));
     const adapters = createAdapters({
       client: documentClient,
-      keyring: rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir)),
+      keyring: probe ? probe.countKeyUses(cardKeyring) : cardKeyring,
       workflow: () => new LocalCheckoutWorkflow(stepHandlers),
       events,
       pager: new MailPager(new SesMailer()),
