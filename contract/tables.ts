@@ -71,14 +71,15 @@ const cardItems = {
   globalSecondaryIndexes: [],
 } as const;
 
-/** Encrypted card data, kept apart from orders (SPEC §7.6); TTL is only the physical clean-up. */
+/** Held cards (an authorization did not go through), encrypted, kept apart from orders (SPEC §7.6); TTL is only the physical clean-up. */
 export const cardVaultTable = { id: 'CardVault', envVar: 'CARD_VAULT_TABLE', ...cardItems, pointInTimeRecovery: true } as const satisfies TableDefinition;
 
 /**
- * The CVC of a card being authorized, encrypted, one item per attempt with a minutes-long TTL,
+ * A card being authorized with its CVC, encrypted, one item per attempt with a minutes-long TTL,
  * deleted when the attempt ends. Its own table so that no backup keeps it: a CVC must not be
  * stored after the authorization (SPEC §7.2, PCI DSS 3.3.1.2), and point-in-time recovery
- * would keep every deleted CVC restorable for 35 days.
+ * would keep every deleted CVC restorable for 35 days; nor does a backup keep an approved
+ * card, which is never held.
  */
 export const cardCvcTable = { id: 'CardCvc', envVar: 'CARD_CVC_TABLE', ...cardItems, pointInTimeRecovery: false } as const satisfies TableDefinition;
 

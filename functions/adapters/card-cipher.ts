@@ -8,8 +8,11 @@ import {
   RawAesWrappingSuiteIdentifier,
 } from '@aws-crypto/client-node';
 
-/** What a card's ciphertext is for; part of its encryption context with the order id (SPEC §7.1). */
-export type CardPurpose = 'card-hold' | 'card-cvc';
+/**
+ * What a card's ciphertext is for; part of its encryption context with the order id (SPEC §7.1):
+ * the card with its CVC while one authorization runs, or the held card alone.
+ */
+export type CardPurpose = 'card-attempt' | 'card-hold';
 
 /** Seals and opens card fields, each bound to its order and purpose. */
 export interface CardCipher {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardDetails } from '../core/card.js';
 import type { CardVault, LinkedWrite } from '../core/ports.js';
 import type { CardCipher } from './card-cipher.js';
@@ -15,23 +15,31 @@ export const noCardKey: CardCipher = {
 };
 
 const vaultKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `CARD#${ref}` });
-/** The CVC lives in an item of its own, in a table without backups, with a short expiry: it cannot outlive the attempt it was given for. */
-const cvcKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `CVC#${ref}` });
+/**
+ * A card being authorized lives, with its CVC, in one item of the attempt table (no backups,
+ * a short expiry): it cannot outlive the attempt it was given for, and an approved card never
+ * reaches the backed-up vault table.
+ */
+const attemptKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk: `ATTEMPT#${ref}` });
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 /** Longer than the checkout workflow may run (it times out before the API gives up), short enough to be no store. */
-export const cvcLifetimeMs = 5 * 60 * 1000;
+export const attemptLifetimeMs = 5 * 60 * 1000;
 const isLive = (item: Record<string, unknown> | undefined, now: Date) =>
   item !== undefined && !(typeof item.expiresAt === 'number' && item.expiresAt <= epochSeconds(now));
 
-/** The vault's two tables: held cards, and the CVCs of cards being authorized (no backups). */
+/** The vault's two tables: held cards, and the cards (with their CVCs) of authorizations under way (no backups). */
 export interface VaultTables {
   readonly cards: string;
   readonly cvcs: string;
 }
 
 /**
- * Held cards in their own table, encrypted field-level by the cipher (the AWS Encryption SDK:
- * KMS in AWS, raw AES locally), each ciphertext bound to its order and purpose. Expiry is checked on every read: TTL deletion lags (and never happens in DynamoDB Local).
+ * Cards encrypted field-level by the cipher (the AWS Encryption SDK: KMS in AWS, raw AES
+ * locally), each ciphertext bound to its order and purpose: while it is authorized, the card
+ * and its CVC as one ciphertext (one data key to ask for, one to open) in the attempt table;
+ * once an authorization did not go through, the card alone in the vault table, held for the
+ * outcome that keeps it. Expiry is checked on every read: TTL deletion lags (and never happens
+ * in DynamoDB Local).
  */
 export class EncryptedCardVault implements CardVault {
   constructor(
@@ -41,33 +49,24 @@ export class EncryptedCardVault implements CardVault {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async prepareHold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<{ ref: string; writes: LinkedWrite[] }> {
+  async prepareHold(orderId: string, card: CardDetails): Promise<{ ref: string; writes: LinkedWrite[] }> {
     const ref = randomUUID();
-    const { cvc, ...held } = card;
-    // Two data keys (one per purpose), asked for at once.
-    const [sealedCard, sealedCvc] = await Promise.all([
-      this.cipher.seal(orderId, 'card-hold', JSON.stringify(held)),
-      cvc ? this.cipher.seal(orderId, 'card-cvc', cvc) : null,
-    ]);
-    const cardItem = { ...vaultKey(orderId, ref), card: sealedCard, ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}) };
-    const writes = [linkedWrite({ Put: { TableName: this.tables.cards, Item: cardItem } })];
-    if (sealedCvc) {
-      const cvcExpiry = new Date(Math.min(this.clock().getTime() + cvcLifetimeMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY));
-      writes.push(linkedWrite({ Put: { TableName: this.tables.cvcs, Item: { ...cvcKey(orderId, ref), cvc: sealedCvc, expiresAt: epochSeconds(cvcExpiry) } } }));
-    }
-    return { ref, writes };
+    const sealed = await this.cipher.seal(orderId, 'card-attempt', JSON.stringify(card));
+    const item = { ...attemptKey(orderId, ref), card: sealed, expiresAt: epochSeconds(new Date(this.clock().getTime() + attemptLifetimeMs)) };
+    return { ref, writes: [linkedWrite({ Put: { TableName: this.tables.cvcs, Item: item } })] };
   }
 
   async read(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {
-    // Card and CVC are read and opened side by side (two KMS decrypts at once).
-    const [card, cvc] = await Promise.all([
-      this.readHeld(orderId, ref, now),
-      this.client
-        .send(new GetCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref), ConsistentRead: true }))
-        .then(({ Item }) => (Item && isLive(Item, now) ? this.cipher.open(orderId, 'card-cvc', Item.cvc) : null)),
-    ]);
-    if (!card) return null;
-    return cvc ? { ...card, cvc } : card;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.cvcs, Key: attemptKey(orderId, ref), ConsistentRead: true }));
+    if (!Item || !isLive(Item, now)) return null;
+    return JSON.parse(await this.cipher.open(orderId, 'card-attempt', Item.card)) as CardDetails;
+  }
+
+  async holdAttemptCard(orderId: string, ref: string, card: CardDetails): Promise<void> {
+    const { cvc: _cvc, ...held } = card;
+    const sealed = await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held));
+    const until = epochSeconds(new Date(this.clock().getTime() + attemptLifetimeMs));
+    await this.client.send(new PutCommand({ TableName: this.tables.cards, Item: { ...vaultKey(orderId, ref), card: sealed, expiresAt: until } }));
   }
 
   async readHeld(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {
@@ -77,7 +76,7 @@ export class EncryptedCardVault implements CardVault {
   }
 
   async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null, now: Date): Promise<boolean> {
-    await this.forgetCvc(orderId, ref);
+    await this.deleteAttempt(orderId, ref);
     try {
       await this.client.send(
         new UpdateCommand({
@@ -96,14 +95,21 @@ export class EncryptedCardVault implements CardVault {
     }
   }
 
-  async forgetCvc(orderId: string, ref: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) }));
+  /** The card and CVC of the attempt, deleted; whether they were still there. */
+  private async deleteAttempt(orderId: string, ref: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: attemptKey(orderId, ref), ReturnValues: 'ALL_OLD' }));
+    return Attributes !== undefined;
   }
 
-  /** The CVC and the card: what a purge deletes, with an order's write or on its own. */
+  async forgetAttempt(orderId: string, ref: string): Promise<void> {
+    // An outcome step that ended the attempt deleted it, and decided what is held.
+    if (await this.deleteAttempt(orderId, ref)) await this.client.send(new DeleteCommand({ TableName: this.tables.cards, Key: vaultKey(orderId, ref) }));
+  }
+
+  /** The attempt and the held card: what a purge deletes, with an order's write or on its own. */
   private purgeDeletes(orderId: string, ref: string) {
     return [
-      { TableName: this.tables.cvcs, Key: cvcKey(orderId, ref) },
+      { TableName: this.tables.cvcs, Key: attemptKey(orderId, ref) },
       { TableName: this.tables.cards, Key: vaultKey(orderId, ref) },
     ];
   }

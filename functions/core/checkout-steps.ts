@@ -4,17 +4,18 @@ import { actors } from './history.js';
 import type { Order, Payment } from './order.js';
 import { issuePayLink } from './pay-link.js';
 import { authorizedPayment, declineMessages } from './payments.js';
-import type {
-  AuthorizationResult,
-  CardVault,
-  Catalog,
-  Clock,
-  Links,
-  OrderEvents,
-  OrderRepository,
-  PaymentGateway,
-  SettingsStore,
-  StockReservation,
+import {
+  type AuthorizationResult,
+  type CardVault,
+  type Catalog,
+  type Clock,
+  type Links,
+  type OrderEvents,
+  type OrderRepository,
+  type PaymentGateway,
+  type SettingsStore,
+  type StockReservation,
+  workflowErrorNames,
 } from './ports.js';
 import { announceEmails, queueEmails, receiptKinds } from './receipts.js';
 import { releaseOrderStock, reserveOrderStock } from './stock.js';
@@ -130,13 +131,30 @@ export const createCheckoutSteps = (deps: StepDeps) => {
     /**
      * Asks the gateway; the answer travels to the outcome step, which records it with the
      * transition. A re-run sends the same idempotency key, so the gateway answers it once.
+     * A card that did not go through is held (without its CVC) for the outcome step to keep:
+     * only this step ever opens a CVC, and an approved card is never held.
      */
     async authorizePayment(state: CheckoutState): Promise<AuthorizationResult> {
       const charge = state.reservation;
       if (!charge) throw new Error('no reservation in the checkout state');
-      const card = state.cardRef ? await deps.vault.read(state.orderId, state.cardRef, now()) : null;
-      if (!card) throw new Error('card not in vault');
-      return deps.gateway.authorize({ idempotencyKey: `${state.orderId}.${state.attempt}`, amountCents: charge.amountCents, currency: charge.currency, card });
+      const cardRef = state.cardRef;
+      const card = cardRef ? await deps.vault.read(state.orderId, cardRef, now()) : null;
+      if (!cardRef || !card) throw new Error('card not in vault');
+      const hold = () => deps.vault.holdAttemptCard(state.orderId, cardRef, card);
+      try {
+        const result = await deps.gateway.authorize({
+          idempotencyKey: `${state.orderId}.${state.attempt}`,
+          amountCents: charge.amountCents,
+          currency: charge.currency,
+          card,
+        });
+        if (!result.approved) await hold();
+        return result;
+      } catch (error) {
+        // The name the workflow's retry and catch match: once they give up, an outcome step keeps the card.
+        if ((error as Error).name === workflowErrorNames.gatewayUnavailable) await hold();
+        throw error;
+      }
     },
 
     async placeOrder(state: CheckoutState): Promise<Placement> {

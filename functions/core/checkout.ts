@@ -87,7 +87,8 @@ const outOfStockError = (order: Order, shortSkus: readonly string[]) =>
 /**
  * Runs the checkout workflow for an order in INCOMPLETE and shapes the result. A new order
  * arrives holding its stock (`reservation`); a retried one reserves it again in the workflow.
- * However the run ends (failed, thrown, timed out, out of stock), the CVC is gone afterwards.
+ * However the run ends (failed, thrown, timed out, out of stock), the CVC is gone afterwards,
+ * and the card too unless an outcome step held it.
  */
 const runWorkflow = async (
   deps: CheckoutDeps,
@@ -126,9 +127,9 @@ const runWorkflow = async (
       actions: canSubmitOffline ? ['retry_payment', 'submit_offline'] : ['retry_payment'],
     };
   } finally {
-    // Failed, thrown, timed out or out of stock: no outcome step deleted the CVC, so it goes here
-    // (the item also expires on its own shortly, and reads check that).
-    if (cardRef && !outcomeStepRan) await deps.vault.forgetCvc(order.id, cardRef).catch(() => undefined);
+    // Failed, thrown, timed out or out of stock: no outcome step ended the attempt, so it ends
+    // here (the item also expires on its own shortly, and reads check that).
+    if (cardRef && !outcomeStepRan) await deps.vault.forgetAttempt(order.id, cardRef).catch(() => undefined);
   }
 };
 
@@ -153,8 +154,6 @@ export interface OrderDraft {
   readonly supersedes: string | null;
   readonly origin: CheckoutOrigin;
 }
-
-const holdWindowEnd = async (deps: CheckoutDeps, now: Date) => new Date(now.getTime() + (await deps.settings.get()).offlineHoldMinutes * 60_000);
 
 /** Rejects what cannot be checked out before anything is stored; returns the totals. */
 export const assertPayable = async (deps: CheckoutDeps, draft: OrderDraft, now: Date) => {
@@ -189,13 +188,12 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, optio
   const totals = await assertPayable(deps, draft, now);
   // An order of evaluation items only costs nothing yet: any payment given is not used.
   const payment = totals.totalCents > 0 ? draft.payment : null;
-  const holdUntil = await holdWindowEnd(deps, now);
   // Limits are checked before anything is stored or sent to the gateway. The card is sealed
   // meanwhile: its ciphertexts are only written with the order (short of stock or over a
   // limit, nothing was ever held).
   const [admitted, hold] =
     payment?.method === 'card'
-      ? await Promise.all([admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1), deps.vault.prepareHold(id, payment.card, holdUntil)])
+      ? await Promise.all([admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1), deps.vault.prepareHold(id, payment.card)])
       : [null, null];
   const cardRef = hold?.ref ?? null;
   const at = now.toISOString();
@@ -229,7 +227,8 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, optio
     history: [{ at, type: 'created', actor: draft.origin.actor, message: draft.origin.message, visibleToCustomer: false }],
     trackingToken: deps.ids.token(),
     stock: { reserved: true, round: 0 },
-    heldCard: cardRef ? { ref: cardRef, heldAt: at, expiresAt: holdUntil.toISOString() } : null,
+    // The card is the attempt's, not held: only an outcome that keeps it holds it.
+    heldCard: null,
     testMode: deps.gateway.name === 'sandbox',
   };
   // The order and its stock in one write: short of stock, the customer never had an order.
@@ -286,9 +285,8 @@ export const retryPayment = async (
   retryable(order);
   const attempt = order.payment.attempt + 1;
   const admitted = await admitCardAttempt(deps, request.card, request.clientIp ?? null, attempt);
-  const holdUntil = await holdWindowEnd(deps, now);
   // The new card is written with the retry's transition, the previous one purged in the same write.
-  const hold = await deps.vault.prepareHold(order.id, request.card, holdUntil);
+  const hold = await deps.vault.prepareHold(order.id, request.card);
   const previousRef = order.heldCard?.ref;
   const linked = [...hold.writes, ...(previousRef ? deps.vault.purgeWrites(order.id, previousRef) : [])];
   // Background writes (an email sent, the pay link) may land first: decide again on the order as it is.
@@ -305,7 +303,7 @@ export const retryPayment = async (
         'retryPayment',
         {
           payment: { ...current.payment, method: 'card', card: summarizeCard(request.card), attempt, declineReason: null, status: 'NONE' },
-          heldCard: { ref: hold.ref, heldAt: now.toISOString(), expiresAt: holdUntil.toISOString() },
+          heldCard: null,
         },
         [{ type: 'payment_retry', actor: actors.customer, message: `Payment attempt ${attempt} started`, visibleToCustomer: false, data: { attempt } }],
         now,

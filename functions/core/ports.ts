@@ -136,26 +136,40 @@ export interface PaymentMetrics {
   recordAttempt(outcome: { readonly declined: boolean }): Promise<void>;
 }
 
-/** Field-level encrypted card storage, bound to the order by encryption context. */
+/**
+ * Field-level encrypted card storage, bound to the order by encryption context. A card comes
+ * in for an attempt (one authorization, with its CVC); it is held (without its CVC) only once an
+ * authorization did not go through and an outcome keeps it.
+ */
 export interface CardVault {
   /**
-   * Encrypts the card (the CVC separately) and returns its reference with the writes that hold
-   * it, to be written with the order write that takes the card (`createReserving`, `save`).
+   * Encrypts the card with its CVC for one attempt (minutes at most) and returns its reference
+   * with the writes that store it, to be written with the order write that takes the card
+   * (`createReserving`, `save`).
    */
-  prepareHold(orderId: string, card: CardDetails, expiresAt: Date | null): Promise<{ readonly ref: string; readonly writes: readonly LinkedWrite[] }>;
+  prepareHold(orderId: string, card: CardDetails): Promise<{ readonly ref: string; readonly writes: readonly LinkedWrite[] }>;
   /** `purge`, written with the order write that ends the hold. */
   purgeWrites(orderId: string, ref: string): readonly LinkedWrite[];
-  /** The decrypted card with its CVC while the attempt has one (to authorize it), or null when purged or past its expiry. */
+  /** The decrypted card with its CVC while its attempt runs (to authorize it), or null once the attempt ended or expired. */
   read(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
-  /** The decrypted held card, never its CVC (to reveal or charge it), or null when purged or past its expiry. */
+  /**
+   * Holds the card of an attempt that did not go through (declined, or the gateway unavailable),
+   * without its CVC, for the outcome step that keeps it (`keepWithoutCvc`); held for minutes until then.
+   */
+  holdAttemptCard(orderId: string, ref: string, card: CardDetails): Promise<void>;
+  /** The decrypted held card, never its CVC (to reveal or charge it), or null when not held, purged or past its expiry. */
   readHeld(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;
   /**
-   * Deletes the CVC and sets how long the card stays held (null: until staff process it);
-   * false when the card is no longer there or its hold has expired by `now`.
+   * Ends the attempt (its card and CVC deleted) and sets how long the held card stays held
+   * (null: until staff process it); false when no card is held or its hold has expired by `now`.
    */
   keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null, now: Date): Promise<boolean>;
-  /** Deletes the CVC only (every checkout run ends with it); the card itself stays held as it was. */
-  forgetCvc(orderId: string, ref: string): Promise<void>;
+  /**
+   * Ends an attempt that no outcome step ended (the run failed, threw or found no stock): its
+   * card and CVC are deleted, with any hold of that card. Nothing changes when an outcome step
+   * had ended it already (and decided what is held).
+   */
+  forgetAttempt(orderId: string, ref: string): Promise<void>;
   purge(orderId: string, ref: string): Promise<void>;
 }
 

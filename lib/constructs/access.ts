@@ -18,13 +18,16 @@ import type { DataTables, VaultRights } from './tables.js';
 export type Access =
   /** The orders table and its indexes (audit items append-only). */
   | 'orders'
-  /** Hold a card: encrypt it into the vault and its CVC into the CVC table; keep it without CVC; delete both. */
+  /**
+   * Take a card for an attempt: encrypt it with its CVC into the attempt table; end the attempt
+   * (keeping a held card without its CVC, or forgetting an attempt no outcome ended); delete a held card.
+   */
   | 'sealCards'
-  /** Read a card with its CVC to authorize it. */
+  /** Read a card with its CVC to authorize it; hold it, without its CVC, when it did not go through. */
   | 'openCards'
   /** Read a held card (never its CVC) to reveal or charge it; delete it once charged. */
   | 'openHeldCards'
-  /** Keep a held card without its CVC (offline, incomplete): the CVC item is deleted. */
+  /** Keep a held card without its CVC (offline, incomplete): the attempt item is deleted. */
   | 'keepCards'
   /** Delete held cards and their CVCs (placed, cancelled, approved, compensated). */
   | 'purgeCards'
@@ -70,15 +73,17 @@ const required = <T>(value: T | undefined, what: string): T => {
   return value;
 };
 
-const vault = (r: AccessResources, rights: VaultRights, key?: { use: 'seal' | 'open'; purposes: readonly CardPurpose[] }): Rule => ({
+type KeyUse = { readonly use: 'seal' | 'open'; readonly purposes: readonly CardPurpose[] };
+
+const vault = (r: AccessResources, rights: VaultRights, ...keyUses: readonly KeyUse[]): Rule => ({
   grant: (fn) => {
     r.tables.grantVault(fn, rights);
-    if (key) r.cardKey.allow(fn.role!, key.use, key.purposes);
+    for (const { use, purposes } of keyUses) r.cardKey.allow(fn.role!, use, purposes);
   },
   environment: () => ({
     [cardVaultTable.envVar]: r.tables.cardVault.tableName,
     [cardCvcTable.envVar]: r.tables.cardCvc.tableName,
-    ...(key ? { [resourceEnv.cardKeyArn]: r.cardKey.key.keyArn } : {}),
+    ...(keyUses.length ? { [resourceEnv.cardKeyArn]: r.cardKey.key.keyArn } : {}),
   }),
 });
 
@@ -88,10 +93,15 @@ const rules = (r: AccessResources): Record<Access, Rule> => ({
   orders: { grant: (fn) => r.tables.grantOrdersReadWrite(fn), environment: () => ({}) },
   sealCards: vault(
     r,
-    { cards: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], cvcs: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
-    { use: 'seal', purposes: ['card-hold', 'card-cvc'] },
+    { cards: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], cvcs: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+    { use: 'seal', purposes: ['card-attempt'] },
   ),
-  openCards: vault(r, { cards: ['dynamodb:GetItem'], cvcs: ['dynamodb:GetItem'] }, { use: 'open', purposes: ['card-hold', 'card-cvc'] }),
+  openCards: vault(
+    r,
+    { cards: ['dynamodb:PutItem'], cvcs: ['dynamodb:GetItem'] },
+    { use: 'open', purposes: ['card-attempt'] },
+    { use: 'seal', purposes: ['card-hold'] },
+  ),
   openHeldCards: vault(r, { cards: ['dynamodb:GetItem', 'dynamodb:DeleteItem'], cvcs: ['dynamodb:DeleteItem'] }, { use: 'open', purposes: ['card-hold'] }),
   keepCards: vault(r, { cards: ['dynamodb:UpdateItem'], cvcs: ['dynamodb:DeleteItem'] }),
   purgeCards: vault(r, { cards: ['dynamodb:DeleteItem'], cvcs: ['dynamodb:DeleteItem'] }),

@@ -4,7 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /** What a card ciphertext is for: the `purpose` of its encryption context (functions/adapters/card-cipher.ts). */
-export type CardPurpose = 'card-hold' | 'card-cvc';
+export type CardPurpose = 'card-attempt' | 'card-hold';
 
 /** The Encryption SDK's KMS keyring seals with GenerateDataKey (one key, no Encrypt) and opens with Decrypt. */
 const useActions = { seal: ['kms:GenerateDataKey'], open: ['kms:Decrypt'] } as const;

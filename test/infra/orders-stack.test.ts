@@ -251,7 +251,7 @@ describe('least privilege around the card key and the vault', () => {
       .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[]);
   const references = (statement: any, id: string) => JSON.stringify(statement.Resource ?? '').includes(`"${id}"`);
 
-  /** `kms:Decrypt card-cvc,card-hold`: what the key policy (and any IAM policy, which must add nothing) lets the role do with the card key. */
+  /** `kms:Decrypt card-attempt`: what the key policy (and any IAM policy, which must add nothing) lets the role do with the card key. */
   const kmsOf = (handler: string): string[] =>
     [
       ...keyPolicy
@@ -279,12 +279,12 @@ describe('least privilege around the card key and the vault', () => {
     );
     expect(rights).toEqual({
       adminApi: { kms: [], vault: ['dynamodb:DeleteItem'], cvc: ['dynamodb:DeleteItem'] },
-      authorizePayment: { kms: ['kms:Decrypt card-cvc,card-hold'], vault: ['dynamodb:GetItem'], cvc: ['dynamodb:GetItem'] },
+      authorizePayment: { kms: ['kms:Decrypt card-attempt', 'kms:GenerateDataKey card-hold'], vault: ['dynamodb:PutItem'], cvc: ['dynamodb:GetItem'] },
       compensateCheckout: { kms: [], vault: ['dynamodb:DeleteItem'], cvc: ['dynamodb:DeleteItem'] },
       fulfillmentPush: { kms: [], vault: [], cvc: [] },
       handler: {
-        kms: ['kms:GenerateDataKey card-cvc,card-hold'],
-        vault: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        kms: ['kms:GenerateDataKey card-attempt'],
+        vault: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
         cvc: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
       },
       holdCardOffline: { kms: [], vault: ['dynamodb:UpdateItem'], cvc: ['dynamodb:DeleteItem'] },

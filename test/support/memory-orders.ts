@@ -16,7 +16,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /** In memory a write linked to an order's is what it does, run when the order's write lands. */
 export const memoryLinkedWrite = (apply: () => void): LinkedWrite => ({ apply }) as unknown as LinkedWrite;
-const applyLinked = (writes: readonly LinkedWrite[]) => {
+export const applyLinked = (writes: readonly LinkedWrite[]) => {
   for (const write of writes) (write as unknown as { apply: () => void }).apply();
 };
 

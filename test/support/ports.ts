@@ -272,59 +272,54 @@ export const emptyVault: CardVault = {
   prepareHold: async () => ({ ref: 'ref', writes: [] }),
   purgeWrites: () => [],
   read: async () => null,
+  holdAttemptCard: async () => undefined,
   readHeld: async () => null,
   keepWithoutCvc: async () => true,
-  forgetCvc: async () => undefined,
+  forgetAttempt: async () => undefined,
   purge: async () => undefined,
 };
 
-/** A vault that keeps the card and the CVC apart, as the real one does, and honours expiry on read. */
+/**
+ * A vault that keeps an attempt's card (with its CVC) apart from held cards (never with one), as
+ * the real one does, and honours a hold's expiry on read (an attempt lasts a test).
+ */
 export class MemoryVault implements CardVault {
+  readonly attempts = new Map<string, CardDetails>();
   readonly cards = new Map<string, { card: Omit<CardDetails, 'cvc'>; expiresAt: Date | null }>();
-  readonly cvcs = new Map<string, string>();
   private next = 0;
-  async prepareHold(_orderId: string, card: CardDetails, expiresAt: Date | null) {
+  async prepareHold(_orderId: string, card: CardDetails) {
     const ref = `ref-${++this.next}`;
-    const { cvc, ...held } = card;
-    return {
-      ref,
-      writes: [
-        memoryLinkedWrite(() => {
-          this.cards.set(ref, { card: held, expiresAt });
-          if (cvc) this.cvcs.set(ref, cvc);
-        }),
-      ],
-    };
+    return { ref, writes: [memoryLinkedWrite(() => void this.attempts.set(ref, card))] };
   }
   purgeWrites(_orderId: string, ref: string) {
-    return [
-      memoryLinkedWrite(() => {
-        this.cvcs.delete(ref);
-        this.cards.delete(ref);
-      }),
-    ];
+    return [memoryLinkedWrite(() => this.forget(ref))];
   }
-  async read(orderId: string, ref: string, now: Date) {
-    const card = await this.readHeld(orderId, ref, now);
-    const cvc = this.cvcs.get(ref);
-    return card && cvc ? { ...card, cvc } : card;
+  async read(_orderId: string, ref: string, _now: Date) {
+    return this.attempts.get(ref) ?? null;
+  }
+  async holdAttemptCard(_orderId: string, ref: string, card: CardDetails) {
+    const { cvc: _cvc, ...held } = card;
+    this.cards.set(ref, { card: held, expiresAt: null });
   }
   async readHeld(_orderId: string, ref: string, now: Date) {
     const held = this.cards.get(ref);
     return !held || (held.expiresAt && held.expiresAt <= now) ? null : held.card;
   }
   async keepWithoutCvc(_orderId: string, ref: string, expiresAt: Date | null, now: Date) {
-    this.cvcs.delete(ref);
+    this.attempts.delete(ref);
     const held = this.cards.get(ref);
     if (!held || (held.expiresAt && held.expiresAt <= now)) return false;
     this.cards.set(ref, { ...held, expiresAt });
     return true;
   }
-  async forgetCvc(_orderId: string, ref: string) {
-    this.cvcs.delete(ref);
+  async forgetAttempt(_orderId: string, ref: string) {
+    if (this.attempts.has(ref)) this.forget(ref);
   }
   async purge(_orderId: string, ref: string) {
-    this.cvcs.delete(ref);
+    this.forget(ref);
+  }
+  private forget(ref: string) {
+    this.attempts.delete(ref);
     this.cards.delete(ref);
   }
 }

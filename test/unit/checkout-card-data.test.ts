@@ -5,9 +5,12 @@ import { RateLimited } from '../../functions/core/errors.js';
 import { checkout, type CheckoutDeps, type CheckoutRequest, retryPayment } from '../../functions/core/checkout.js';
 import { submitOffline } from '../../functions/core/offline.js';
 import type { Order } from '../../functions/core/order.js';
-import type { CheckoutRun, CheckoutRunResult, Product } from '../../functions/core/ports.js';
+import { createCheckoutSteps } from '../../functions/core/checkout-steps.js';
+import { type AuthorizationResult, type CheckoutRun, type CheckoutRunResult, GatewayUnavailable, type Product } from '../../functions/core/ports.js';
+import { createLinks } from '../../functions/runtime/adapters.js';
 import { record, transition } from '../../functions/core/transitions.js';
-import { MemoryCounters, MemoryOrders, MemorySettings, MemoryVault, RecordingEvents, TestClock } from '../support/ports.js';
+import { applyLinked } from '../support/memory-orders.js';
+import { MemoryCatalog, MemoryCounters, MemoryOrders, MemorySettings, MemoryVault, RecordingEvents, TestClock } from '../support/ports.js';
 
 const product: Product = { sku: 'WIDGET-1', name: 'Widget', priceCents: 1000, kind: 'standard', stock: 10 };
 const card: CardDetails = { number: '4000000000000002', expMonth: 12, expYear: 2031, cvc: '123', holderName: 'Ann Lee' };
@@ -21,17 +24,20 @@ const request: CheckoutRequest = {
 
 type Workflow = (run: CheckoutRun, orders: MemoryOrders, clock: TestClock, vault: MemoryVault) => Promise<CheckoutRunResult>;
 
-/** The workflow declining the card, as its steps record it: the outcome step keeps the card without its CVC. */
+/** The workflow declining the card, as its steps record it: held by the authorize step, kept without its CVC by the outcome step. */
 const declines: Workflow = async (run, orders, clock, vault) => {
   const order = orders.order(run.orderId);
-  await vault.keepWithoutCvc(run.orderId, run.cardRef!, new Date(clock.now().getTime() + 30 * 60_000), clock.now());
+  await vault.holdAttemptCard(run.orderId, run.cardRef!, (await vault.read(run.orderId, run.cardRef!, clock.now()))!);
+  const expiresAt = new Date(clock.now().getTime() + 30 * 60_000);
+  await vault.keepWithoutCvc(run.orderId, run.cardRef!, expiresAt, clock.now());
   const payment = {
     ...order.payment,
     status: 'DECLINED' as const,
     declineReason: 'card_declined' as const,
     decision: { attempt: run.attempt, approved: false },
   };
-  await orders.save(record(order, { payment }, [], clock.now()), order);
+  const heldCard = { ref: run.cardRef!, heldAt: clock.now().toISOString(), expiresAt: expiresAt.toISOString() };
+  await orders.save(record(order, { payment, heldCard }, [], clock.now()), order);
   return { status: 'succeeded', outOfStock: [] };
 };
 
@@ -92,7 +98,7 @@ describe('a checkout started while its idempotency key is claimed', () => {
     const notOurs = new Error("the key is another request's");
     await expect(checkout(deps, request, undefined, async () => Promise.reject(notOurs))).rejects.toBe(notOurs);
     expect(orders.stored.size).toBe(0);
-    expect(vault.cards.size + vault.cvcs.size).toBe(0);
+    expect(vault.cards.size + vault.attempts.size).toBe(0);
     expect(gatewayRuns()).toBe(0);
   });
 
@@ -123,32 +129,47 @@ describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)
     ],
   ];
 
-  it.each(endings)('a new checkout whose workflow %s leaves no CVC and a hold with a real expiry', async (_name, workflow) => {
-    const { deps, orders, vault, clock } = setup(workflow);
+  const expectNothingHeld = (vault: MemoryVault, order: Order) => {
+    expect(vault.attempts.size + vault.cards.size).toBe(0);
+    expect(order.heldCard).toBeNull();
+  };
+
+  it.each(endings)('a new checkout whose workflow %s keeps neither the CVC nor the card, and the order says so', async (_name, workflow) => {
+    const { deps, orders, vault } = setup(workflow);
     await expect(checkout(deps, request)).rejects.toThrow();
-    expect(vault.cvcs.size).toBe(0);
-    expect(vault.cards.size).toBe(1);
     const [order] = [...orders.stored.values()];
-    expectRealHold(order!, clock);
+    expectNothingHeld(vault, order!);
   });
 
   it.each([...endings, ['reports out of stock', async () => ({ status: 'succeeded', outOfStock: ['WIDGET-1'] }) as const] as [string, Workflow]])(
-    'a retry whose workflow %s leaves no CVC and a hold with a real expiry',
+    'a retry whose workflow %s keeps neither the new card nor its CVC, and the order says so',
     async (_name, workflow) => {
       const { deps, orders, vault, clock, order } = await declinedOrder();
-      expect(vault.cvcs.size).toBe(0);
+      expect(vault.attempts.size).toBe(0);
+      expectRealHold(order, clock);
       (deps as { workflow: CheckoutDeps['workflow'] }).workflow = { run: (run) => workflow(run, orders, clock, vault) };
       await expect(retryPayment(deps, order, { card: { ...card, number: '4242424242424242' }, onDecline: 'ask' })).rejects.toThrow();
-      expect(vault.cvcs.size).toBe(0);
-      expectRealHold(orders.order(order.id), clock);
+      expectNothingHeld(vault, orders.order(order.id));
     },
   );
+
+  it('an attempt an outcome step ended is left as that step decided', async () => {
+    const { deps, orders, vault, clock } = setup(async (run, o, c, v) => {
+      await declines(run, o, c, v);
+      throw new Error('the API gave up after the outcome step ran');
+    });
+    await expect(checkout(deps, request)).rejects.toThrow();
+    const [order] = [...orders.stored.values()];
+    expect(vault.attempts.size).toBe(0);
+    expect([...vault.cards.keys()]).toEqual([order!.heldCard!.ref]);
+    expectRealHold(order!, clock);
+  });
 
   it('an out-of-stock new checkout keeps nothing at all', async () => {
     const { deps, orders, vault } = setup(async () => Promise.reject(new Error('the workflow must not run')));
     orders.shortSkus.add('WIDGET-1');
     await expect(checkout(deps, request)).rejects.toMatchObject({ code: 'out_of_stock' });
-    expect(vault.cards.size + vault.cvcs.size).toBe(0);
+    expect(vault.cards.size + vault.attempts.size).toBe(0);
     expect(orders.stored.size).toBe(0);
   });
 
@@ -156,7 +177,7 @@ describe('no CVC after the attempt, whatever the workflow does (PCI DSS 3.3.1.2)
     const { deps, vault, clock, order } = await declinedOrder();
     clock.advance(31 * 60_000);
     await expect(submitOffline({ ...deps, events: new RecordingEvents() }, order)).rejects.toMatchObject({ code: 'card_no_longer_held' });
-    expect(await vault.read(order.id, order.heldCard!.ref, clock.now())).toBeNull();
+    expect(await vault.readHeld(order.id, order.heldCard!.ref, clock.now())).toBeNull();
   });
 });
 
@@ -175,7 +196,7 @@ describe('retrying a declined card while other writes land on the order', () => 
     orders.beforeNextSave((current) => record(current, { emailsSent: ['pay_link'] }, [], clock.now()));
     const result = await retryPayment(deps, order, { card: { ...card, number: '4242424242424242' }, onDecline: 'ask' });
     expect(result.order).toMatchObject({ status: 'ORDER_PLACED', emailsSent: ['pay_link'], payment: { attempt: 2 } });
-    expect(vault.cards.size + vault.cvcs.size).toBe(0);
+    expect(vault.cards.size + vault.attempts.size).toBe(0);
   });
 
   it('answers conflict when another attempt started first, and holds nothing for it', async () => {
@@ -231,5 +252,59 @@ describe('card-testing limits (SPEC §12)', () => {
     const again = orders.order(order.id);
     await expect(retryPayment(deps, again, { card, onDecline: 'ask' })).rejects.toMatchObject({ code: 'rate_limited' });
     expect(orders.order(order.id).version).toBe(again.version);
+  });
+});
+
+describe('the authorize step holds a card only when it did not go through', () => {
+  const authorizeWith = async (answer: () => Promise<AuthorizationResult>) => {
+    const vault = new MemoryVault();
+    const clock = new TestClock();
+    const { ref, writes } = await vault.prepareHold('ord_1', card);
+    applyLinked(writes);
+    const steps = createCheckoutSteps({
+      orders: new MemoryOrders(),
+      catalog: new MemoryCatalog([]),
+      settings: new MemorySettings(),
+      vault,
+      gateway: { name: 'sandbox', authorize: answer, capture: async () => ({ ok: true, reference: 'C' }), void: async () => ({ ok: true, reference: 'V' }) },
+      links: createLinks('https://shop.test'),
+      clock,
+      events: new RecordingEvents(),
+    });
+    const state = {
+      orderId: 'ord_1',
+      cardRef: ref,
+      onDecline: 'ask' as const,
+      attempt: 1,
+      reservation: { reserved: true, paymentMethod: 'card' as const, outOfStock: [], amountCents: 1000, currency: 'USD' },
+    };
+    const result = await steps.authorizePayment(state).catch((error: Error) => error);
+    return { result, held: await vault.readHeld('ord_1', ref, clock.now()), attempt: await vault.read('ord_1', ref, clock.now()) };
+  };
+  const { cvc: _cvc, ...withoutCvc } = card;
+
+  it('holds nothing for an approved card', async () => {
+    const { result, held, attempt } = await authorizeWith(async () => ({ approved: true, authorizationCode: 'A1', transactionId: 'T1' }));
+    expect(result).toMatchObject({ approved: true });
+    expect(held).toBeNull();
+    expect(attempt?.cvc).toBe('123');
+  });
+
+  it('holds a declined card without its CVC', async () => {
+    const { result, held } = await authorizeWith(async () => ({ approved: false, declineReason: 'card_declined', gatewayCode: '2' }));
+    expect(result).toMatchObject({ approved: false });
+    expect(held).toEqual(withoutCvc);
+  });
+
+  it('holds the card when the gateway is unavailable, and lets the workflow retry', async () => {
+    const { result, held } = await authorizeWith(async () => Promise.reject(new GatewayUnavailable('timed out')));
+    expect(result).toBeInstanceOf(GatewayUnavailable);
+    expect(held).toEqual(withoutCvc);
+  });
+
+  it('holds nothing when the step fails otherwise (compensation deletes the attempt)', async () => {
+    const { result, held } = await authorizeWith(async () => Promise.reject(new Error('bug')));
+    expect(result).toBeInstanceOf(Error);
+    expect(held).toBeNull();
   });
 });
