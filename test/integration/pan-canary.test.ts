@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { act, staffApi } from './admin-helpers.js';
 import type { ReceivedDelivery } from './fulfillment-receiver.js';
@@ -43,12 +44,24 @@ const formsOf = (pan: string) => {
 /** The CVC on its own, not as part of a longer token (ids, timestamps and ciphertext hold digit runs). */
 const cvcAlone = new RegExp(`(?<![\\w-])${canaryCvc}(?![\\w-])`);
 
-/** Binary attributes (the ciphertexts) are searched decoded as well as in base64, as they would be exported. */
+/** What a deflated attribute (an order's history) holds; nothing for one that is not deflated (a ciphertext). */
+const inflated = (bytes: Uint8Array) => {
+  try {
+    return inflateRawSync(bytes).toString('utf8');
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Binary attributes (the ciphertexts, an order's deflated history) are searched decoded and
+ * inflated as well as in base64, as they would be exported.
+ */
 const asText = (value: unknown) => {
   const decoded: string[] = [];
   const json = JSON.stringify(value, (_k, v) => {
     if (v instanceof Uint8Array) {
-      decoded.push(Buffer.from(v).toString('latin1'));
+      decoded.push(Buffer.from(v).toString('latin1'), inflated(v));
       return Buffer.from(v).toString('base64');
     }
     return v;
@@ -68,6 +81,9 @@ describe('PAN canary (SPEC §7.3)', () => {
     for (const form of formsOf(amex)) expect(() => expectNoCardData('a sample', `{"x":"${form}"}`)).toThrow();
     expect(() => expectNoCardData('a sample', `cvc ${canaryCvc}.`)).toThrow();
     expect(() => expectNoCardData('a sample', asText({ card: { B: new Uint8Array(Buffer.from(`xx${digits(lost)}xx`)) } }))).toThrow();
+    expect(() =>
+      expectNoCardData('a sample', asText({ history: new Uint8Array(deflateRawSync(JSON.stringify([{ message: `card ${digits(lost)}` }]))) })),
+    ).toThrow();
     expectNoCardData('a sample', 'request 1b2c-9731-aa, at 17961197310');
   });
 

@@ -1,11 +1,12 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../core/idempotency.js';
 import { type DocumentClient, isConditionFailure } from './client.js';
+import { deflated, inflated } from './deflated.js';
 
 const keyOf = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** Idempotency records in the orders table: a fingerprint, a state and the first response; TTL 24 h. */
+/** Idempotency records in the orders table: a fingerprint, a state and the first response (its body deflated); TTL 24 h. */
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly client: DocumentClient,
@@ -31,7 +32,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }));
     if (!Item) return this.claim(key, fingerprint, now, expiresAt, staleBefore);
     return Item.state === 'completed'
-      ? { kind: 'completed', fingerprint: Item.fingerprint, response: Item.response as StoredResponse }
+      ? { kind: 'completed', fingerprint: Item.fingerprint, response: { ...Item.response, body: inflated(Item.response.body) } as StoredResponse }
       : { kind: 'in_progress', fingerprint: Item.fingerprint };
   }
 
@@ -42,7 +43,8 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
         Key: keyOf(key),
         UpdateExpression: 'SET #state = :completed, #response = :response',
         ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
+        // The body deflated: the record's write is then one unit, not two.
+        ExpressionAttributeValues: { ':completed': 'completed', ':response': { ...response, body: deflated(response.body) } },
       }),
     );
   }

@@ -21,6 +21,7 @@ import {
 } from '../../core/ports.js';
 import { shortLines, stockReservationItems } from './catalog.js';
 import { batchGetAll, type DocumentClient, isConditionFailure, transactItems } from './client.js';
+import { deflated, inflated } from './deflated.js';
 import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
@@ -28,7 +29,9 @@ export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 /**
  * The item carries the index keys besides the order: `status`/`createdAt`/`statusSince` come
  * with it, and `outbox` only while emails wait (the sparse `byPendingEmail` index). Every write
- * puts the whole item, so the key disappears when the last email is sent.
+ * puts the whole item, so the key disappears when the last email is sent. The history, the part
+ * of an order that only grows (every attempt, email, note and hand-off appends to it) and half of
+ * a placed order's size, is stored deflated.
  */
 export const toItem = (order: Order) => ({
   ...orderKey(order.id),
@@ -36,11 +39,13 @@ export const toItem = (order: Order) => ({
   customerEmail: order.customer.email.toLowerCase(),
   ...(order.emailOutbox?.length ? { outbox: 'pending' } : {}),
   ...order,
+  history: deflated(JSON.stringify(order.history)),
 });
 
 export const fromItem = (item: Record<string, unknown>): Order => {
-  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, outbox: _outbox, ...order } = item;
-  return order as unknown as Order;
+  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, outbox: _outbox, history, ...order } = item;
+  const stored = inflated(history);
+  return { ...order, history: typeof stored === 'string' ? JSON.parse(stored) : stored } as unknown as Order;
 };
 
 type OrderWrite = { Put: PutCommandInput } | { Delete: DeleteCommandInput };
