@@ -51,7 +51,8 @@ export const meets = (figure: Figure): boolean => {
   return figure.target!.kind === 'max' ? figure.value <= figure.target!.value : figure.value >= figure.target!.value;
 };
 
-const number = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(value < 10 ? 2 : 1)}${unit ? ` ${unit}` : ''}`;
+const number = (value: number, unit: string) =>
+  `${Number.isInteger(value) ? value : value.toFixed(value < 1 ? 3 : value < 10 ? 2 : 1)}${unit ? ` ${unit}` : ''}`;
 
 export const describeBar = (figure: Figure): string => {
   if (figure.floor?.informational) return `beside floor ${number(figure.floor.value, figure.unit)}`;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type EncryptedDataKey, KeyringNode, type NodeDecryptionMaterial, type NodeEncryptionMaterial } from '@aws-crypto/client-node';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentClient } from '../adapters/dynamo/client.js';
-import { readUnits, type TableOf, type WriteTarget, writeTargets, writeUnits } from './dynamodb-billing.js';
+import { conditionFailedUnits, readUnits, type TableOf, type WriteTarget, writeTargets, writeUnits } from './dynamodb-billing.js';
 
 /** `BENCH_PROBE=true` (the bench sets it): the twin counts what one checkout costs. Off otherwise. */
 export const benchProbeEnabled = () => process.env.BENCH_PROBE === 'true';
@@ -48,7 +48,10 @@ export class BenchProbe {
         const counts = background ? this.background : this.requests;
         counts[name] = (counts[name] ?? 0) + 1;
         (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
-        const result = await next(args);
+        const result = await next(args).catch((error: Error) => {
+          if (this.sizing && error.name === 'ConditionalCheckFailedException') this.billed.write += conditionFailedUnits(targets, before);
+          throw error;
+        });
         const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
         const units = [consumed ?? []].flat().reduce((sum, item) => sum + (item.CapacityUnits ?? 0), 0);
         const capacity = background ? this.capacity.background : this.capacity.requests;

@@ -134,6 +134,13 @@ export const writeUnits = (targets: readonly WriteTarget[], before: readonly (It
     return sum + (t.transactional ? 2 * units : units) + indexWriteUnits(t.table, before[i], after);
   }, 0);
 
+/**
+ * Write units of a single-item write whose condition failed: DynamoDB still bills the write, by
+ * the item's size, and writes no index entry.
+ */
+export const conditionFailedUnits = (targets: readonly WriteTarget[], before: readonly (Item | undefined)[]): number =>
+  targets.reduce((sum, t, i) => sum + writeUnitsOf(Math.max(before[i] ? itemBytes(before[i]!) : 0, t.item ? itemBytes(t.item) : 0)), 0);
+
 const readUnitsOf = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cardVaultTable, ordersTable, type TableDefinition } from '../../contract/tables.js';
-import { itemBytes, readUnits, writeTargets, writeUnits } from '../../functions/local/dynamodb-billing.js';
+import { conditionFailedUnits, itemBytes, readUnits, writeTargets, writeUnits } from '../../functions/local/dynamodb-billing.js';
 
 const sized = (bytes: number) => ({ pk: 'p', sk: 's', pad: 'x'.repeat(bytes - 'pk'.length - 1 - 'sk'.length - 1 - 'pad'.length) });
 
@@ -60,6 +60,12 @@ describe('write units', () => {
     expect(writeUnits(put({ ...placed, status: 'SHIPPED' }), [placed], [undefined])).toBe(2 + 2);
     expect(writeUnits(put(key), [placed], [undefined])).toBe(2 + 1);
     expect(writeUnits(writeTargets('DeleteItem', { TableName: 'Indexed', Key: key }, tableOf), [placed], [undefined])).toBe(1 + 1);
+  });
+
+  it('bill a write whose condition failed by the item, with no index write', () => {
+    const placed = { ...key, status: 'PLACED', createdAt: '2026-01-01', since: '1' };
+    expect(conditionFailedUnits(writeTargets('PutItem', { TableName: 'Indexed', Item: { ...placed, since: '2' } }, tableOf), [sized(1500)])).toBe(2);
+    expect(conditionFailedUnits(writeTargets('UpdateItem', { TableName: 'T', Key: key }, tableOf), [undefined])).toBe(1);
   });
 
   it('finds nothing to write in a read', () => {
