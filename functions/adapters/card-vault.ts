@@ -49,7 +49,7 @@ export class EncryptedCardVault implements CardVault {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async prepareHold(orderId: string, card: CardDetails): Promise<{ ref: string; writes: LinkedWrite[] }> {
+  async prepareAttempt(orderId: string, card: CardDetails): Promise<{ ref: string; writes: LinkedWrite[] }> {
     const ref = randomUUID();
     const sealed = await this.cipher.seal(orderId, 'card-attempt', JSON.stringify(card));
     const item = { ...attemptKey(orderId, ref), card: sealed, expiresAt: epochSeconds(new Date(this.clock().getTime() + attemptLifetimeMs)) };

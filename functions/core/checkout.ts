@@ -189,13 +189,13 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, optio
   // An order of evaluation items only costs nothing yet: any payment given is not used.
   const payment = totals.totalCents > 0 ? draft.payment : null;
   // Limits are checked before anything is stored or sent to the gateway. The card is sealed
-  // meanwhile: its ciphertexts are only written with the order (short of stock or over a
-  // limit, nothing was ever held).
-  const [admitted, hold] =
+  // meanwhile: its ciphertext is only written with the order (short of stock or over a limit,
+  // nothing was ever stored).
+  const [admitted, cardAttempt] =
     payment?.method === 'card'
-      ? await Promise.all([admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1), deps.vault.prepareHold(id, payment.card)])
+      ? await Promise.all([admitCardAttempt(deps, payment.card, draft.origin.clientIp ?? null, 1), deps.vault.prepareAttempt(id, payment.card)])
       : [null, null];
-  const cardRef = hold?.ref ?? null;
+  const cardRef = cardAttempt?.ref ?? null;
   const at = now.toISOString();
   const order: Order = {
     id,
@@ -233,7 +233,7 @@ export const placeNewOrder = async (deps: CheckoutDeps, draft: OrderDraft, optio
   };
   // The order and its stock in one write: short of stock, the customer never had an order.
   await options.claimed?.();
-  const created = await deps.orders.createReserving(order, stockLines(order), hold?.writes ?? []);
+  const created = await deps.orders.createReserving(order, stockLines(order), cardAttempt?.writes ?? []);
   if (!created.ok) throw outOfStockError(order, created.shortSkus);
   const reservation: StockReservation = {
     reserved: true,
@@ -286,9 +286,9 @@ export const retryPayment = async (
   const attempt = order.payment.attempt + 1;
   const admitted = await admitCardAttempt(deps, request.card, request.clientIp ?? null, attempt);
   // The new card is written with the retry's transition, the previous one purged in the same write.
-  const hold = await deps.vault.prepareHold(order.id, request.card);
+  const cardAttempt = await deps.vault.prepareAttempt(order.id, request.card);
   const previousRef = order.heldCard?.ref;
-  const linked = [...hold.writes, ...(previousRef ? deps.vault.purgeWrites(order.id, previousRef) : [])];
+  const linked = [...cardAttempt.writes, ...(previousRef ? deps.vault.purgeWrites(order.id, previousRef) : [])];
   // Background writes (an email sent, the pay link) may land first: decide again on the order as it is.
   const next = await updateOrder(
     deps.orders,
@@ -312,5 +312,5 @@ export const retryPayment = async (
     order,
     linked,
   );
-  return runWorkflow(deps, next, { ref: hold.ref, admitted }, request.onDecline);
+  return runWorkflow(deps, next, { ref: cardAttempt.ref, admitted }, request.onDecline);
 };

@@ -147,8 +147,8 @@ export interface CardVault {
    * with the writes that store it, to be written with the order write that takes the card
    * (`createReserving`, `save`).
    */
-  prepareHold(orderId: string, card: CardDetails): Promise<{ readonly ref: string; readonly writes: readonly LinkedWrite[] }>;
-  /** `purge`, written with the order write that ends the hold. */
+  prepareAttempt(orderId: string, card: CardDetails): Promise<{ readonly ref: string; readonly writes: readonly LinkedWrite[] }>;
+  /** `purge`, written with the order write that ends the attempt or the hold. */
   purgeWrites(orderId: string, ref: string): readonly LinkedWrite[];
   /** The decrypted card with its CVC while its attempt runs (to authorize it), or null once the attempt ended or expired. */
   read(orderId: string, ref: string, now: Date): Promise<CardDetails | null>;

@@ -125,7 +125,8 @@ const indexWriteUnits = (table: TableDefinition, before: Item | undefined, after
 /**
  * Write units of the targets, given each one's item before the write and, for an update, after
  * it (a put's new item is its own, a delete leaves none). Index writes are billed at the
- * standard rate, in a transaction too.
+ * standard rate in a transaction too: the guide doubles a transaction's item writes and names
+ * no other rate for the index writes they cause.
  */
 export const writeUnits = (targets: readonly WriteTarget[], before: readonly (Item | undefined)[], afterUpdate: readonly (Item | undefined)[]): number =>
   targets.reduce((sum, t, i) => {

@@ -11,13 +11,13 @@ const tables = { cards: 'CardVault-local', cvcs: 'CardCvc-local' };
 const setup = () => {
   const client = createDocumentClient(twin().dynamoDbUrl);
   const vault = new EncryptedCardVault(client, tables, encryptionSdkCipher(rawAesKeyring(randomBytes(32))));
-  /** Holds a card the way an order write does: its prepared writes in one transaction. */
-  const hold = async (orderId: string, held: typeof card) => {
-    const { ref, writes } = await vault.prepareHold(orderId, held);
+  /** Takes a card for an attempt the way an order write does: its prepared writes in one transaction. */
+  const startAttempt = async (orderId: string, given: typeof card) => {
+    const { ref, writes } = await vault.prepareAttempt(orderId, given);
     await client.send(new TransactWriteCommand({ TransactItems: transactItems(writes) }));
     return ref;
   };
-  return { client, vault, hold };
+  return { client, vault, startAttempt };
 };
 const now = new Date();
 
@@ -27,8 +27,8 @@ const heldKey = (orderId: string, ref: string) => ({ pk: `ORDER#${orderId}`, sk:
 
 describe('card vault (Encryption SDK, raw AES keyring)', () => {
   it('reads an attempt card with its CVC, holds it without, and keeps it once the attempt ends', async () => {
-    const { vault, hold } = setup();
-    const ref = await hold('ord_A1', card);
+    const { vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A1', card);
     expect(await vault.read('ord_A1', ref, now)).toEqual(card);
     await vault.holdAttemptCard('ord_A1', ref, card);
     expect(await vault.keepWithoutCvc('ord_A1', ref, null, now)).toBe(true);
@@ -37,8 +37,8 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
   });
 
   it('refuses a ciphertext moved to another order (encryption context is checked)', async () => {
-    const { client, vault, hold } = setup();
-    const ref = await hold('ord_A2', card);
+    const { client, vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A2', card);
     const { Item: attempt } = await client.send(new GetCommand({ TableName: tables.cvcs, Key: attemptKey('ord_A2', ref) }));
     await client.send(new PutCommand({ TableName: tables.cvcs, Item: { ...attempt, pk: 'ORDER#ord_B2' } }));
     await expect(vault.read('ord_B2', ref, now)).rejects.toThrow(/does not belong to this order/);
@@ -49,8 +49,8 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
   });
 
   it('treats an expired attempt or hold as gone even though DynamoDB Local never deletes it', async () => {
-    const { vault, hold } = setup();
-    const ref = await hold('ord_A3', card);
+    const { vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A3', card);
     expect(await vault.read('ord_A3', ref, now)).not.toBeNull();
     expect(await vault.read('ord_A3', ref, new Date(Date.now() + attemptLifetimeMs + 1000))).toBeNull();
     await vault.holdAttemptCard('ord_A3', ref, card);
@@ -59,8 +59,8 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
   });
 
   it('keeps an attempt card and its CVC in one item of the table without backups, expiring within minutes; the backed-up vault holds nothing of it', async () => {
-    const { client, vault, hold } = setup();
-    const ref = await hold('ord_A5', card);
+    const { client, vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A5', card);
     const { Items: vaultItems } = await client.send(
       new QueryCommand({ TableName: tables.cards, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ORDER#ord_A5' } }),
     );
@@ -72,14 +72,14 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
   });
 
   it('forgets an attempt no outcome ended, card and any hold of it included, and leaves one an outcome ended', async () => {
-    const { client, vault, hold } = setup();
-    const ref = await hold('ord_A8', card);
+    const { client, vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A8', card);
     await vault.holdAttemptCard('ord_A8', ref, card);
     await vault.forgetAttempt('ord_A8', ref);
     expect((await client.send(new GetCommand({ TableName: tables.cvcs, Key: attemptKey('ord_A8', ref) }))).Item).toBeUndefined();
     expect(await vault.readHeld('ord_A8', ref, now)).toBeNull();
 
-    const kept = await hold('ord_A9', card);
+    const kept = await startAttempt('ord_A9', card);
     await vault.holdAttemptCard('ord_A9', kept, card);
     await vault.keepWithoutCvc('ord_A9', kept, null, now);
     await vault.forgetAttempt('ord_A9', kept);
@@ -87,15 +87,15 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
   });
 
   it('holds no card for staff while it is only being authorized', async () => {
-    const { vault, hold } = setup();
-    const ref = await hold('ord_A7', card);
+    const { vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A7', card);
     expect(await vault.readHeld('ord_A7', ref, now)).toBeNull();
     expect((await vault.read('ord_A7', ref, now))?.cvc).toBe('321');
   });
 
   it('keeps a card only while its hold is live', async () => {
-    const { vault, hold } = setup();
-    const ref = await hold('ord_A6', card);
+    const { vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A6', card);
     await vault.holdAttemptCard('ord_A6', ref, card);
     expect(await vault.keepWithoutCvc('ord_A6', ref, null, new Date(Date.now() + attemptLifetimeMs + 1000))).toBe(false);
     expect(await vault.keepWithoutCvc('ord_A6', ref, null, now)).toBe(true);
@@ -103,8 +103,8 @@ describe('card vault (Encryption SDK, raw AES keyring)', () => {
   });
 
   it('forgets a purged card and its attempt', async () => {
-    const { client, vault, hold } = setup();
-    const ref = await hold('ord_A4', card);
+    const { client, vault, startAttempt } = setup();
+    const ref = await startAttempt('ord_A4', card);
     await vault.holdAttemptCard('ord_A4', ref, card);
     await vault.purge('ord_A4', ref);
     expect(await vault.read('ord_A4', ref, now)).toBeNull();

@@ -269,7 +269,7 @@ export const orderActionDeps = (initial: Order, options: { capture?: GatewayAnsw
 
 /** A vault that holds nothing: every read finds no card, every write does nothing. */
 export const emptyVault: CardVault = {
-  prepareHold: async () => ({ ref: 'ref', writes: [] }),
+  prepareAttempt: async () => ({ ref: 'ref', writes: [] }),
   purgeWrites: () => [],
   read: async () => null,
   holdAttemptCard: async () => undefined,
@@ -287,7 +287,7 @@ export class MemoryVault implements CardVault {
   readonly attempts = new Map<string, CardDetails>();
   readonly cards = new Map<string, { card: Omit<CardDetails, 'cvc'>; expiresAt: Date | null }>();
   private next = 0;
-  async prepareHold(_orderId: string, card: CardDetails) {
+  async prepareAttempt(_orderId: string, card: CardDetails) {
     const ref = `ref-${++this.next}`;
     return { ref, writes: [memoryLinkedWrite(() => void this.attempts.set(ref, card))] };
   }

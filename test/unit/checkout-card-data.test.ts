@@ -259,7 +259,7 @@ describe('the authorize step holds a card only when it did not go through', () =
   const authorizeWith = async (answer: () => Promise<AuthorizationResult>) => {
     const vault = new MemoryVault();
     const clock = new TestClock();
-    const { ref, writes } = await vault.prepareHold('ord_1', card);
+    const { ref, writes } = await vault.prepareAttempt('ord_1', card);
     applyLinked(writes);
     const steps = createCheckoutSteps({
       orders: new MemoryOrders(),
