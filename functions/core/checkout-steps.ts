@@ -1,4 +1,4 @@
-import { publishOrderPlaced, queueHandOff } from './fulfillment.js';
+import { publishesOrderPlaced, publishOrderPlaced, queueHandOff } from './fulfillment.js';
 import type { NewHistoryEntry } from './history.js';
 import { actors } from './history.js';
 import type { Order, Payment } from './order.js';
@@ -194,10 +194,12 @@ export const createCheckoutSteps = (deps: StepDeps) => {
       // with the placing write; an order placed by an earlier run, or no longer to place, here).
       if (state.cardRef && !wrote) await deps.vault.purge(state.orderId, state.cardRef);
       if (!wrote) return placementOf(placed);
-      // OrderPlaced starts the fulfillment hand-off, published by the run that placed the order.
-      // Both events at once: in AWS each is an EventBridge call on the customer's wait.
-      const [published] = await Promise.all([publishOrderPlaced(deps, placed), announce(placed)]);
-      return placementOf(published);
+      // OrderPlaced starts the fulfillment hand-off and the receipt (the mail rule takes it too,
+      // contract/order-events.ts), published by the run that placed the order: one EventBridge
+      // call on the customer's wait. An order placed with no hand-off to start announces its emails.
+      if (publishesOrderPlaced(placed)) return placementOf(await publishOrderPlaced(deps, placed));
+      await announce(placed);
+      return placementOf(placed);
     },
 
     async holdCardOffline(state: CheckoutState): Promise<Placement> {

@@ -210,13 +210,16 @@ export const queueHandOff = (
   };
 };
 
+/** Whether `publishOrderPlaced` publishes for this order: its hand-off was queued with its transition. */
+export const publishesOrderPlaced = (order: Order): boolean => awaitsHandOff(order) && queuedSinceEntered(order);
+
 /**
  * Publishes OrderPlaced for an order whose hand-off was queued with its transition. A failure
  * never fails the order: it is recorded and the queue mark cleared, the order stays
  * ORDER_PLACED and the monitor pages CSRs about it. Answers the order as it now stands.
  */
 export const publishOrderPlaced = async (deps: AnnounceDeps, order: Order): Promise<Order> => {
-  if (!awaitsHandOff(order) || !queuedSinceEntered(order)) return order;
+  if (!publishesOrderPlaced(order)) return order;
   try {
     await deps.events.orderPlaced({ orderId: order.id, status: order.status, at: deps.clock.now().toISOString() });
     return order;

@@ -16,25 +16,21 @@ export interface DispatcherOptions {
 
 /**
  * The twin's EventBridge: each event is delivered after the publisher returns, as the same
- * EventBridge event the rule hands to Lambda, to the same handler. A handler that throws is
- * invoked again after a delay; when the retries are spent the event is dead-lettered (logged).
+ * EventBridge event the rule hands to Lambda, to every target whose rule takes its detail type
+ * (contract/order-events.ts). A target that throws is invoked again after a delay; when its
+ * retries are spent the event is dead-lettered for it (logged).
  */
 export class InProcessEventDispatcher implements OrderEvents {
-  private readonly handlers = new Map<string, Handler<never>>();
+  private readonly targets = new Map<string, Handler<never>[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly options: DispatcherOptions) {}
 
-  /** Binds the `OrderPlaced` rule's target. */
-  onOrderPlaced(handler: Handler<OrderPlacedEvent>): void {
-    this.handlers.set(orderPlacedDetailType, handler as Handler<never>);
-  }
-
-  /** Binds the `OrderEmailsPending` rule's target. */
-  onEmailsPending(handler: Handler<OrderEmailsPendingEvent>): void {
-    this.handlers.set(orderEmailsPendingDetailType, handler as Handler<never>);
+  /** Binds a rule's target to the detail types the rule takes. */
+  route<D>(detailTypes: readonly string[], handler: Handler<D>): void {
+    for (const detailType of detailTypes) this.targets.set(detailType, [...(this.targets.get(detailType) ?? []), handler as Handler<never>]);
   }
 
   async orderPlaced(detail: OrderPlacedEvent): Promise<void> {
@@ -58,24 +54,21 @@ export class InProcessEventDispatcher implements OrderEvents {
       resources: [],
       detail,
     };
-    this.schedule(event, 0, 0);
+    const targets = this.targets.get(detailType) ?? [];
+    if (!targets.length) logger.error('event without a target', { detailType, orderId: detail.orderId });
+    for (const handler of targets) this.schedule(event, handler, 0, 0);
   }
 
-  private schedule(event: EventBridgeEvent<string, { readonly orderId: string }>, invocation: number, delayMs: number): void {
+  private schedule(event: EventBridgeEvent<string, { readonly orderId: string }>, handler: Handler<never>, invocation: number, delayMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const run = this.invoke(event, invocation).finally(() => this.running.delete(run));
+      const run = this.invoke(event, handler, invocation).finally(() => this.running.delete(run));
       this.running.add(run);
     }, delayMs);
     this.timers.add(timer);
   }
 
-  private async invoke(event: EventBridgeEvent<string, { readonly orderId: string }>, invocation: number): Promise<void> {
-    const handler = this.handlers.get(event['detail-type']);
-    if (!handler) {
-      logger.error('event without a target', { detailType: event['detail-type'], orderId: event.detail.orderId });
-      return;
-    }
+  private async invoke(event: EventBridgeEvent<string, { readonly orderId: string }>, handler: Handler<never>, invocation: number): Promise<void> {
     try {
       await handler(event as never);
     } catch (error) {
@@ -87,7 +80,7 @@ export class InProcessEventDispatcher implements OrderEvents {
       };
       if (invocation < this.options.retries && !this.stopped) {
         logger.warn('event target failed; retrying', failure);
-        this.schedule(event, invocation + 1, this.options.retryDelayMs);
+        this.schedule(event, handler, invocation + 1, this.options.retryDelayMs);
       } else {
         logger.error('event dead-lettered', failure);
       }

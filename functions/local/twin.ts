@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { linkEnv } from '../../contract/environment.js';
+import { orderEventRoutes } from '../../contract/order-events.js';
 import { tables } from '../../contract/tables.js';
 import { rawAesKeyring } from '../adapters/card-cipher.js';
 import { MailPager } from '../adapters/pager.js';
@@ -159,8 +160,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
 
     // The OrderPlaced rule and the monitor schedule, bound to the same handlers as in AWS.
     const target = <E, R>(name: string, handler: (event: E) => Promise<R>) => (probe ? probe.backgroundTarget(name, handler) : handler);
-    events.onOrderPlaced(target('fulfillmentPush', createFulfillmentPushHandler(adapters)));
-    events.onEmailsPending(target('orderMail', createOrderMailHandler(adapters)));
+    events.route(orderEventRoutes.fulfillmentPush, target('fulfillmentPush', createFulfillmentPushHandler(adapters)));
+    events.route(orderEventRoutes.orderMail, target('orderMail', createOrderMailHandler(adapters)));
     const monitorIntervalSeconds = options.monitorIntervalSeconds ?? 60;
     const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
     running.push({

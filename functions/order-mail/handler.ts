@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { AppError } from '../core/errors.js';
-import type { OrderEmailsPendingEvent } from '../core/ports.js';
+import type { OrderEmailsPendingEvent, OrderPlacedEvent } from '../core/ports.js';
 import { type ReceiptDeps, sendPendingEmails } from '../core/receipts.js';
 import { logger } from '../http/logger.js';
 
@@ -10,10 +10,11 @@ export class EmailsNotSent extends Error {
 }
 
 /**
- * The `order-mail` function, triggered by `OrderEmailsPending`: drains the order's outbox.
+ * The `order-mail` function, triggered by `OrderEmailsPending` and by `OrderPlaced` (a placed
+ * order's receipt is in its outbox): drains the order's outbox.
  * Emails that could not be sent stay pending; throwing lets the event source try again later.
  */
-export const createOrderMailHandler = (deps: ReceiptDeps) => async (event: EventBridgeEvent<string, OrderEmailsPendingEvent>) => {
+export const createOrderMailHandler = (deps: ReceiptDeps) => async (event: EventBridgeEvent<string, OrderEmailsPendingEvent | OrderPlacedEvent>) => {
   const orderId = event.detail?.orderId;
   if (typeof orderId !== 'string' || orderId === '') {
     logger.error('order mail: event without an order id', { eventId: event.id });

@@ -10,7 +10,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fulfillmentEnv, resourceEnv } from '../../contract/environment.js';
-import { orderEmailsPendingDetailType, orderEventSource, orderPlacedDetailType } from '../../contract/order-events.js';
+import { orderEmailsPendingDetailType, orderEventRoutes, orderEventSource } from '../../contract/order-events.js';
 import { NodeFunction } from './node-function.js';
 import type { DataTables } from './tables.js';
 import { alarmOnAny } from './alarms.js';
@@ -86,7 +86,7 @@ export class Fulfillment extends Construct {
     new Rule(this, 'OrderPlaced', {
       description: 'OrderPlaced → fulfillment push',
       eventBus: this.bus,
-      eventPattern: { source: [orderEventSource], detailType: [orderPlacedDetailType] },
+      eventPattern: { source: [orderEventSource], detailType: [...orderEventRoutes.fulfillmentPush] },
       targets: [new LambdaFunction(this.push, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: this.deadLetters })],
     });
 
@@ -98,15 +98,16 @@ export class Fulfillment extends Construct {
   }
 
   /**
-   * Routes `OrderEmailsPending` to the function that drains an order's outbox, retried by the
-   * event source like the push; what stays pending is drained again by the scheduled monitor.
+   * Routes `OrderEmailsPending` and `OrderPlaced` to the function that drains an order's outbox,
+   * retried by the event source like the push; what stays pending is drained again by the
+   * scheduled monitor.
    */
   routeEmailsPending(fn: LambdaFn): void {
     fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2), onFailure: new SqsDestination(this.deadLetters) });
     new Rule(this, 'OrderEmailsPending', {
-      description: 'OrderEmailsPending → order mail',
+      description: 'OrderEmailsPending or OrderPlaced → order mail',
       eventBus: this.bus,
-      eventPattern: { source: [orderEventSource], detailType: [orderEmailsPendingDetailType] },
+      eventPattern: { source: [orderEventSource], detailType: [...orderEventRoutes.orderMail] },
       targets: [new LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: this.deadLetters })],
     });
   }

@@ -49,6 +49,14 @@ describe('fulfillment hand-off', () => {
     });
   });
 
+  it('routes OrderEmailsPending and OrderPlaced to the mail function: placing an order publishes one event for both', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: ref(stack.fulfillment.bus) },
+      EventPattern: { source: [orderEventSource], 'detail-type': [orderEmailsPendingDetailType, orderPlacedDetailType] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ref(stack.orderMail), 'Arn'] }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } })],
+    });
+  });
+
   it('retries a failing push through Lambda asynchronous invocation, then sends it to the same queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: pushId },

@@ -239,6 +239,9 @@ describe('the placeOrder checkout step', () => {
     expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED', order: orders.order('ord_S1') });
     expect(await steps.placeOrder(state)).toEqual({ status: 'ORDER_PLACED', order: orders.order('ord_S1') });
     expect(events.published.map((e) => e.orderId)).toEqual(['ord_S1']);
+    // Its receipt waits in the outbox, and OrderPlaced reaches the mail function too: one event.
+    expect(orders.order('ord_S1').emailOutbox).toEqual([expect.objectContaining({ kind: 'receipt', state: 'pending' })]);
+    expect(events.emailsAnnounced).toEqual([]);
   });
 
   it('publishes OrderPlaced when the clock ticks between reads (one instant per write)', async () => {
@@ -277,6 +280,8 @@ describe('the placeOrder checkout step', () => {
     const steps = createCheckoutSteps(stepDeps(orders, events));
     expect(await steps.placeOrder({ orderId: 'ord_S3', cardRef: null, onDecline: 'ask', attempt: 1 })).toMatchObject({ status: 'AWAITING_EVALUATION' });
     expect(events.published).toEqual([]);
+    // No hand-off to start: its receipt is announced on its own.
+    expect(events.emailsAnnounced).toEqual(['ord_S3']);
   });
 
   it('answers a large order by its status alone: the API reads it instead of the execution carrying it', async () => {

@@ -154,8 +154,8 @@ export const approveOrder = async (
       now,
     );
   });
-  await announceEmails(deps, approved);
-  await announceOrderPlaced(deps, approved.id);
+  // OrderPlaced reaches the mail function too: the emails need their own event only without it.
+  if (!(await announceOrderPlaced(deps, approved.id))) await announceEmails(deps, approved);
   return reload(deps, approved.id);
 };
 
@@ -248,10 +248,7 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
     );
   });
   if (declineReason) return { approved: false, order: stored, declineReason };
-  if (charged) {
-    await announceEmails(deps, stored);
-    await announceOrderPlaced(deps, stored.id);
-  }
+  if (charged && !(await announceOrderPlaced(deps, stored.id))) await announceEmails(deps, stored);
   return { approved: true, order: await reload(deps, stored.id) };
 };
 
