@@ -52,7 +52,7 @@ export class EncryptedCardVault implements CardVault {
   async prepareAttempt(orderId: string, card: CardDetails): Promise<{ ref: string; writes: LinkedWrite[] }> {
     const ref = randomUUID();
     const sealed = await this.cipher.seal(orderId, 'card-attempt', JSON.stringify(card));
-    const item = { ...attemptKey(orderId, ref), card: sealed, expiresAt: epochSeconds(new Date(this.clock().getTime() + attemptLifetimeMs)) };
+    const item = { ...attemptKey(orderId, ref), card: sealed, expiresAt: this.attemptEnd() };
     return { ref, writes: [linkedWrite({ Put: { TableName: this.tables.cvcs, Item: item } })] };
   }
 
@@ -65,8 +65,13 @@ export class EncryptedCardVault implements CardVault {
   async holdAttemptCard(orderId: string, ref: string, card: CardDetails): Promise<void> {
     const { cvc: _cvc, ...held } = card;
     const sealed = await this.cipher.seal(orderId, 'card-hold', JSON.stringify(held));
-    const until = epochSeconds(new Date(this.clock().getTime() + attemptLifetimeMs));
-    await this.client.send(new PutCommand({ TableName: this.tables.cards, Item: { ...vaultKey(orderId, ref), card: sealed, expiresAt: until } }));
+    // Held as long as an attempt lasts, until the outcome step sets the hold's own expiry.
+    await this.client.send(new PutCommand({ TableName: this.tables.cards, Item: { ...vaultKey(orderId, ref), card: sealed, expiresAt: this.attemptEnd() } }));
+  }
+
+  /** When an attempt started now expires, in epoch seconds. */
+  private attemptEnd(): number {
+    return epochSeconds(new Date(this.clock().getTime() + attemptLifetimeMs));
   }
 
   async readHeld(orderId: string, ref: string, now: Date): Promise<CardDetails | null> {

@@ -47,7 +47,7 @@ export class BenchProbe {
         const background = !!this.inBackground.getStore();
         const counts = background ? this.background : this.requests;
         counts[name] = (counts[name] ?? 0) + 1;
-        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
+        input.ReturnConsumedCapacity ??= 'TOTAL';
         const result = await next(args).catch((error: Error) => {
           if (this.sizing && error.name === 'ConditionalCheckFailedException') this.billed.write += conditionFailedUnits(targets, before);
           throw error;

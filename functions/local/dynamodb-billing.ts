@@ -101,6 +101,9 @@ export const writeTargets = (command: string, input: Record<string, unknown>, ta
 };
 
 const writeUnitsOf = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+const bytesOf = (item: Item | undefined) => (item ? itemBytes(item) : 0);
+/** The units of one item's write: the larger of the item before and after it. */
+const itemWriteUnits = (before: Item | undefined, after: Item | undefined) => writeUnitsOf(Math.max(bytesOf(before), bytesOf(after)));
 
 /** An item's entry in an index (the table's and the index's keys, the projected attributes), or none. */
 const indexEntry = (table: TableDefinition, index: IndexDefinition, item: Item | undefined): Item | null => {
@@ -131,7 +134,7 @@ const indexWriteUnits = (table: TableDefinition, before: Item | undefined, after
 export const writeUnits = (targets: readonly WriteTarget[], before: readonly (Item | undefined)[], afterUpdate: readonly (Item | undefined)[]): number =>
   targets.reduce((sum, t, i) => {
     const after = t.kind === 'Put' ? t.item : t.kind === 'Update' ? afterUpdate[i] : t.kind === 'ConditionCheck' ? before[i] : undefined;
-    const units = writeUnitsOf(Math.max(before[i] ? itemBytes(before[i]!) : 0, after ? itemBytes(after) : 0));
+    const units = itemWriteUnits(before[i], after);
     return sum + (t.transactional ? 2 * units : units) + indexWriteUnits(t.table, before[i], after);
   }, 0);
 
@@ -140,7 +143,7 @@ export const writeUnits = (targets: readonly WriteTarget[], before: readonly (It
  * the item's size, and writes no index entry.
  */
 export const conditionFailedUnits = (targets: readonly WriteTarget[], before: readonly (Item | undefined)[]): number =>
-  targets.reduce((sum, t, i) => sum + writeUnitsOf(Math.max(before[i] ? itemBytes(before[i]!) : 0, t.item ? itemBytes(t.item) : 0)), 0);
+  targets.reduce((sum, t, i) => sum + itemWriteUnits(before[i], t.item), 0);
 
 const readUnitsOf = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
@@ -149,7 +152,7 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 export const readUnits = (command: string, input: Record<string, unknown>, output: Record<string, unknown>): number => {
   switch (command) {
     case 'GetItem':
-      return readUnitsOf(output.Item ? itemBytes(output.Item as Item) : 0, input.ConsistentRead === true);
+      return readUnitsOf(bytesOf(output.Item as Item | undefined), input.ConsistentRead === true);
     case 'BatchGetItem': {
       const requests = input.RequestItems as Record<string, { ConsistentRead?: boolean }>;
       const responses = (output.Responses ?? {}) as Record<string, Item[]>;
@@ -162,7 +165,7 @@ export const readUnits = (command: string, input: Record<string, unknown>, outpu
       // What one page returned, added up before rounding.
       return readUnitsOf(sum(((output.Items ?? []) as Item[]).map(itemBytes)), input.ConsistentRead === true);
     case 'TransactGetItems':
-      return sum(((output.Responses ?? []) as { Item?: Item }[]).map((response) => 2 * readUnitsOf(response.Item ? itemBytes(response.Item) : 0, true)));
+      return sum(((output.Responses ?? []) as { Item?: Item }[]).map((response) => 2 * readUnitsOf(bytesOf(response.Item), true)));
     default:
       return 0;
   }

@@ -135,11 +135,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const fingerprintSecret = loadLocalFingerprintSecret(options.memory ? null : options.dataDir);
     const events = new InProcessEventDispatcher({ retries: 2, retryDelayMs: Number(process.env.EVENT_RETRY_DELAY_MS ?? 60_000) });
     const documentClient = createDocumentClient(handlersDynamoDbUrl);
-    probe?.countRequests(documentClient, (name) => {
-      const table = tables.find((t) => localTableName(t.id) === name);
-      if (!table) throw new Error(`no table definition for ${name}`);
-      return table;
-    });
+    const tableByName = new Map(tables.map((table) => [localTableName(table.id), table]));
+    probe?.countRequests(documentClient, (name) => tableByName.get(name)!);
     const cardKeyring = rawAesKeyring(loadLocalCardKey(options.memory ? null : options.dataDir));
     const adapters = createAdapters({
       client: documentClient,
@@ -158,7 +155,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const seeded = await seedDemoCatalog(adapters.catalog);
     handlers.storefront = createStorefrontHandler(adapters);
 
-    // The OrderPlaced rule and the monitor schedule, bound to the same handlers as in AWS.
+    // The event rules and the monitor schedule, bound to the same handlers as in AWS.
     const target = <E, R>(name: string, handler: (event: E) => Promise<R>) => (probe ? probe.backgroundTarget(name, handler) : handler);
     events.route(orderEventRoutes.fulfillmentPush, target('fulfillmentPush', createFulfillmentPushHandler(adapters)));
     events.route(orderEventRoutes.orderMail, target('orderMail', createOrderMailHandler(adapters)));
