@@ -55,11 +55,51 @@ export const twinMailIdentity = 'example.com';
  */
 export const raisedCardTestingLimits = { paymentAttemptsPerOrder: 100, declinesPerCardPerHour: 10000, declinesPerIpPerHour: 100000 } as const;
 
+/** What a started twin gives its projects, and how it is stopped. */
+interface SharedTwin {
+  readonly twin: TwinInfo;
+  readonly receiver: ReceiverInfo;
+  stop(): Promise<void>;
+}
+
 /**
- * Starts the twin exactly as `npm start --memory` does, once per run, on free loopback ports;
- * everything it prints goes to a log file that the PAN canary reads.
+ * The e2e pages work orders of their own on the integration files' twin, so they share it: one
+ * JVM and one twin start less per run. The settings and limits projects change store-wide
+ * settings, so each keeps a twin of its own.
+ */
+const twinGroup = (projectName: string) => (projectName === 'e2e' ? 'integration' : projectName);
+
+/**
+ * Global setups of every project run in this one process (each with its own copy of this
+ * module), one after the other, and their teardowns after the whole run: a twin started for one
+ * project is found here by the next one of its group, and stopped by the last to finish.
+ */
+type RunningTwins = Map<string, { started: Promise<SharedTwin>; users: number }>;
+const holder = globalThis as { __ordersTestTwins?: RunningTwins };
+holder.__ordersTestTwins ??= new Map();
+const running: RunningTwins = holder.__ordersTestTwins;
+
+/**
+ * Starts the twin exactly as `npm start --memory` does, once per run and group of projects, on
+ * free loopback ports; everything it prints goes to a log file that the PAN canary reads.
  */
 export default async function setup(project: TestProject) {
+  const group = twinGroup(project.name);
+  const entry = running.get(group) ?? { started: startSharedTwin(), users: 0 };
+  running.set(group, entry);
+  entry.users += 1;
+  const { twin, receiver } = await entry.started;
+  project.provide('twin', twin);
+  project.provide('receiver', receiver);
+  return async () => {
+    entry.users -= 1;
+    if (entry.users > 0) return;
+    running.delete(group);
+    await (await entry.started).stop();
+  };
+}
+
+const startSharedTwin = async (): Promise<SharedTwin> => {
   const secret = randomBytes(24).toString('base64url');
   const receiver = await startFulfillmentReceiver(secret);
   const started = await startTwinProcess({
@@ -84,11 +124,12 @@ export default async function setup(project: TestProject) {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   const settings = new DynamoSettingsStore(createDocumentClient(twin.dynamoDbUrl), 'Orders-local');
   await settings.put({ ...(await settings.get()), stuckAfterSeconds: twinTiming.stuckAfterSeconds, ...raisedCardTestingLimits });
-  project.provide('twin', twin);
-  project.provide('receiver', { url: receiver.url, webhookUrl: receiver.webhookUrl, secret });
-
-  return async () => {
-    await stop();
-    await receiver.stop();
+  return {
+    twin,
+    receiver: { url: receiver.url, webhookUrl: receiver.webhookUrl, secret },
+    stop: async () => {
+      await stop();
+      await receiver.stop();
+    },
   };
-}
+};
