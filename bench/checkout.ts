@@ -11,9 +11,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { encryptionSdkCipher } from '../functions/adapters/card-cipher.js';
 import { createDocumentClient } from '../functions/adapters/dynamo/client.js';
+import { rawAesKeyring } from '../functions/local/card-key.js';
 import { benchProbePath, benchProbeSizingPath } from '../functions/local/bench-probe.js';
 import { itemBytes } from '../functions/local/dynamodb-billing.js';
 import { startTwinProcess, type TwinProcess } from '../test/support/twin-process.js';
@@ -163,14 +164,7 @@ const stepTimes = (before: Probe, after: Probe) =>
  */
 const measureFloor = async (twin: TwinProcess, runs: number) => {
   const client = createDocumentClient(twin.dynamoDbUrl);
-  const keyring = new RawAesKeyringNode({
-    keyName: 'bench',
-    keyNamespace: 'bench',
-    unencryptedMasterKey: randomBytes(32),
-    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-  });
-  const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-  const suiteId = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+  const cipher = encryptionSdkCipher(rawAesKeyring(randomBytes(32)));
   const orders = 'Orders-local';
   const vault = 'CardVault-local';
   const card = JSON.stringify({ number: testCards.visa, expMonth: 12, expYear: 2030, holderName: 'Bench Buyer' });
@@ -198,7 +192,7 @@ const measureFloor = async (twin: TwinProcess, runs: number) => {
         },
       }),
     );
-    const { result: ciphertext } = await encrypt(keyring, card, { encryptionContext: { orderId: id, purpose: 'card-hold' }, suiteId });
+    const ciphertext = await cipher.seal(id, 'card-hold', card);
     await client.send(new PutCommand({ TableName: vault, Item: { pk: `ORDER#${id}`, sk: 'CARD#floor', card: ciphertext } }));
     await client.send(
       new TransactWriteCommand({
@@ -222,7 +216,7 @@ const measureFloor = async (twin: TwinProcess, runs: number) => {
         ],
       }),
     );
-    await decrypt(keyring, ciphertext);
+    await cipher.open(id, 'card-hold', ciphertext);
     await client.send(
       new UpdateCommand({
         TableName: orders,

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type EncryptedDataKey, KeyringNode, type NodeDecryptionMaterial, type NodeEncryptionMaterial } from '@aws-crypto/client-node';
+import { type EncryptedDataKey, KeyringNode, type NodeDecryptionMaterial, type NodeEncryptionMaterial } from '@aws-crypto/material-management-node';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentClient } from '../adapters/dynamo/client.js';
 import { conditionFailedUnits, readUnits, type TableOf, type WriteTarget, writeTargets, writeUnits } from './dynamodb-billing.js';

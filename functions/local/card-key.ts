@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 
 /** A random secret under the data directory (created once, readable by the owner only), or a fresh one per run in memory mode. */
 const loadLocalSecret = (dataDir: string | null, fileName: string): Buffer => {
@@ -11,6 +13,15 @@ const loadLocalSecret = (dataDir: string | null, fileName: string): Buffer => {
   if (key.length !== 32) throw new Error(`${file} must hold exactly 32 bytes`);
   return key;
 };
+
+/** The keyring the twin seals cards with in place of the KMS keyring: a local AES key. */
+export const rawAesKeyring = (key: Uint8Array): KeyringNode =>
+  new RawAesKeyringNode({
+    keyName: 'local-card-key',
+    keyNamespace: 'orders-local',
+    unencryptedMasterKey: key,
+    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  });
 
 /** The local stand-in for the KMS key. */
 export const loadLocalCardKey = (dataDir: string | null): Uint8Array => new Uint8Array(loadLocalSecret(dataDir, 'card-key.bin'));

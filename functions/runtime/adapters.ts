@@ -1,4 +1,4 @@
-import type { KeyringNode } from '@aws-crypto/client-node';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
 import { fulfillmentEnv, linkEnv, mailEnv } from '../../contract/environment.js';
 import { cardCvcTable, cardVaultTable, ordersTable } from '../../contract/tables.js';
 import type { OrderActionDeps } from '../core/admin/order-actions.js';

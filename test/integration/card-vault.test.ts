@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { encryptionSdkCipher, rawAesKeyring } from '../../functions/adapters/card-cipher.js';
+import { encryptionSdkCipher } from '../../functions/adapters/card-cipher.js';
+import { rawAesKeyring } from '../../functions/local/card-key.js';
 import { attemptLifetimeMs, EncryptedCardVault } from '../../functions/adapters/card-vault.js';
 import { createDocumentClient, transactItems } from '../../functions/adapters/dynamo/client.js';
 import { twin } from './helpers.js';
