@@ -178,6 +178,13 @@ export interface BuildAppOptions {
   readonly nag?: boolean;
   /** Extra context, as `-c key=value` would give on the CLI. */
   readonly context?: Record<string, unknown>;
+  /**
+   * CDK's built-in CloudFormation validation of the synthesized template. By default on for
+   * the app as deployed (`npm run synth`, `cdk deploy`, test/infra/synth.test.ts, which asserts
+   * it finds nothing) and off where bundling is off: in assertion tests it was most of the
+   * synthesis (about 40 of the infra tests' 87 s of CPU, measured).
+   */
+  readonly templateValidation?: boolean;
 }
 
 /** A deployment decision the app cannot default: synthesis stops and says what to pass. */
@@ -194,6 +201,7 @@ export class MissingDeploymentChoice extends Error {
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: OrdersStack } {
   const app = new App({
     context: { ...options.context, ...(options.bundling === false ? { [BUNDLING_STACKS]: [] } : {}) },
+    builtinCloudFormationValidation: options.templateValidation ?? options.bundling !== false,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const context = (key: string): string | undefined => {

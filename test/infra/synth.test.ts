@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleEntry, type DeployedFunction, deployedFunctions, lambdaRuntimeEnvironment, loadInFreshProcess } from '../../bench/bundle-probe.js';
@@ -30,6 +31,17 @@ describe('synthesis as deployed', () => {
       .violations.filter((violation) => violation.severity === 'error')
       .map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`);
     expect(errors).toEqual([]);
+  });
+
+  it("passes CDK's built-in CloudFormation template validation with no finding, which does report a broken template", () => {
+    const findings = (directory: string) =>
+      (JSON.parse(readFileSync(join(directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: unknown[] }[] }).pluginReports.flatMap(
+        (report) => report.violations,
+      );
+    expect(findings(assembly.directory)).toEqual([]);
+    const broken = new App({ builtinCloudFormationValidation: true });
+    new CfnResource(new Stack(broken, 'Broken'), 'Queue', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon' } });
+    expect(findings(broken.synth().directory)).not.toEqual([]);
   });
 
   it('bundles each function into an ESM file with a require shim and a source map', () => {
