@@ -202,6 +202,10 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Orde
   const app = new App({
     context: { ...options.context, ...(options.bundling === false ? { [BUNDLING_STACKS]: [] } : {}) },
     builtinCloudFormationValidation: options.templateValidation ?? options.bundling !== false,
+    // bin/app.ts synthesizes explicitly. Auto-synthesis (on whenever CDK_OUTDIR is set, as in the
+    // infra tests) would synthesize every app built in a process again as it exits, into
+    // directories the tests have already removed.
+    autoSynth: false,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const context = (key: string): string | undefined => {

@@ -39,7 +39,7 @@ describe('synthesis as deployed', () => {
         (report) => report.violations,
       );
     expect(findings(assembly.directory)).toEqual([]);
-    const broken = new App({ builtinCloudFormationValidation: true });
+    const broken = new App({ builtinCloudFormationValidation: true, autoSynth: false });
     new CfnResource(new Stack(broken, 'Broken'), 'Queue', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon' } });
     expect(findings(broken.synth().directory)).not.toEqual([]);
   });
