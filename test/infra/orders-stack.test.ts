@@ -363,6 +363,14 @@ describe('deployment choices', () => {
     expect(() => buildApp({ bundling: false, nag: false, context: { paymentGateway: 'stripe' } })).toThrow(/-c fromEmail=/);
   });
 
+  it('synthesizes only when asked: no app left to synthesize again as the process exits', () => {
+    // With CDK_OUTDIR set (the CLI, and these tests) CDK would otherwise hook every app to exit.
+    expect(process.env.CDK_OUTDIR).toBeTruthy();
+    const hooks = process.listenerCount('beforeExit');
+    buildApp({ bundling: false, nag: false, context: deploymentContext });
+    expect(process.listenerCount('beforeExit')).toBe(hooks);
+  });
+
   it('tells the gateway callers which gateway and where its credentials are; sandbox only when chosen', () => {
     for (const handler of gatewayCallers) {
       expect(functions.get(handler)!.Properties.Environment.Variables).toMatchObject({
