@@ -47,6 +47,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // On the integration files' twin when both run (`twinGroup` in twin-setup.ts).
           globalSetup: ['test/integration/twin-setup.ts'],
           // A page waits on the API, the workflow and the browser: polls get a few seconds.
           expect: { poll: { timeout: 10_000 } },

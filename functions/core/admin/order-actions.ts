@@ -89,6 +89,14 @@ const email = async (deps: MailingActionDeps, order: Order, kind: OrderEmailKind
   await sendAndRecord(deps, order, kind, settings.fromEmail, compose(settings, deps.links.trackOrder(order.id, order.trackingToken)));
 };
 
+/**
+ * After a staff action placed the order: OrderPlaced starts the hand-off and reaches the mail
+ * function too, so the queued emails need their own event only when none went out.
+ */
+const announcePlacement = async (deps: OrderActionDeps, order: Order) => {
+  if (!(await announceOrderPlaced(deps, order.id))) await announceEmails(deps, order);
+};
+
 /** The order as stored after the action and its follow-ups. */
 const reload = async (deps: OrderActionDeps, id: string) => {
   const order = await deps.orders.get(id);
@@ -154,8 +162,7 @@ export const approveOrder = async (
       now,
     );
   });
-  // OrderPlaced reaches the mail function too: the emails need their own event only without it.
-  if (!(await announceOrderPlaced(deps, approved.id))) await announceEmails(deps, approved);
+  await announcePlacement(deps, approved);
   return reload(deps, approved.id);
 };
 
@@ -248,7 +255,7 @@ export const chargeHeldCard = async (deps: OrderActionDeps, action: StaffRequest
     );
   });
   if (declineReason) return { approved: false, order: stored, declineReason };
-  if (charged && !(await announceOrderPlaced(deps, stored.id))) await announceEmails(deps, stored);
+  if (charged) await announcePlacement(deps, stored);
   return { approved: true, order: await reload(deps, stored.id) };
 };
 
