@@ -4,6 +4,7 @@ import type { Order } from './order.js';
 import { returnOrderStock, stockAfterRelease } from './stock.js';
 import { actors } from './history.js';
 import { assertCan, transition } from './transitions.js';
+import { updateOrder } from './update-order.js';
 
 /**
  * The customer accepts the quote: the zero-price order is cancelled as superseded and a new
@@ -42,36 +43,48 @@ export const acceptQuote = async (
   const totals = await assertPayable(deps, draft, now);
   // Over the card-testing limits the quote stays open: refused before the original is touched.
   if (totals.totalCents > 0 && request.payment?.method === 'card') await admitCardAttempt(deps, request.payment.card, request.clientIp ?? null, 1);
-  const superseded = transition(
+  // A background write (an email recorded, say) may land first: decide again on the order as it
+  // is. A second accept of the same quote then finds it superseded and answers 409.
+  await updateOrder(
+    deps.orders,
+    order.id,
+    (current) =>
+      transition(
+        current,
+        'acceptQuote',
+        { supersededBy: newId, stock: stockAfterRelease(current) },
+        [
+          {
+            type: 'quote_accepted',
+            actor: actors.customer,
+            message: `Quote accepted; continued as order ${newId}`,
+            visibleToCustomer: true,
+            data: { supersededBy: newId },
+          },
+        ],
+        now,
+      ),
     order,
-    'acceptQuote',
-    { supersededBy: newId, stock: stockAfterRelease(order) },
-    [
-      {
-        type: 'quote_accepted',
-        actor: actors.customer,
-        message: `Quote accepted; continued as order ${newId}`,
-        visibleToCustomer: true,
-        data: { supersededBy: newId },
-      },
-    ],
-    now,
   );
-  // Written first: a customer's request that loses a race answers 409 and gives nothing back twice.
-  await deps.orders.save(superseded, order);
   await returnOrderStock(deps.catalog, order);
   return placeNewOrder(deps, draft, { id: newId });
 };
 
 export const rejectQuote = async (deps: CheckoutDeps, order: Order): Promise<Order> => {
-  const next = transition(
+  // Decided again on a concurrent write, as an accept is: a second reject answers 409.
+  const next = await updateOrder(
+    deps.orders,
+    order.id,
+    (current) =>
+      transition(
+        current,
+        'rejectQuote',
+        { stock: stockAfterRelease(current) },
+        [{ type: 'quote_rejected', actor: actors.customer, message: 'Quote declined by the customer', visibleToCustomer: true }],
+        deps.clock.now(),
+      ),
     order,
-    'rejectQuote',
-    { stock: stockAfterRelease(order) },
-    [{ type: 'quote_rejected', actor: actors.customer, message: 'Quote declined by the customer', visibleToCustomer: true }],
-    deps.clock.now(),
   );
-  await deps.orders.save(next, order);
   await returnOrderStock(deps.catalog, order);
   return next;
 };
