@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayName } from '../functions/core/payments.js';
 import { startDynamoDbLocal } from '../functions/local/emulators.js';
+import type { Twin } from '../functions/local/twin.js';
 import { twinGatewayName } from '../functions/runtime/gateway-settings.js';
 
 /** `npm start`: the whole system on loopback (SPEC §10). `--memory` keeps nothing on disk. */
@@ -41,14 +42,20 @@ env.JDK_JAVA_OPTIONS ??= '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 // DynamoDB Local's JVM boots while the twin's code loads (seconds each); the twin awaits it.
 const dynamoDb = startDynamoDbLocal({ port: Number(env.DYNAMODB_PORT ?? 8000), dataDir: options.memory ? null : options.dataDir });
 dynamoDb.catch(() => undefined);
-const { startTwin } = await import('../functions/local/twin.js');
-const twin = await startTwin({ ...options, gateway, dynamoDb }).catch(refuse);
 
+// Installed before start-up: the JVM runs in a process group of its own, so whatever stops the
+// twin, even before it is up, must stop the JVM too.
+let twin: Twin | undefined;
 let stopping = false;
 const shutdown = async (code: number) => {
   if (stopping) return;
   stopping = true;
-  await twin.stop();
+  await (twin
+    ? twin.stop()
+    : dynamoDb.then(
+        (started) => started.stop(),
+        () => undefined,
+      ));
   process.exit(code);
 };
 process.on('SIGINT', () => void shutdown(0));
@@ -66,6 +73,8 @@ process.on('uncaughtException', (error) => {
   console.error('Uncaught error, stopping the twin:', error);
   void shutdown(1);
 });
+const { startTwin } = await import('../functions/local/twin.js');
+twin = await startTwin({ ...options, gateway, dynamoDb }).catch(refuse);
 twin.onEmulatorExit((code) => {
   if (stopping) return;
   console.error(`DynamoDB Local exited (code ${code}); stopping the twin.`);

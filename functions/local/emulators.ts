@@ -51,7 +51,10 @@ const stopChild = (child: ChildProcess) =>
 export const startDynamoDbLocal = async (options: { port: number; dataDir: string | null }): Promise<Running & { child: ChildProcess }> => {
   // Another process there would pass for DynamoDB Local while the JVM fails to bind.
   if (await portOpen('127.0.0.1', options.port)) throw new Error(`port ${options.port} for DynamoDB Local is in use (set DYNAMODB_PORT)`);
-  const child = spawnDynamoDbLocal({ port: options.port, path: options.dataDir, sharedDb: true, stdio: 'ignore' });
+  // Its own process group: a terminal's Ctrl-C reaches the twin alone, which answers the requests
+  // in flight and then stops the JVM. Signalled with the twin, DynamoDB Local's shutdown held
+  // requests already accepted for about a minute before it let them fail.
+  const child = spawnDynamoDbLocal({ port: options.port, path: options.dataDir, sharedDb: true, stdio: 'ignore', detached: true });
   try {
     await waitForPort('127.0.0.1', options.port, child, 30_000);
   } catch (error) {

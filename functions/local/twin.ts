@@ -118,7 +118,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       () => ready,
     );
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
-    running.push({ url: '', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    running.push({ url: '', stop: () => server.stop() });
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
     checkoutDefinition();
     const dynamoDb = await options.dynamoDb;

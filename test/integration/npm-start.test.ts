@@ -69,7 +69,17 @@ describe('npm start', () => {
     const firstAnswer = await placed.text();
     const { order, trackingToken } = JSON.parse(firstAnswer) as { order: { id: string }; trackingToken: string };
 
+    // Ctrl-C while the twin is busy: the signal reaches the twin's own process, which stops its
+    // children; a wrapper that relays the signal and kills the twin when it answers late orphaned the JVM.
+    // Requests in flight are answered first: DynamoDB Local is stopped after them, not with them.
+    const busy = Array.from({ length: 20 }, () =>
+      fetch(`${api}/products`).then(
+        (response) => response.status,
+        () => 'refused',
+      ),
+    );
     expect(await stop(first.child)).toMatch(/^(exit 0|SIGINT)$/);
+    for (const answer of await Promise.all(busy)) expect([200, 'refused']).toContain(answer);
     expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
     expect(await portOpen('127.0.0.1', ports.port)).toBe(false);
     expect(await portOpen('127.0.0.1', ports.sesPort)).toBe(false);
@@ -95,6 +105,23 @@ describe('npm start', () => {
       expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
     } finally {
       if (second.child.exitCode === null) process.kill(-second.child.pid!, 'SIGKILL');
+    }
+  });
+
+  it('stops DynamoDB Local when it is stopped before it is up', { timeout: 90_000 }, async () => {
+    const dynamoDbPort = await freeLoopbackPort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
+      env: { ...process.env, PORT: String(await freeLoopbackPort()), DYNAMODB_PORT: String(dynamoDbPort), SES_PORT: String(await freeLoopbackPort()) },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+    try {
+      await expect.poll(() => portOpen('127.0.0.1', dynamoDbPort), { timeout: 60_000, interval: 50 }).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe('exit 0');
+      expect(await portOpen('127.0.0.1', dynamoDbPort)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 

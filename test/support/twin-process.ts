@@ -60,17 +60,11 @@ export const launchTwinProcess = async (env: Readonly<Record<string, string>> = 
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: a twin stopped before it is up (its signal handlers come with the
-    // banner) is ended with its emulators, leaving no DynamoDB Local behind.
-    detached: true,
   });
-  let up = false;
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  // The twin stops its emulators on SIGTERM, up or still starting (they run in process groups of their own).
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      if (up) child.kill('SIGTERM');
-      else process.kill(-child.pid!, 'SIGKILL');
-    }
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
     await new Promise((resolve) => log.end(resolve));
     rmSync(dir, { recursive: true, force: true });
@@ -80,10 +74,7 @@ export const launchTwinProcess = async (env: Readonly<Record<string, string>> = 
     const onData = (chunk: Buffer) => {
       log.write(chunk);
       output += chunk.toString();
-      if (output.includes('Press Ctrl-C to stop.')) {
-        up = true;
-        resolve(output);
-      }
+      if (output.includes('Press Ctrl-C to stop.')) resolve(output);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
