@@ -19,15 +19,25 @@ export const portOpen = (host: string, port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-/** A port the OS has just handed out on loopback, for services started right after. */
-export const freeLoopbackPort = () =>
-  new Promise<number>((resolve, reject) => {
+/** Whether a listener could bind the port on loopback now. */
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = createServer();
-    server.once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+/**
+ * A free loopback port for a service started right after. It is drawn below the ephemeral range
+ * (32768 and up on Linux): a port the OS hands out there is free only until some connection is
+ * given it as its own local port, which is how a twin's start once found its port taken.
+ */
+export const freeLoopbackPort = async (): Promise<number> => {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free loopback port found between 20000 and 32000');
+};
 
 const waitForPort = async (host: string, port: number, child: ChildProcess, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
