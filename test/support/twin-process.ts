@@ -69,15 +69,20 @@ export const launchTwinProcess = async (env: Readonly<Record<string, string>> = 
     await new Promise((resolve) => log.end(resolve));
     rmSync(dir, { recursive: true, force: true });
   };
+  for (const stream of [child.stdout!, child.stderr!]) stream.pipe(log, { end: false });
   let output = '';
   const printed = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      log.write(chunk);
+    // Read until the ready line only: scanning a busy twin's whole log on every line cost a bench
+    // more CPU than its requests, and a reader that falls behind stalls the twin's writes.
+    const untilReady = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Press Ctrl-C to stop.')) resolve(output);
+      if (!output.includes('Press Ctrl-C to stop.')) return;
+      child.stdout!.off('data', untilReady);
+      child.stderr!.off('data', untilReady);
+      resolve(output);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout!.on('data', untilReady);
+    child.stderr!.on('data', untilReady);
     child.once('exit', (code) => reject(new Error(`twin exited with ${code} before it was ready:\n${output}`)));
     setTimeout(() => reject(new Error(`twin not ready after 90 s:\n${output}`)), 90_000).unref();
   });
