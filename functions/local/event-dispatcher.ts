@@ -22,7 +22,8 @@ export interface DispatcherOptions {
  */
 export class InProcessEventDispatcher implements OrderEvents {
   private readonly targets = new Map<string, Handler<never>[]>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Invocations waiting for their time: a first delivery (invocation 0) or a re-invocation. */
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
@@ -60,12 +61,13 @@ export class InProcessEventDispatcher implements OrderEvents {
   }
 
   private schedule(event: EventBridgeEvent<string, { readonly orderId: string }>, handler: Handler<never>, invocation: number, delayMs: number): void {
-    const timer = setTimeout(() => {
+    const start = () => {
       this.timers.delete(timer);
       const run = this.invoke(event, handler, invocation).finally(() => this.running.delete(run));
       this.running.add(run);
-    }, delayMs);
-    this.timers.add(timer);
+    };
+    const timer = setTimeout(start, delayMs);
+    this.timers.set(timer, invocation === 0 ? start : () => this.timers.delete(timer));
   }
 
   private async invoke(event: EventBridgeEvent<string, { readonly orderId: string }>, handler: Handler<never>, invocation: number): Promise<void> {
@@ -87,11 +89,16 @@ export class InProcessEventDispatcher implements OrderEvents {
     }
   }
 
-  /** Drops pending re-invocations and waits for running ones. */
+  /**
+   * Delivers the events already published (a checkout answered while the twin stopped has its
+   * hand-off and receipt done), drops pending re-invocations, and waits for what runs.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const [timer, onStop] of [...this.timers]) {
+      clearTimeout(timer);
+      onStop();
+    }
     await Promise.allSettled([...this.running]);
   }
 }

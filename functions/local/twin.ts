@@ -118,7 +118,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       () => ready,
     );
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, options.host, resolve));
-    running.push({ url: '', stop: () => server.stop() });
+    const apiServer: Running = { url: '', stop: () => server.stop() };
+    running.push(apiServer);
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
     checkoutDefinition();
     const dynamoDb = await options.dynamoDb;
@@ -160,7 +161,8 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     events.route(orderEventRoutes.orderMail, target('orderMail', createOrderMailHandler(adapters)));
     const monitorIntervalSeconds = options.monitorIntervalSeconds ?? 60;
     const monitor = startMonitorTimer(createStuckOrderMonitorHandler(adapters), monitorIntervalSeconds);
-    running.push({
+    // Stopped after the server: the requests it is still answering may publish events.
+    running.splice(running.indexOf(apiServer), 0, {
       url: '',
       stop: async () => {
         await monitor.stop();

@@ -12,9 +12,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'orders-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** `npm start` on disk: prints its URLs, keeps data across restarts, and Ctrl-C (or a closed terminal) stops the JVM too. */
-const start = async (ports: { port: number; dynamoDbPort: number; sesPort: number }) => {
+const start = async (ports: { port: number; dynamoDbPort: number; sesPort: number }, env: Record<string, string> = {}) => {
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, PORT: String(ports.port), DYNAMODB_PORT: String(ports.dynamoDbPort), SES_PORT: String(ports.sesPort), DATA_DIR: dataDir },
+    env: { ...process.env, PORT: String(ports.port), DYNAMODB_PORT: String(ports.dynamoDbPort), SES_PORT: String(ports.sesPort), DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so Ctrl-C can be delivered the way a terminal does.
     detached: true,
@@ -54,7 +54,8 @@ const run = (env: Record<string, string>) =>
 describe('npm start', () => {
   it('prints its URLs, persists data in DATA_DIR and stops every child on Ctrl-C or when its terminal goes away', { timeout: 90_000 }, async () => {
     const ports = { port: await freeLoopbackPort(), dynamoDbPort: await freeLoopbackPort(), sesPort: await freeLoopbackPort() };
-    const first = await start(ports);
+    // A slow gateway keeps a checkout in flight when Ctrl-C comes.
+    const first = await start(ports, { SANDBOX_GATEWAY_LATENCY_MS: '400' });
     expect(first.output).toContain(`API          http://127.0.0.1:${ports.port}`);
     expect(first.output).toContain(`Dashboard    http://127.0.0.1:${ports.port}/dashboard/`);
     expect(first.output).toContain(`Mail viewer  http://127.0.0.1:${ports.sesPort}/`);
@@ -71,15 +72,25 @@ describe('npm start', () => {
 
     // Ctrl-C while the twin is busy: the signal reaches the twin's own process, which stops its
     // children; a wrapper that relays the signal and kills the twin when it answers late orphaned the JVM.
-    // Requests in flight are answered first: DynamoDB Local is stopped after them, not with them.
+    // Requests in flight are answered first: DynamoDB Local is stopped after them, not with them,
+    // and the events they published are delivered before the twin stops.
     const busy = Array.from({ length: 20 }, () =>
       fetch(`${api}/products`).then(
         (response) => response.status,
         () => 'refused',
       ),
     );
+    const inFlight = fetch(`${api}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': newKey() },
+      body: JSON.stringify(checkoutBody()),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
     expect(await stop(first.child)).toMatch(/^(exit 0|SIGINT)$/);
     for (const answer of await Promise.all(busy)) expect([200, 'refused']).toContain(answer);
+    const answered = await inFlight;
+    expect(answered.status).toBe(201);
+    const lastOrder = (await answered.json()) as { order: { id: string }; trackingToken: string };
     expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
     expect(await portOpen('127.0.0.1', ports.port)).toBe(false);
     expect(await portOpen('127.0.0.1', ports.sesPort)).toBe(false);
@@ -88,6 +99,9 @@ describe('npm start', () => {
     expect(second.output).not.toContain('Demo catalog seeded.');
     const tracked = await fetch(`${api}/orders/${order.id}`, { headers: { 'X-Order-Token': trackingToken } });
     expect(tracked.status).toBe(200);
+    // The order answered during Ctrl-C was handed off (no webhook here: accepted at once) on the way down.
+    const handedOff = await fetch(`${api}/orders/${lastOrder.order.id}`, { headers: { 'X-Order-Token': lastOrder.trackingToken } });
+    expect(((await handedOff.json()) as { order: { status: string } }).order.status).toBe('IN_PROCESS');
     // Idempotency lives in DynamoDB, not in the process: the restarted API still replays.
     const replay = await placeOrder();
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
