@@ -22,8 +22,8 @@ export interface DispatcherOptions {
  */
 export class InProcessEventDispatcher implements OrderEvents {
   private readonly targets = new Map<string, Handler<never>[]>();
-  /** Invocations waiting for their time: a first delivery (invocation 0) or a re-invocation. */
-  private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  /** Invocations waiting for their time, each with how to deliver it at once if it is a first delivery. */
+  private readonly timers = new Map<NodeJS.Timeout, (() => void) | null>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
@@ -67,7 +67,7 @@ export class InProcessEventDispatcher implements OrderEvents {
       this.running.add(run);
     };
     const timer = setTimeout(start, delayMs);
-    this.timers.set(timer, invocation === 0 ? start : () => this.timers.delete(timer));
+    this.timers.set(timer, invocation === 0 ? start : null);
   }
 
   private async invoke(event: EventBridgeEvent<string, { readonly orderId: string }>, handler: Handler<never>, invocation: number): Promise<void> {
@@ -95,10 +95,11 @@ export class InProcessEventDispatcher implements OrderEvents {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const [timer, onStop] of [...this.timers]) {
+    for (const [timer, deliverNow] of [...this.timers]) {
       clearTimeout(timer);
-      onStop();
+      deliverNow?.();
     }
+    this.timers.clear();
     await Promise.allSettled([...this.running]);
   }
 }
