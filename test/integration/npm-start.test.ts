@@ -29,7 +29,8 @@ const start = async (ports: { port: number; dynamoDbPort: number; sesPort: numbe
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
-  return { child, output };
+  // `printed()`: everything it has printed so far (the start keeps reading, as a terminal does).
+  return { child, output, printed: () => output };
 };
 
 const stop = async (child: ChildProcess) => {
@@ -84,13 +85,15 @@ describe('npm start', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'Idempotency-Key': newKey() },
       body: JSON.stringify(checkoutBody()),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as { order: { id: string }; trackingToken: string } }));
+    // Ctrl-C once that checkout is with the (slow) gateway: the twin logs the step.
+    const printedBefore = first.printed().length;
+    await expect.poll(() => first.printed().slice(printedBefore).includes('"step":"authorizePayment"'), { timeout: 20_000, interval: 20 }).toBe(true);
     expect(await stop(first.child)).toMatch(/^(exit 0|SIGINT)$/);
     for (const answer of await Promise.all(busy)) expect([200, 'refused']).toContain(answer);
     const answered = await inFlight;
     expect(answered.status).toBe(201);
-    const lastOrder = (await answered.json()) as { order: { id: string }; trackingToken: string };
+    const lastOrder = answered.body;
     expect(await portOpen('127.0.0.1', ports.dynamoDbPort)).toBe(false);
     expect(await portOpen('127.0.0.1', ports.port)).toBe(false);
     expect(await portOpen('127.0.0.1', ports.sesPort)).toBe(false);
