@@ -102,6 +102,14 @@ export interface OrderTotalsReader {
 
 export class VersionConflict extends Error {
   override readonly name = 'VersionConflict';
+
+  /** `current`: the order as the store now holds it, when the failed write brought it back (saves a read). */
+  constructor(
+    message: string,
+    readonly current: Order | null = null,
+  ) {
+    super(message);
+  }
 }
 
 export interface SettingsStore {

@@ -8,7 +8,8 @@ const maxAttempts = 5;
 /**
  * Read-modify-write for automated steps: `change` returns the next order, or null when the
  * order is already where it should be (which is what makes repeated steps idempotent).
- * A concurrent writer makes it re-read and decide again. `known` is the order as the caller
+ * A concurrent writer makes it decide again on the order as stored (the lost write brings it
+ * back when the store can, else it is read again). `known` is the order as the caller
  * just read or wrote it: the first attempt starts from it instead of reading again. `linked`
  * writes land with the order's write (none when nothing is written).
  */
@@ -19,8 +20,9 @@ export const updateOrder = async (
   known?: Order,
   linked: readonly LinkedWrite[] = [],
 ): Promise<Order> => {
+  let latest = known ?? null;
   for (let attempt = 1; ; attempt++) {
-    const current = attempt === 1 && known ? known : await orders.get(id);
+    const current = latest ?? (await orders.get(id));
     if (!current) throw notFound();
     const next = await change(current);
     if (!next) return current;
@@ -29,6 +31,7 @@ export const updateOrder = async (
       return next;
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= maxAttempts) throw error;
+      latest = error.current;
     }
   }
 };

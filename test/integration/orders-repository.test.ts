@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
 import { DynamoOrderRepository } from '../../functions/adapters/dynamo/orders-repository.js';
+import { VersionConflict } from '../../functions/core/ports.js';
 import { anOrder } from '../support/fixtures.js';
 import { twin, uniqueEmail } from './helpers.js';
 
@@ -33,5 +34,30 @@ describe('order listing through the indexes', () => {
     expect(window.orders.map((o) => o.id)).toEqual([created[2]!.id, created[1]!.id]);
 
     await expect(orders.list({ email, limit: 2, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'validation_failed' });
+  });
+});
+
+describe('a lost write', () => {
+  it('brings back the order as stored, from a single put and from a transaction moving the totals', async () => {
+    const orders = repository();
+    const email = uniqueEmail();
+    const placed = anOrder({ id: `ord_RACE_${email}`, status: 'ORDER_PLACED', version: 1, customer: { email, name: 'Race Test', phone: null } });
+    await orders.create(placed);
+    const winner = { ...placed, version: 2, emailsSent: ['receipt' as const] };
+    await orders.save(winner, placed);
+    const stored = await orders.get(placed.id);
+
+    // Same status: a single put. A new status moves the daily totals: a transaction.
+    for (const late of [
+      { ...placed, version: 2 },
+      { ...placed, status: 'IN_PROCESS' as const, version: 2 },
+    ]) {
+      const lost = await orders.save(late, placed).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(lost).toBeInstanceOf(VersionConflict);
+      expect((lost as VersionConflict).current).toEqual(stored);
+    }
   });
 });

@@ -73,7 +73,10 @@ export class MemoryOrders implements OrderRepository, PlacedOrderIndex {
       this.stored.set(next.id, concurrent);
     }
     const current = this.stored.get(next.id);
-    if (!current || current.version !== previous.version) throw new VersionConflict(`order ${next.id} changed concurrently`);
+    // As DynamoDB does for a write that asks for it, a lost race brings back the stored order.
+    if (!current || current.version !== previous.version) {
+      throw new VersionConflict(`order ${next.id} changed concurrently`, current ? structuredClone(current) : null);
+    }
     this.saves += 1;
     this.stored.set(next.id, structuredClone(next));
     applyLinked(linked);

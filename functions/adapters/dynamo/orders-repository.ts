@@ -7,6 +7,8 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { totalsAdjustments } from '../../core/admin/reports.js';
 import { AppError } from '../../core/errors.js';
 import type { Order } from '../../core/order.js';
@@ -49,6 +51,17 @@ export const fromItem = (item: Record<string, unknown>): Order => {
 };
 
 type OrderWrite = { Put: PutCommandInput } | { Delete: DeleteCommandInput };
+
+/**
+ * The order item a failed conditional write brought back (the order write is the first item of
+ * its transaction), or null. DynamoDB returns it in its attribute-value form, even through the
+ * DocumentClient.
+ */
+const storedOnFailure = (error: unknown): Order | null => {
+  const failure = error as { Item?: Record<string, AttributeValue>; CancellationReasons?: { Item?: Record<string, AttributeValue> }[] };
+  const item = failure.Item ?? failure.CancellationReasons?.[0]?.Item;
+  return item ? fromItem(unmarshall(item)) : null;
+};
 
 /**
  * Orders in the single table. Every write that creates, removes or moves an order between
@@ -96,6 +109,8 @@ export class DynamoOrderRepository implements OrderRepository {
           Item: toItem(next),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': previous.version },
+          // A lost race brings back the order as it is now: the writer decides again without reading it.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
       previous,
@@ -152,7 +167,9 @@ export class DynamoOrderRepository implements OrderRepository {
       else await this.client.send(new DeleteCommand(item.Delete));
     } catch (error) {
       if (isConditionFailure(error) || cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
-        throw previous ? new VersionConflict(`order ${id} changed concurrently`) : new AppError('conflict', `Order ${id} already exists.`);
+        throw previous
+          ? new VersionConflict(`order ${id} changed concurrently`, storedOnFailure(error))
+          : new AppError('conflict', `Order ${id} already exists.`);
       }
       throw error;
     }
