@@ -31,7 +31,8 @@ import { createApiServer } from './server.js';
 import { BenchProbe, benchProbeEnabled } from './bench-probe.js';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { ensureTable } from './tables.js';
-import { checkoutDefinition, LocalCheckoutWorkflow } from './workflow-runner.js';
+import { checkoutDefinition } from './checkout-definition.js';
+import { LocalCheckoutWorkflow } from './workflow-runner.js';
 
 export interface TwinOptions {
   /** Keep nothing on disk (`--memory`); otherwise data lives in `dataDir`, which exists. */
@@ -121,7 +122,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const apiServer: Running = { url: '', stop: () => server.stop() };
     running.push(apiServer);
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
-    checkoutDefinition();
+    const definition = await checkoutDefinition();
     const dynamoDb = await options.dynamoDb;
 
     // The handlers may reach the emulators through another address (the fault drills put a proxy there).
@@ -141,7 +142,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     const adapters = createAdapters({
       client: documentClient,
       keyring: probe ? probe.countKeyUses(cardKeyring) : cardKeyring,
-      workflow: () => new LocalCheckoutWorkflow(stepHandlers),
+      workflow: () => new LocalCheckoutWorkflow(definition, stepHandlers),
       events,
       pager: new MailPager(new SesMailer()),
       stuckOrdersMetric: new LoggedStuckOrdersMetric(),

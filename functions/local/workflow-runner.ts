@@ -1,31 +1,29 @@
 import './promise-polyfill.js';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { synthesizeCheckoutAsl } from '../../lib/checkout-asl.js';
+import type { AslDefinition } from '../../lib/checkout-asl.js';
 import type { CheckoutRun, CheckoutRunResult, CheckoutWorkflow } from '../core/ports.js';
 import { checkoutRunResult } from '../adapters/sfn-checkout-workflow.js';
 import { logger } from '../http/logger.js';
 
 type TaskHandlers = Record<string, (state: never) => Promise<unknown>>;
 
-let definition: StateMachineDefinition | undefined;
-/** The checkout state machine as CDK synthesizes it: once per process (it takes about a second). */
-export const checkoutDefinition = () => (definition ??= synthesizeCheckoutAsl() as StateMachineDefinition);
-
 /**
- * Runs the checkout state machine exactly as CDK synthesizes it, with each Lambda task bound
- * to the same handler function the Lambda runs. Execution events are logged only when
- * `LOG_EXECUTION_DATA=true`, the twin's counterpart of Step Functions' execution-data logging.
+ * Runs the checkout state machine exactly as CDK synthesizes it (`checkoutDefinition`), with
+ * each Lambda task bound to the same handler function the Lambda runs. Execution events are
+ * logged only when `LOG_EXECUTION_DATA=true`, the twin's counterpart of Step Functions'
+ * execution-data logging.
  */
 export class LocalCheckoutWorkflow implements CheckoutWorkflow {
   private readonly machine: StateMachine;
 
   constructor(
+    definition: AslDefinition,
     private readonly tasks: TaskHandlers,
     private readonly retryIntervalMs = Number(process.env.WORKFLOW_RETRY_INTERVAL_MS ?? 200),
   ) {
     // Not validated again at each start (half a second of CPU): the infra tests validate this
     // very synthesis, ARNs included (checkout-asl.test.ts).
-    this.machine = new StateMachine(checkoutDefinition(), { validationOptions: { noValidate: true } });
+    this.machine = new StateMachine(definition as StateMachineDefinition, { validationOptions: { noValidate: true } });
   }
 
   async run(input: CheckoutRun): Promise<CheckoutRunResult> {

@@ -5,6 +5,11 @@ import { aslFromTemplate, normalizeAsl, placeholderFunctionArn, synthesizeChecko
 import { checkoutSteps, gatewayUnavailableError } from '../../contract/checkout-steps.js';
 import { buildApp } from '../../lib/orders-stack.js';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { build } from 'esbuild';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkoutAslKey, checkoutAslSources, checkoutDefinition } from '../../functions/local/checkout-definition.js';
 import { deploymentContext } from './deployment-context.js';
 
 const twinAsl = synthesizeCheckoutAsl();
@@ -82,5 +87,38 @@ describe('checkout ASL', () => {
   it('finishes without waiting for email: receipts are queued by the outcome step', async () => {
     const output = await run(approvedCard, { orderId: 'o-3', cardRef: 'c-3', onDecline: 'ask' });
     expect(Object.keys(output)).not.toContain('receipt');
+  });
+});
+
+describe("the twin's kept definition", () => {
+  it('is keyed by every file of ours the synthesis imports', async () => {
+    const { metafile } = await build({
+      entryPoints: ['lib/checkout-asl.ts'],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+    });
+    const imported = Object.keys(metafile.inputs);
+    expect(imported).toContain('lib/constructs/checkout-workflow.ts');
+    expect(imported.filter((file) => !checkoutAslSources.some((folder) => file.startsWith(`${folder}/`)))).toEqual([]);
+  });
+
+  it('is the definition the stack deploys, kept under its key and read back from there', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'checkout-asl-cache-'));
+    try {
+      writeFileSync(join(cacheDir, 'checkout-asl-0000.json'), '{}');
+      // (The runs above may have changed twinAsl in place: aws-local-stepfunctions fills in defaults.)
+      expect(await checkoutDefinition(cacheDir)).toEqual(normalizeAsl(stackAsl));
+      const kept = `checkout-asl-${checkoutAslKey()}.json`;
+      // A definition of older sources is removed; the next start reads the kept one.
+      expect(readdirSync(cacheDir)).toEqual([kept]);
+      writeFileSync(join(cacheDir, kept), JSON.stringify({ ...twinAsl, Comment: 'read back' }));
+      expect(await checkoutDefinition(cacheDir)).toMatchObject({ Comment: 'read back' });
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CheckoutState, createCheckoutSteps } from '../../functions/core/checkout-steps.js';
+import { checkoutDefinition } from '../../functions/local/checkout-definition.js';
 import { LocalCheckoutWorkflow } from '../../functions/local/workflow-runner.js';
 import { createLinks } from '../../functions/runtime/adapters.js';
 import { anOrder } from '../support/fixtures.js';
@@ -52,7 +53,12 @@ describe('the checkout workflow when a step fails unexpectedly', () => {
       },
     };
 
-    const run = await new LocalCheckoutWorkflow(failingPlacement, 1).run({ orderId: 'ord_COMP', cardRef: null, onDecline: 'ask', attempt: 1 });
+    const run = await new LocalCheckoutWorkflow(await checkoutDefinition(), failingPlacement, 1).run({
+      orderId: 'ord_COMP',
+      cardRef: null,
+      onDecline: 'ask',
+      attempt: 1,
+    });
     expect(run.status).toBe('failed');
     expect(stockSeenByPlacement).toEqual([3]);
     const order = orders.order('ord_COMP');

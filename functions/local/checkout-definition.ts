@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AslDefinition } from '../../lib/checkout-asl.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The folders whose code the workflow's synthesis imports (an infra test checks it imports
+ * nothing else of ours). Any change in them synthesizes the definition again.
+ */
+export const checkoutAslSources = ['lib', 'contract', 'functions/core'] as const;
+
+const packageVersion = (name: string) => (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+
+/** Names one synthesis: the CDK versions and every source file it may read. */
+export const checkoutAslKey = (): string => {
+  const hash = createHash('sha256').update(`aws-cdk-lib ${packageVersion('aws-cdk-lib')} constructs ${packageVersion('constructs')}\0`);
+  for (const folder of checkoutAslSources) {
+    const files = readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .sort();
+    for (const file of files)
+      hash
+        .update(`${folder}/${file}\0`)
+        .update(readFileSync(join(root, folder, file)))
+        .update('\0');
+  }
+  return hash.digest('hex').slice(0, 32);
+};
+
+const defaultCacheDir = join(root, 'node_modules', '.cache', 'orders-twin');
+const cachePrefix = 'checkout-asl-';
+
+/**
+ * The checkout state machine as CDK synthesizes it. Loading CDK and synthesizing take about a
+ * second of CPU at every twin start, so the definition is kept, named by `checkoutAslKey`, and
+ * synthesized again only when that key changes.
+ */
+export const checkoutDefinition = async (cacheDir = defaultCacheDir): Promise<AslDefinition> => {
+  const file = join(cacheDir, `${cachePrefix}${checkoutAslKey()}.json`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as AslDefinition;
+  } catch {
+    // Not synthesized for these sources yet.
+  }
+  const { synthesizeCheckoutAsl } = await import('../../lib/checkout-asl.js');
+  const definition = synthesizeCheckoutAsl();
+  mkdirSync(cacheDir, { recursive: true });
+  for (const stale of readdirSync(cacheDir).filter((name) => name.startsWith(cachePrefix))) rmSync(join(cacheDir, stale), { force: true });
+  // Twins starting side by side may write it at once: each renames a whole file into place.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(definition));
+  renameSync(partial, file);
+  return definition;
+};
