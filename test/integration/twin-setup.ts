@@ -42,7 +42,12 @@ export const twinTiming = {
   /** Re-invocations of a failed push by the twin's event dispatcher (as Lambda's async invoke). */
   pushRetries: 2,
   eventRetryDelayMs: 50,
-  webhookTimeoutMs: 1000,
+  /**
+   * The deployed default. No test waits for it (a slow receiver is tested on the adapter). At 1 s
+   * a loaded machine could time out a first delivery the receiver never recorded, then hand the
+   * order off at attempt 2: correct, but not what a test of one clean delivery expects.
+   */
+  webhookTimeoutMs: 5000,
 } as const;
 
 /** The SES identity the tests' twin checks senders against (the default sender's domain). */
