@@ -12,6 +12,6 @@ export const demoCatalog: readonly Product[] = [
 /** Seeds the demo catalog when the catalog is empty (SPEC §10). */
 export const seedDemoCatalog = async (catalog: Catalog): Promise<boolean> => {
   if ((await catalog.list()).length > 0) return false;
-  for (const product of demoCatalog) await catalog.put(product);
+  await Promise.all(demoCatalog.map((product) => catalog.put(product)));
   return true;
 };

@@ -123,6 +123,10 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
     running.push(apiServer);
     const apiUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
     const definition = await checkoutDefinition();
+    // Staff sign in at the local issuer; the staff APIs verify its tokens like Cognito's. Its
+    // signing key and password hashes take CPU the JVM's boot leaves idle.
+    const issuing = createLocalIssuer({ dataDir: options.memory ? null : options.dataDir, issuer: `${apiUrl}/auth` });
+    issuing.catch(() => undefined);
     const dynamoDb = await options.dynamoDb;
 
     // The handlers may reach the emulators through another address (the fault drills put a proxy there).
@@ -171,8 +175,7 @@ export const startTwin = async (options: TwinOptions): Promise<Twin> => {
       },
     });
 
-    // Staff sign in at the local issuer; the staff APIs verify its tokens like Cognito's.
-    const issuer = await createLocalIssuer({ dataDir: options.memory ? null : options.dataDir, issuer: `${apiUrl}/auth` });
+    const issuer = await issuing;
     const staffDeps = { ...adapters, authenticate: createStaffAuthenticator(issuer.rules) };
     handlers.admin = createAdminHandler(staffDeps);
     handlers.cardReveal = createCardRevealHandler(staffDeps);
