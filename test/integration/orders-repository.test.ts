@@ -61,3 +61,46 @@ describe('a lost write', () => {
     }
   });
 });
+
+/**
+ * A client that sends every request a second time once it landed, as the SDK does when a
+ * request's answer is lost (a reset connection, a timeout): the caller hears the second answer.
+ */
+const answerLostThenResent = () => {
+  const client = createDocumentClient(twin().dynamoDbUrl);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      await next(args);
+      return next(args);
+    },
+    { step: 'build', name: 'answerLostThenResent' },
+  );
+  return new DynamoOrderRepository(client, 'Orders-local');
+};
+
+describe('a write sent again after its answer was lost', () => {
+  it('succeeds, and the order is stored once, as written: a creation, a put and a transaction', async () => {
+    const orders = answerLostThenResent();
+    const email = uniqueEmail();
+    const placed = anOrder({ id: `ord_RESENT_${email}`, status: 'ORDER_PLACED', version: 1, customer: { email, name: 'Resent Test', phone: null } });
+    await orders.create(placed);
+    // Same status: a single put. A new status moves the daily totals: a transaction.
+    const noted = { ...placed, version: 2, emailsSent: ['receipt' as const] };
+    await orders.save(noted, placed);
+    const inProcess = { ...noted, status: 'IN_PROCESS' as const, version: 3 };
+    await orders.save(inProcess, noted);
+    expect(await repository().get(placed.id)).toEqual(inProcess);
+  });
+
+  it('still loses to another writer of the very same revision', async () => {
+    const orders = repository();
+    const email = uniqueEmail();
+    const placed = anOrder({ id: `ord_TWIN_${email}`, status: 'ORDER_PLACED', version: 1, customer: { email, name: 'Twin Test', phone: null } });
+    await orders.create(placed);
+    const claim = { ...placed, version: 2, emailsSent: ['receipt' as const] };
+    await orders.save(claim, placed);
+    // Two drains that decided the same claim at the same millisecond: one of them must lose.
+    await expect(orders.save(claim, placed)).rejects.toBeInstanceOf(VersionConflict);
+    await expect(orders.create(placed)).rejects.toMatchObject({ code: 'conflict' });
+  });
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   type DeleteCommandInput,
@@ -45,7 +46,7 @@ export const toItem = (order: Order) => ({
 });
 
 export const fromItem = (item: Record<string, unknown>): Order => {
-  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, outbox: _outbox, history, ...order } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, customerEmail: _email, outbox: _outbox, writeId: _writeId, history, ...order } = item;
   const stored = inflated(history);
   return { ...order, history: typeof stored === 'string' ? JSON.parse(stored) : stored } as unknown as Order;
 };
@@ -57,10 +58,21 @@ type OrderWrite = { Put: PutCommandInput } | { Delete: DeleteCommandInput };
  * its transaction), or null. DynamoDB returns it in its attribute-value form, even through the
  * DocumentClient.
  */
-const storedOnFailure = (error: unknown): Order | null => {
+const storedOnFailure = (error: unknown): Record<string, unknown> | null => {
   const failure = error as { Item?: Record<string, AttributeValue>; CancellationReasons?: { Item?: Record<string, AttributeValue> }[] };
   const item = failure.Item ?? failure.CancellationReasons?.[0]?.Item;
-  return item ? fromItem(unmarshall(item)) : null;
+  return item ? unmarshall(item) : null;
+};
+
+/**
+ * Each put of an order carries an id of its own. The SDK sends a request again when its answer
+ * is lost; a transaction is then a no-op (the SDK gives it a ClientRequestToken), but a single
+ * put fails its condition against itself. Finding its own id stored, the write knows it landed.
+ */
+const withWriteId = (put: PutCommandInput): { put: PutCommandInput; writeId: string } => {
+  const writeId = randomUUID();
+  // A lost race also brings back the order as it is now: the writer decides again without reading it.
+  return { put: { ...put, Item: { ...put.Item, writeId }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }, writeId };
 };
 
 /**
@@ -109,8 +121,6 @@ export class DynamoOrderRepository implements OrderRepository {
           Item: toItem(next),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': previous.version },
-          // A lost race brings back the order as it is now: the writer decides again without reading it.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
       previous,
@@ -161,14 +171,18 @@ export class DynamoOrderRepository implements OrderRepository {
    */
   private async write(id: string, item: OrderWrite, previous: Order | null, next: Order | null, linked: readonly LinkedWrite[] = []): Promise<void> {
     const totals = totalsUpdates(this.tableName, totalsAdjustments(previous, next));
+    const { put, writeId } = 'Put' in item ? withWriteId(item.Put) : { put: null, writeId: null };
+    const write = put ? { Put: put } : item;
     try {
-      if (totals.length || linked.length) await transactWrite(this.client, { TransactItems: [item, ...totals, ...transactItems(linked)] });
-      else if ('Put' in item) await this.client.send(new PutCommand(item.Put));
-      else await this.client.send(new DeleteCommand(item.Delete));
+      if (totals.length || linked.length) await transactWrite(this.client, { TransactItems: [write, ...totals, ...transactItems(linked)] });
+      else if (put) await this.client.send(new PutCommand(put));
+      else if ('Delete' in item) await this.client.send(new DeleteCommand(item.Delete));
     } catch (error) {
       if (isConditionFailure(error) || cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
+        const stored = storedOnFailure(error);
+        if (writeId && stored?.writeId === writeId) return;
         throw previous
-          ? new VersionConflict(`order ${id} changed concurrently`, storedOnFailure(error))
+          ? new VersionConflict(`order ${id} changed concurrently`, stored && fromItem(stored))
           : new AppError('conflict', `Order ${id} already exists.`);
       }
       throw error;
