@@ -1,5 +1,13 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { type AttributeValue, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  type PutCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LinkedWrite } from '../../core/ports.js';
 
 /**
@@ -18,6 +26,31 @@ export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT) =
 export type DocumentClient = ReturnType<typeof createDocumentClient>;
 
 export const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * The item a write whose condition failed brought back (`ReturnValuesOnConditionCheckFailure`),
+ * from a single write or the `index`-th item of a transaction, or null. DynamoDB returns it in
+ * its attribute-value form, even through the DocumentClient.
+ */
+export const itemOnConditionFailure = (error: unknown, index = 0): Record<string, unknown> | null => {
+  const failure = error as { Item?: Record<string, AttributeValue>; CancellationReasons?: { Item?: Record<string, AttributeValue> }[] };
+  const item = failure.Item ?? failure.CancellationReasons?.[index]?.Item;
+  return item ? unmarshall(item) : null;
+};
+
+/**
+ * A conditional put that can tell its own write. The SDK sends a request again when its answer
+ * is lost: a transaction is then a no-op (the SDK gives it a ClientRequestToken), but a single
+ * put fails its condition against itself. Each put carries an id of its own and asks for the
+ * stored item on failure; `landed` says whether that item is this very put.
+ */
+export const ownedPut = (input: PutCommandInput) => {
+  const writeId = randomUUID();
+  return {
+    put: { ...input, Item: { ...input.Item, writeId }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const },
+    landed: (stored: Record<string, unknown> | null): boolean => stored?.writeId === writeId,
+  };
+};
 
 /** Strongly consistent reads of up to any number of keys, 100 per request, unprocessed keys asked again. */
 export const batchGetAll = async (client: DocumentClient, tableName: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> => {

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoticeLedger } from '../../core/ports.js';
-import { type DocumentClient, isConditionFailure } from './client.js';
+import { type DocumentClient, isConditionFailure, itemOnConditionFailure, ownedPut } from './client.js';
 
 const noticeKey = (key: string) => ({ pk: 'NOTICE', sk: key });
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -23,18 +23,18 @@ export class DynamoNoticeLedger implements NoticeLedger {
   }
 
   async claim(key: string, expiresAt: Date): Promise<boolean> {
+    const { put, landed } = ownedPut({
+      TableName: this.tableName,
+      Item: { ...noticeKey(key), claimedAt: this.now().toISOString(), expiresAt: epochSeconds(expiresAt) },
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+      ExpressionAttributeValues: { ':now': epochSeconds(this.now()) },
+    });
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...noticeKey(key), claimedAt: this.now().toISOString(), expiresAt: epochSeconds(expiresAt) },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-          ExpressionAttributeValues: { ':now': epochSeconds(this.now()) },
-        }),
-      );
+      await this.client.send(new PutCommand(put));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      // Its own claim sent again is still its claim: the notice must go out.
+      if (isConditionFailure(error)) return landed(itemOnConditionFailure(error));
       throw error;
     }
   }

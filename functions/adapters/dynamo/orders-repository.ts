@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   type DeleteCommandInput,
@@ -8,8 +7,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { totalsAdjustments } from '../../core/admin/reports.js';
 import { AppError } from '../../core/errors.js';
 import type { Order } from '../../core/order.js';
@@ -23,7 +20,7 @@ import {
   VersionConflict,
 } from '../../core/ports.js';
 import { shortLines, stockReservationItems } from './catalog.js';
-import { batchGetAll, type DocumentClient, isConditionFailure, transactItems } from './client.js';
+import { batchGetAll, type DocumentClient, isConditionFailure, itemOnConditionFailure, ownedPut, transactItems } from './client.js';
 import { deflated, inflated } from './deflated.js';
 import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
 
@@ -52,28 +49,6 @@ export const fromItem = (item: Record<string, unknown>): Order => {
 };
 
 type OrderWrite = { Put: PutCommandInput } | { Delete: DeleteCommandInput };
-
-/**
- * The order item a failed conditional write brought back (the order write is the first item of
- * its transaction), or null. DynamoDB returns it in its attribute-value form, even through the
- * DocumentClient.
- */
-const storedOnFailure = (error: unknown): Record<string, unknown> | null => {
-  const failure = error as { Item?: Record<string, AttributeValue>; CancellationReasons?: { Item?: Record<string, AttributeValue> }[] };
-  const item = failure.Item ?? failure.CancellationReasons?.[0]?.Item;
-  return item ? unmarshall(item) : null;
-};
-
-/**
- * Each put of an order carries an id of its own. The SDK sends a request again when its answer
- * is lost; a transaction is then a no-op (the SDK gives it a ClientRequestToken), but a single
- * put fails its condition against itself. Finding its own id stored, the write knows it landed.
- */
-const withWriteId = (put: PutCommandInput): { put: PutCommandInput; writeId: string } => {
-  const writeId = randomUUID();
-  // A lost race also brings back the order as it is now: the writer decides again without reading it.
-  return { put: { ...put, Item: { ...put.Item, writeId }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }, writeId };
-};
 
 /**
  * Orders in the single table. Every write that creates, removes or moves an order between
@@ -171,16 +146,17 @@ export class DynamoOrderRepository implements OrderRepository {
    */
   private async write(id: string, item: OrderWrite, previous: Order | null, next: Order | null, linked: readonly LinkedWrite[] = []): Promise<void> {
     const totals = totalsUpdates(this.tableName, totalsAdjustments(previous, next));
-    const { put, writeId } = 'Put' in item ? withWriteId(item.Put) : { put: null, writeId: null };
-    const write = put ? { Put: put } : item;
+    // A lost race also brings back the order as it is now: the writer decides again without reading it.
+    const owned = 'Put' in item ? ownedPut(item.Put) : null;
+    const write = owned ? { Put: owned.put } : item;
     try {
       if (totals.length || linked.length) await transactWrite(this.client, { TransactItems: [write, ...totals, ...transactItems(linked)] });
-      else if (put) await this.client.send(new PutCommand(put));
+      else if (owned) await this.client.send(new PutCommand(owned.put));
       else if ('Delete' in item) await this.client.send(new DeleteCommand(item.Delete));
     } catch (error) {
       if (isConditionFailure(error) || cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
-        const stored = storedOnFailure(error);
-        if (writeId && stored?.writeId === writeId) return;
+        const stored = itemOnConditionFailure(error);
+        if (owned?.landed(stored)) return;
         throw previous
           ? new VersionConflict(`order ${id} changed concurrently`, stored && fromItem(stored))
           : new AppError('conflict', `Order ${id} already exists.`);
