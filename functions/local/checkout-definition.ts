@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AslDefinition } from '../../lib/checkout-asl.js';
 
@@ -48,11 +48,21 @@ export const checkoutDefinition = async (cacheDir = defaultCacheDir): Promise<As
   }
   const { synthesizeCheckoutAsl } = await import('../../lib/checkout-asl.js');
   const definition = synthesizeCheckoutAsl();
-  mkdirSync(cacheDir, { recursive: true });
-  for (const stale of readdirSync(cacheDir).filter((name) => name.startsWith(cachePrefix))) rmSync(join(cacheDir, stale), { force: true });
-  // Twins starting side by side may write it at once: each renames a whole file into place.
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, JSON.stringify(definition));
-  renameSync(partial, file);
+  keep(cacheDir, file, definition);
   return definition;
+};
+
+/** Best effort: a folder it cannot write costs the next start a second, nothing more. */
+const keep = (cacheDir: string, file: string, definition: AslDefinition) => {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const older = readdirSync(cacheDir).filter((name) => name.startsWith(cachePrefix) && name.endsWith('.json') && name !== basename(file));
+    for (const name of older) rmSync(join(cacheDir, name), { force: true });
+    // Twins starting side by side may write it at once: each renames a whole file into place.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, JSON.stringify(definition));
+    renameSync(partial, file);
+  } catch {
+    // Synthesized again at the next start.
+  }
 };

@@ -117,6 +117,8 @@ describe("the twin's kept definition", () => {
       expect(readdirSync(cacheDir)).toEqual([kept]);
       writeFileSync(join(cacheDir, kept), JSON.stringify({ ...twinAsl, Comment: 'read back' }));
       expect(await checkoutDefinition(cacheDir)).toMatchObject({ Comment: 'read back' });
+      // A place it cannot keep it (here under a file) only costs a synthesis.
+      expect(await checkoutDefinition(join(cacheDir, kept, 'cache'))).toEqual(normalizeAsl(stackAsl));
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
