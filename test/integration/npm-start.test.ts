@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freeLoopbackPort, portOpen } from '../../functions/local/emulators.js';
@@ -51,6 +51,21 @@ const run = (env: Record<string, string>) =>
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => resolve({ code, output }));
   });
+
+/** The environment of the JVM serving DynamoDB Local on `port` (Linux's /proc), or null. */
+const dynamoDbLocalEnvironment = (port: number): string[] | null => {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && args[args.indexOf('-port') + 1] === String(port)) {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      }
+    } catch {
+      // A process that ended while listed.
+    }
+  }
+  return null;
+};
 
 describe('npm start', () => {
   it('prints its URLs, persists data in DATA_DIR and stops every child on Ctrl-C or when its terminal goes away', { timeout: 90_000 }, async () => {
@@ -125,7 +140,7 @@ describe('npm start', () => {
     }
   });
 
-  it('stops DynamoDB Local when it is stopped before it is up', { timeout: 90_000 }, async () => {
+  it('stops DynamoDB Local when it is stopped before it is up, and starts it with its telemetry off', { timeout: 90_000 }, async () => {
     const dynamoDbPort = await freeLoopbackPort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--memory'], {
       env: { ...process.env, PORT: String(await freeLoopbackPort()), DYNAMODB_PORT: String(dynamoDbPort), SES_PORT: String(await freeLoopbackPort()) },
@@ -134,6 +149,7 @@ describe('npm start', () => {
     const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
     try {
       await expect.poll(() => portOpen('127.0.0.1', dynamoDbPort), { timeout: 60_000, interval: 50 }).toBe(true);
+      expect(dynamoDbLocalEnvironment(dynamoDbPort)).toContain('DDB_LOCAL_TELEMETRY=0');
       child.kill('SIGTERM');
       expect(await exited).toBe('exit 0');
       expect(await portOpen('127.0.0.1', dynamoDbPort)).toBe(false);
