@@ -29,12 +29,12 @@ export const isConditionFailure = (error: unknown): boolean => error instanceof 
 
 /**
  * The item a write whose condition failed brought back (`ReturnValuesOnConditionCheckFailure`),
- * from a single write or the `index`-th item of a transaction, or null. DynamoDB returns it in
- * its attribute-value form, even through the DocumentClient.
+ * from a single write or the first item of a transaction (where the conditional write goes), or
+ * null. DynamoDB returns it in its attribute-value form, even through the DocumentClient.
  */
-export const itemOnConditionFailure = (error: unknown, index = 0): Record<string, unknown> | null => {
+export const itemOnConditionFailure = (error: unknown): Record<string, unknown> | null => {
   const failure = error as { Item?: Record<string, AttributeValue>; CancellationReasons?: { Item?: Record<string, AttributeValue> }[] };
-  const item = failure.Item ?? failure.CancellationReasons?.[index]?.Item;
+  const item = failure.Item ?? failure.CancellationReasons?.[0]?.Item;
   return item ? unmarshall(item) : null;
 };
 

@@ -148,9 +148,9 @@ export class DynamoOrderRepository implements OrderRepository {
     const totals = totalsUpdates(this.tableName, totalsAdjustments(previous, next));
     // A lost race also brings back the order as it is now: the writer decides again without reading it.
     const owned = 'Put' in item ? ownedPut(item.Put) : null;
-    const write = owned ? { Put: owned.put } : item;
+    const orderWrite = owned ? { Put: owned.put } : item;
     try {
-      if (totals.length || linked.length) await transactWrite(this.client, { TransactItems: [write, ...totals, ...transactItems(linked)] });
+      if (totals.length || linked.length) await transactWrite(this.client, { TransactItems: [orderWrite, ...totals, ...transactItems(linked)] });
       else if (owned) await this.client.send(new PutCommand(owned.put));
       else if ('Delete' in item) await this.client.send(new DeleteCommand(item.Delete));
     } catch (error) {
