@@ -4,6 +4,7 @@ import type { CardDetails } from '../core/card.js';
 import type { CardVault, LinkedWrite } from '../core/ports.js';
 import type { CardCipher } from './card-cipher.js';
 import { type DocumentClient, isConditionFailure, linkedWrite } from './dynamo/client.js';
+import { cancellationCodes, transactWrite } from './dynamo/order-totals.js';
 
 /**
  * For functions that only delete held cards (the admin API): no key, so nothing to seal or
@@ -81,7 +82,7 @@ export class EncryptedCardVault implements CardVault {
   }
 
   async keepWithoutCvc(orderId: string, ref: string, expiresAt: Date | null, now: Date): Promise<boolean> {
-    await this.deleteAttempt(orderId, ref);
+    await this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: attemptKey(orderId, ref) }));
     try {
       await this.client.send(
         new UpdateCommand({
@@ -100,15 +101,21 @@ export class EncryptedCardVault implements CardVault {
     }
   }
 
-  /** The card and CVC of the attempt, deleted; whether they were still there. */
-  private async deleteAttempt(orderId: string, ref: string): Promise<boolean> {
-    const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.tables.cvcs, Key: attemptKey(orderId, ref), ReturnValues: 'ALL_OLD' }));
-    return Attributes !== undefined;
-  }
-
   async forgetAttempt(orderId: string, ref: string): Promise<void> {
-    // An outcome step that ended the attempt deleted it, and decided what is held.
-    if (await this.deleteAttempt(orderId, ref)) await this.client.send(new DeleteCommand({ TableName: this.tables.cards, Key: vaultKey(orderId, ref) }));
+    // One transaction: the attempt only if it is still there, and its hold with it. An outcome
+    // step that ended the attempt deleted it and decided what is held. Sent again after its
+    // answer was lost, the transaction replays as a no-op (its ClientRequestToken), where a
+    // second single delete would find the attempt gone and leave the hold.
+    try {
+      await transactWrite(this.client, {
+        TransactItems: [
+          { Delete: { TableName: this.tables.cvcs, Key: attemptKey(orderId, ref), ConditionExpression: 'attribute_exists(pk)' } },
+          { Delete: { TableName: this.tables.cards, Key: vaultKey(orderId, ref) } },
+        ],
+      });
+    } catch (error) {
+      if (cancellationCodes(error)[0] !== 'ConditionalCheckFailed') throw error;
+    }
   }
 
   /** The attempt and the held card: what a purge deletes, with an order's write or on its own. */

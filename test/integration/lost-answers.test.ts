@@ -1,10 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
+import { encryptionSdkCipher } from '../../functions/adapters/card-cipher.js';
+import { EncryptedCardVault } from '../../functions/adapters/card-vault.js';
+import { createDocumentClient, transactItems } from '../../functions/adapters/dynamo/client.js';
+import { DynamoAuditTrail } from '../../functions/adapters/dynamo/audit-trail.js';
 import { DynamoIdempotencyStore } from '../../functions/adapters/dynamo/idempotency-store.js';
 import { DynamoNoticeLedger } from '../../functions/adapters/dynamo/notice-ledger.js';
 import { DynamoOrderRepository } from '../../functions/adapters/dynamo/orders-repository.js';
 import { VersionConflict } from '../../functions/core/ports.js';
+import { rawAesKeyring } from '../../functions/local/card-key.js';
 import { anOrder } from '../support/fixtures.js';
 import { twin, uniqueEmail } from './helpers.js';
 
@@ -80,5 +85,33 @@ describe('a write sent again after its answer was lost', () => {
     const expiresAt = new Date(Date.now() + 3_600_000);
     expect(await new DynamoNoticeLedger(answerLostThenResent(), table).claim(key, expiresAt)).toBe(true);
     expect(await new DynamoNoticeLedger(plainClient(), table).claim(key, expiresAt)).toBe(false);
+  });
+
+  it('forgets an attempt no outcome ended, and the card held of it goes too', async () => {
+    const tables = { cards: 'CardVault-local', cvcs: 'CardCvc-local' };
+    const cipher = encryptionSdkCipher(rawAesKeyring(randomBytes(32)));
+    const client = plainClient();
+    const vault = new EncryptedCardVault(client, tables, cipher);
+    const orderId = `ord_FORGET_${randomUUID()}`;
+    const card = { number: '4111111111111111', expMonth: 12, expYear: 2031, cvc: '123', holderName: 'Resent Test' };
+    const { ref, writes } = await vault.prepareAttempt(orderId, card);
+    await client.send(new TransactWriteCommand({ TransactItems: transactItems(writes) }));
+    await vault.holdAttemptCard(orderId, ref, card);
+
+    await new EncryptedCardVault(answerLostThenResent(), tables, cipher).forgetAttempt(orderId, ref);
+    const stored = await Promise.all([
+      client.send(new GetCommand({ TableName: tables.cvcs, Key: { pk: `ORDER#${orderId}`, sk: `ATTEMPT#${ref}` }, ConsistentRead: true })),
+      client.send(new GetCommand({ TableName: tables.cards, Key: { pk: `ORDER#${orderId}`, sk: `CARD#${ref}` }, ConsistentRead: true })),
+    ]);
+    expect(stored.map(({ Item }) => Item)).toEqual([undefined, undefined]);
+  });
+
+  it('records a staff action once, and says it is recorded', async () => {
+    const requestId = `lost-answer-${randomUUID()}`;
+    const at = new Date().toISOString();
+    const event = { at, actor: 'csr', action: 'orders:get', outcome: 'allowed' as const, requestId, data: { status: 200 } };
+    await expect(new DynamoAuditTrail(answerLostThenResent(), table).record(event)).resolves.toBeUndefined();
+    const { events } = await new DynamoAuditTrail(plainClient(), table).list({ day: at.slice(0, 10), limit: 1000 });
+    expect(events.filter((recorded) => recorded.requestId === requestId)).toEqual([event]);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../core/errors.js';
 import type { AuditEvent, AuditEventPage, AuditTrail } from '../../core/ports.js';
-import type { DocumentClient } from './client.js';
+import { type DocumentClient, isConditionFailure } from './client.js';
 
 /**
  * The staff audit trail in the orders table, one partition per UTC day, sorted by time.
@@ -23,13 +23,18 @@ export class DynamoAuditTrail implements AuditTrail {
   ) {}
 
   async record(event: AuditEvent): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...auditKey(event.at, randomUUID()), ...event },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...auditKey(event.at, randomUUID()), ...event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The key is this write's own: only this very put, sent again after its answer was lost, holds it.
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async list(query: { readonly day: string; readonly limit: number; readonly cursor?: string | null }): Promise<AuditEventPage> {
