@@ -125,7 +125,8 @@ describe('storefront, pay page and dashboard in the browser', () => {
     expect((await csr.locator('.tabs a').first().textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^Pending \(offline\) \d+$/);
     expect((await csr.locator('.tabs a').nth(1).textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^Stuck in Order Placed \d+$/);
     expect(await offlineTab.getAttribute('aria-current')).toBe('page');
-    expect(await csr.locator('#orders tr').first().locator('a').textContent()).toBe(offline.id);
+    // Other files on this twin place offline orders too: the tab lists offline orders only, and the search below finds this one.
+    expect(new Set(await csr.locator('#orders .badge').allTextContents())).toEqual(new Set(['Pending (offline)']));
     await expectAccessible(csr);
     await shoot(csr, 'queue');
 
