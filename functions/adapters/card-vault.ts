@@ -3,8 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { CardDetails } from '../core/card.js';
 import type { CardVault, LinkedWrite } from '../core/ports.js';
 import type { CardCipher } from './card-cipher.js';
-import { type DocumentClient, isConditionFailure, linkedWrite } from './dynamo/client.js';
-import { cancellationCodes, transactWrite } from './dynamo/order-totals.js';
+import { cancellationCodes, type DocumentClient, isConditionFailure, linkedWrite, transactWrite } from './dynamo/client.js';
 
 /**
  * For functions that only delete held cards (the admin API): no key, so nothing to seal or

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cancellationCodes, transactWrite } from '../../functions/adapters/dynamo/order-totals.js';
-import type { DocumentClient } from '../../functions/adapters/dynamo/client.js';
+import { cancellationCodes, type DocumentClient, transactWrite } from '../../functions/adapters/dynamo/client.js';
 import { reportSummary, summarize, totalsAdjustments } from '../../functions/core/admin/reports.js';
 import { defaultSettings } from '../../functions/core/settings.js';
 import { anOrder } from '../support/fixtures.js';

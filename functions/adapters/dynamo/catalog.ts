@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Catalog, Product, Reservation, StockLine } from '../../core/ports.js';
-import { batchGetAll, type DocumentClient, isConditionFailure } from './client.js';
-import { transactWrite } from './order-totals.js';
+import { batchGetAll, type DocumentClient, isConditionFailure, transactWrite } from './client.js';
 
 const catalogPartition = 'CATALOG';
 const productKey = (sku: string) => ({ pk: catalogPartition, sk: `PRODUCT#${sku}` });

@@ -5,6 +5,7 @@ import {
   type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   type PutCommandInput,
+  TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -51,6 +52,33 @@ export const ownedPut = (input: PutCommandInput) => {
     landed: (stored: Record<string, unknown> | null): boolean => stored?.writeId === writeId,
   };
 };
+
+const maxConflictRetries = 8;
+
+/**
+ * A transaction that may meet another one on an item both write (a day's totals, a product's
+ * stock): DynamoDB cancels one of them with `TransactionConflict`, which is retried here after
+ * a short jittered wait. Condition failures are left to the caller.
+ */
+export const transactWrite = async (client: DocumentClient, input: TransactWriteCommandInput): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= maxConflictRetries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+  }
+};
+
+export const cancellationCodes = (error: unknown): (string | undefined)[] =>
+  (error as Error).name === 'TransactionCanceledException'
+    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
+    : [];
+
+const isTransactionConflict = (error: unknown) =>
+  (error as Error).name === 'TransactionConflictException' || cancellationCodes(error).includes('TransactionConflict');
 
 /** Strongly consistent reads of up to any number of keys, 100 per request, unprocessed keys asked again. */
 export const batchGetAll = async (client: DocumentClient, tableName: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> => {

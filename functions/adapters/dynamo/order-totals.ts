@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TotalsAdjustment } from '../../core/admin/reports.js';
 import type { DailyTotals, OrderTotalsReader, StatusTotals } from '../../core/ports.js';
 import { type OrderStatus, orderStatuses } from '../../core/status.js';
@@ -43,33 +43,6 @@ export const totalsUpdates = (tableName: string, adjustments: readonly TotalsAdj
     };
   });
 };
-
-const maxConflictRetries = 8;
-
-/**
- * A transaction that may meet another one on the same day's totals item: DynamoDB cancels
- * one of them with `TransactionConflict`, which is retried here after a short jittered wait.
- * Condition failures are left to the caller.
- */
-export const transactWrite = async (client: DocumentClient, input: TransactWriteCommandInput): Promise<void> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.send(new TransactWriteCommand(input));
-      return;
-    } catch (error) {
-      if (!isTransactionConflict(error) || attempt >= maxConflictRetries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
-    }
-  }
-};
-
-export const cancellationCodes = (error: unknown): (string | undefined)[] =>
-  (error as Error).name === 'TransactionCanceledException'
-    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
-    : [];
-
-const isTransactionConflict = (error: unknown) =>
-  (error as Error).name === 'TransactionConflictException' || cancellationCodes(error).includes('TransactionConflict');
 
 const toDailyTotals = (item: Record<string, unknown>): DailyTotals => {
   const byStatus: Partial<Record<OrderStatus, StatusTotals>> = {};

@@ -20,9 +20,18 @@ import {
   VersionConflict,
 } from '../../core/ports.js';
 import { shortLines, stockReservationItems } from './catalog.js';
-import { batchGetAll, type DocumentClient, isConditionFailure, itemOnConditionFailure, ownedPut, transactItems } from './client.js';
+import {
+  batchGetAll,
+  cancellationCodes,
+  type DocumentClient,
+  isConditionFailure,
+  itemOnConditionFailure,
+  ownedPut,
+  transactItems,
+  transactWrite,
+} from './client.js';
 import { deflated, inflated } from './deflated.js';
-import { cancellationCodes, totalsUpdates, transactWrite } from './order-totals.js';
+import { totalsUpdates } from './order-totals.js';
 
 export const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 
