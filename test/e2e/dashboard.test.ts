@@ -36,6 +36,18 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
+/**
+ * Every wait in a page gives up well inside the test's 60 s, so a step that hangs fails naming
+ * its locator or action, not as a bare test timeout.
+ */
+const stepTimeoutMs = 20_000;
+
+const openPage = async (context: Pick<Browser, 'newPage'> = browser): Promise<Page> => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(stepTimeoutMs);
+  return page;
+};
+
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
 /**
@@ -44,17 +56,25 @@ const shoot = (page: Page, name: string) => page.screenshot({ path: join(screens
  */
 const expectAccessible = async (page: Page) => {
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  // An evaluation has no timeout of its own.
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`axe-core did not finish within ${stepTimeoutMs} ms on ${page.url()}`)), stepTimeoutMs);
   });
+  const violations = await Promise.race([
+    page.evaluate(async () => {
+      const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+    }),
+    gaveUp,
+  ]).finally(() => clearTimeout(timer));
   expect(violations).toEqual([]);
 };
 
 const signIn = async (username: 'admin' | 'csr'): Promise<Page> => {
-  const page = await browser.newPage();
+  const page = await openPage();
   await page.goto(`${twin().apiUrl}/dashboard/`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(twin().staffPasswords[username]);
@@ -92,7 +112,7 @@ describe('storefront, pay page and dashboard in the browser', () => {
 
   it('checks out on the demo storefront with a declining card, is told why, and submits offline', async () => {
     const product = await createProduct({ name: 'E2E Lantern', priceCents: 4200, stock: 3 });
-    const page = await browser.newPage();
+    const page = await openPage();
     await page.goto(`${twin().apiUrl}/demo/`);
     await expect.poll(() => page.getByText('E2E Lantern').count()).toBeGreaterThan(0);
     expect(await page.getByText('Repair evaluation').count()).toBeGreaterThan(0);
@@ -174,7 +194,7 @@ describe('storefront, pay page and dashboard in the browser', () => {
     await shoot(admin, 'order');
     await admin.close();
 
-    const customer = await browser.newPage();
+    const customer = await openPage();
     await customer.goto(offline.trackUrl);
     await expect.poll(() => customer.locator('#order-status').textContent()).toBe('Shipped');
     expect(await customer.locator('#shipments').textContent()).toContain('1Z-E2E-777');
@@ -188,7 +208,7 @@ describe('storefront, pay page and dashboard in the browser', () => {
     const product = await createProduct({ name: 'E2E Kettle', priceCents: 3100, stock: 5 });
     const email = uniqueEmail();
     await scriptReceiver(email, [200]);
-    const shop = await browser.newPage();
+    const shop = await openPage();
     await storefrontCheckout(shop, product.sku, email, testCards.insufficientFunds);
     await shop.getByRole('heading', { name: 'Payment not completed' }).waitFor();
     expect(await shop.locator('#decline-message').textContent()).toBe('Your card has insufficient funds. Please use another card.');
@@ -215,7 +235,7 @@ describe('storefront, pay page and dashboard in the browser', () => {
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.body.text).toContain(link);
 
-    const pay = await browser.newPage();
+    const pay = await openPage();
     await pay.goto(link);
     await pay.getByRole('heading', { name: `Pay for order ${orderId}` }).waitFor();
     expect(await pay.locator('#decline-message').textContent()).toContain('insufficient funds');
@@ -285,7 +305,7 @@ describe('storefront, pay page and dashboard in the browser', () => {
     // the dashboard fetch tokens from the sign-in domain is CloudFront's (test/infra); the twin's
     // own CSP allows its origin only, so it is bypassed here.
     const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
+    const page = await openPage(context);
     await page.route('**/dashboard/config.json', (route) => route.fulfill({ json: { apiBase: '', auth: 'cognito', cognito } }));
     await page.route(`${cognito.domain}/**`, async (route) => {
       const url = new URL(route.request().url());
