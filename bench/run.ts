@@ -3,12 +3,12 @@
  * `bench/results-<section>.json`; then `bench/results.json` with all of them and the README's
  * table between its bench markers. Each figure is printed beside its floor or target and ratio.
  *
- *   npm run bench                       monitor, checkout, bundles (when present), test wall time, cost
+ *   npm run bench                       monitor, checkout, bundles, test wall time, cost
  *   npm run bench -- --only=checkout,cost
  *   npm run bench -- --soak             the 10,000-checkout soak at concurrency 32 alone
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startTwinProcess } from '../test/support/twin-process.js';
@@ -57,17 +57,10 @@ const runTests = async (): Promise<boolean> => {
   return result.status === 0;
 };
 
-/** The infrastructure bench writes its own file; its figures are shown as it reports them. */
-const bundlesSection = (): SectionResult | null => {
-  const result = readSection('bundles') as (SectionResult & { figures?: unknown }) | null;
-  if (!result) return null;
-  return Array.isArray(result.figures) ? result : { section: 'bundles', measuredAt: result.measuredAt ?? '', figures: [], details: result };
-};
-
-const sections: Record<string, { run: () => boolean | Promise<boolean>; available?: () => boolean }> = {
+const sections: Record<string, { run: () => boolean | Promise<boolean> }> = {
   monitor: { run: () => runScript('monitor.ts') },
   checkout: { run: () => runScript('checkout.ts') },
-  bundles: { run: () => runScript('bundles.ts'), available: () => existsSync(here('bundles.ts')) },
+  bundles: { run: () => runScript('bundles.ts') },
   tests: { run: runTests },
   cost: { run: () => runScript('cost.ts') },
 };
@@ -120,7 +113,6 @@ const main = async () => {
   } else {
     for (const [name, section] of Object.entries(sections)) {
       if (only && !only.includes(name)) continue;
-      if (section.available && !section.available()) continue;
       console.log(`\n=== ${titles[name]} ===`);
       if (!(await section.run())) {
         console.error(`the ${name} bench failed`);
@@ -128,9 +120,7 @@ const main = async () => {
       }
     }
   }
-  const results = ['monitor', 'checkout', 'soak', 'bundles', 'tests', 'cost']
-    .map((name) => (name === 'bundles' ? bundlesSection() : readSection(name)))
-    .filter((r): r is SectionResult => r !== null);
+  const results = ['monitor', 'checkout', 'soak', 'bundles', 'tests', 'cost'].map(readSection).filter((r): r is SectionResult => r !== null);
   writeFileSync(here('results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), sections: results }, null, 2)}\n`);
   console.log('\n=== all figures (bench/results.json) ===');
   for (const result of results) printFigures(`${titles[result.section] ?? result.section} (measured ${result.measuredAt})`, result.figures as Figure[]);
