@@ -14,6 +14,19 @@ export const processCpuMs = (pid: number): number | null => {
   }
 };
 
+/**
+ * CPU time (user + system, ms) of every child this process has waited for, and of theirs in
+ * turn (`cutime` + `cstime` in `/proc/self/stat`); null where there is no `/proc`.
+ */
+export const reapedChildrenCpuMs = (): number | null => {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicksPerSecond;
+  } catch {
+    return null;
+  }
+};
+
 /** The DynamoDB Local JVM serving `port` (the twin's child), found by its command line. */
 export const dynamoDbLocalPid = (port: number): number | null => {
   for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
