@@ -3,29 +3,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Linux reports process times in clock ticks of 1/100 s (USER_HZ) on every common build. */
 const clockTicksPerSecond = 100;
 
-/** CPU time (user + system, ms) a process has used so far, from `/proc`; null where there is none. */
-export const processCpuMs = (pid: number): number | null => {
+/**
+ * Two CPU times of `/proc/<process>/stat` summed, in ms (counted after the command name, which
+ * may hold spaces); null where there is no `/proc`.
+ */
+const statCpuMs = (processId: string, user: number, system: number): number | null => {
   try {
-    // The command name in parentheses may hold spaces: the fields are counted after it.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+    const fields = readFileSync(`/proc/${processId}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[user]) + Number(fields[system])) * 1000) / clockTicksPerSecond;
   } catch {
     return null;
   }
 };
 
-/**
- * CPU time (user + system, ms) of every child this process has waited for, and of theirs in
- * turn (`cutime` + `cstime` in `/proc/self/stat`); null where there is no `/proc`.
- */
-export const reapedChildrenCpuMs = (): number | null => {
-  try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicksPerSecond;
-  } catch {
-    return null;
-  }
-};
+/** CPU time (user + system, ms) a process has used so far (`utime` + `stime`). */
+export const processCpuMs = (pid: number): number | null => statCpuMs(String(pid), 11, 12);
+
+/** CPU time (user + system, ms) of every child this process has waited for, and of theirs in turn (`cutime` + `cstime`). */
+export const reapedChildrenCpuMs = (): number | null => statCpuMs('self', 13, 14);
 
 /** The DynamoDB Local JVM serving `port` (the twin's child), found by its command line. */
 export const dynamoDbLocalPid = (port: number): number | null => {

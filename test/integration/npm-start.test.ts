@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dynamoDbLocalPid } from '../../bench/process-cpu.js';
 import { freeLoopbackPort, portOpen } from '../../functions/local/emulators.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,17 +55,8 @@ const run = (env: Record<string, string>) =>
 
 /** The environment of the JVM serving DynamoDB Local on `port` (Linux's /proc), or null. */
 const dynamoDbLocalEnvironment = (port: number): string[] | null => {
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && args[args.indexOf('-port') + 1] === String(port)) {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      }
-    } catch {
-      // A process that ended while listed.
-    }
-  }
-  return null;
+  const pid = dynamoDbLocalPid(port);
+  return pid === null ? null : readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 };
 
 describe('npm start', () => {
