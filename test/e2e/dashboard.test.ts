@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { staffToken } from '../integration/admin-helpers.js';
 import { scriptReceiver, sleep, until } from '../integration/fulfillment-helpers.js';
 import {
@@ -42,11 +42,33 @@ afterAll(async () => browser?.close());
  */
 const stepTimeoutMs = 20_000;
 
+/** Pages a test has open: if it fails, what they show is printed (see the afterEach below). */
+const openPages = new Set<Page>();
+
 const openPage = async (context: Pick<Browser, 'newPage'> = browser): Promise<Page> => {
   const page = await context.newPage();
   page.setDefaultTimeout(stepTimeoutMs);
+  openPages.add(page);
+  page.once('close', () => openPages.delete(page));
   return page;
 };
+
+// A failed step says what it waited for; the page says why it never came (an error shown, another
+// view). Card numbers a page showed are masked before printing.
+afterEach(async ({ task }) => {
+  const pages = [...openPages];
+  openPages.clear();
+  for (const page of pages) {
+    if (task.result?.state === 'fail') {
+      const text = await page
+        .locator('body')
+        .innerText({ timeout: 5_000 })
+        .catch((error: Error) => `(no text: ${error.message})`);
+      console.error(`open at the failure: ${page.url()}\n${text.replace(/(?:\d[ -]?){12,18}\d/g, '[card number]').slice(0, 2_000)}`);
+    }
+    await page.close().catch(() => undefined);
+  }
+});
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
