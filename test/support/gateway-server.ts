@@ -18,7 +18,7 @@ export interface ReceivedRequest {
 export type Fault = 'http_500' | 'malformed_body' | 'no_answer' | 'drop_after_processing' | 'answer_late';
 
 /** How late an `answer_late` fault answers: longer than any timeout a test gives the adapter. */
-export const lateAnswerMs = 2000;
+export const lateAnswerMs = 4000;
 
 export interface Answer {
   readonly status: number;
