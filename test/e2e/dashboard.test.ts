@@ -62,7 +62,8 @@ afterEach(async ({ task }) => {
     if (task.result?.state === 'fail') {
       const text = await page
         .locator('body')
-        .innerText({ timeout: 5_000 })
+        .textContent({ timeout: 5_000 })
+        .then((shown) => (shown ?? '').replace(/\s+/g, ' ').trim())
         .catch((error: Error) => `(no text: ${error.message})`);
       console.error(`open at the failure: ${page.url()}\n${text.replace(/(?:\d[ -]?){12,18}\d/g, '[card number]').slice(0, 2_000)}`);
     }
