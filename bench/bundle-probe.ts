@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { bundling, type BundleBudget, NodeFunction, projectRoot } from '../lib/constructs/node-function.js';
+import { type BundleBudget, esbuildOptions, NodeFunction } from '../lib/constructs/node-function.js';
 
 export interface DeployedFunction {
   /** The construct path below the stack, e.g. `CheckoutSteps/authorizePayment`. */
@@ -99,22 +99,7 @@ export interface BuiltBundle {
 export const bundleEntry = async (entryFile: string, outdir: string, aliases: Record<string, string>): Promise<BuiltBundle> => {
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, 'index.mjs');
-  await build({
-    entryPoints: [join(projectRoot, entryFile)],
-    outfile: file,
-    bundle: true,
-    format: bundling.format,
-    platform: bundling.platform,
-    target: bundling.target,
-    mainFields: [...bundling.mainFields],
-    banner: { js: bundling.banner },
-    minify: bundling.minify,
-    sourcemap: bundling.sourceMap,
-    sourcesContent: false,
-    external: [...bundling.externalModules],
-    alias: Object.fromEntries(Object.entries(aliases).map(([from, to]) => [from, join(projectRoot, to)])),
-    logLevel: 'error',
-  });
+  await build(esbuildOptions(entryFile, file, aliases));
   return { file, bytes: statSync(file).size, mapBytes: statSync(`${file}.map`).size };
 };
 

@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type BundleBudget, bundleBudgets, bundling } from '../lib/constructs/node-function.js';
+import { type BundleBudget, bundleAliases, bundleBudgets } from '../lib/constructs/node-function.js';
 import { buildApp } from '../lib/orders-stack.js';
 import {
   type BuiltBundle,
@@ -86,7 +86,7 @@ try {
     emptyMapped: { file: empty, handler: 'handler', environment: { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' } },
   };
   for (const [budget, reference] of Object.entries(initReferences)) {
-    const bundle = await bundleEntry(reference.entry, join(scratch, `reference-${budget}`), bundling.alias);
+    const bundle = await bundleEntry(reference.entry, join(scratch, `reference-${budget}`), bundleAliases(gateway));
     probes[`reference-${budget}`] = { file: bundle.file, handler: 'handler', environment: { ...baseEnvironment, NODE_OPTIONS: '--enable-source-maps' } };
   }
   // Functions sharing an entry (the checkout steps) load the same bundle the same way: measured once.
