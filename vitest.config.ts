@@ -1,10 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Files that change store-wide settings; they get a twin of their own so other files never see those changes. */
-const ownTwinFiles = 'test/integration/**/*.own-twin.test.ts';
-/** Card-testing limit tests lower store-wide limits: a twin of their own too, apart from the settings files. */
-const limitsFiles = 'test/integration/**/*.limits.test.ts';
+/** The file that changes store-wide settings: on a twin of its own, so other files never see those changes. */
+const storeWideFile = 'test/integration/store-wide.test.ts';
 const twinTimeouts = { testTimeout: 30_000, hookTimeout: 60_000 };
 /**
  * No file mocks a module or changes the environment, so the files of a worker share its module
@@ -26,23 +24,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ownTwinFiles, limitsFiles],
+          exclude: [...configDefaults.exclude, storeWideFile],
           globalSetup: ['test/integration/twin-setup.ts'],
           ...twinTimeouts,
           ...shared,
         },
       },
       {
-        // Store-wide limits lowered by these tests would refuse the rest of the suite's declines: a twin of their own.
+        // Store-wide changes: lowered card-testing limits, for one, would refuse the rest of the suite's declines.
         test: {
-          name: 'integration-limits',
-          include: [limitsFiles],
+          name: 'integration-store-wide',
+          include: [storeWideFile],
           globalSetup: ['test/integration/twin-setup.ts'],
           ...twinTimeouts,
           ...shared,
         },
       },
-      { test: { name: 'integration-own-twin', include: [ownTwinFiles], globalSetup: ['test/integration/twin-setup.ts'], ...twinTimeouts, ...shared } },
       {
         test: {
           name: 'e2e',

@@ -20,7 +20,7 @@ const settingsKeys = [
   'taxRateBps',
 ];
 
-// A successful settings change is tested in store-settings.own-twin.test.ts: other files here share the store.
+// A successful settings change is tested in store-wide.test.ts: other files here share the store.
 describe('settings (GET/PUT /admin/settings)', () => {
   it('shows every setting', async () => {
     const settings = await staffApi('csr', 'GET', '/admin/settings');

@@ -30,8 +30,8 @@ declare module 'vitest' {
 
 /**
  * How the tests' twin hands off and monitors: every order is pushed to the receiver, failed
- * pushes are retried quickly, and the monitor runs every second with orders counting as stuck
- * after a few seconds (the `stuckAfterSeconds` setting, written before any test runs; orders of
+ * pushes are retried quickly, and the monitor runs every second (on the twin of the files that
+ * wait for it, see `monitoredGroups`) with orders counting as stuck after a few seconds (the `stuckAfterSeconds` setting, written before any test runs; orders of
  * every test file that stay in ORDER_PLACED that long are paged, which no other test observes).
  */
 export const twinTiming = {
@@ -56,7 +56,7 @@ export const twinMailIdentity = 'example.com';
 /**
  * Card-testing limits as the tests' twin runs with: the highest the settings allow, so the
  * suite's many declines from one address and of the same test cards never meet a limit. Tests
- * of the limits set lower ones themselves, in a twin of their own (see vitest.config.ts).
+ * of the limits set lower ones themselves, on a twin of their own (see vitest.config.ts).
  */
 export const raisedCardTestingLimits = { paymentAttemptsPerOrder: 100, declinesPerCardPerHour: 10000, declinesPerIpPerHour: 100000 } as const;
 
@@ -69,10 +69,17 @@ interface SharedTwin {
 
 /**
  * The e2e pages work orders of their own on the integration files' twin, so they share it: one
- * JVM and one twin start less per run. The settings and limits projects change store-wide
- * settings, so each keeps a twin of its own.
+ * JVM and one twin start less per run. The file that changes store-wide settings keeps a twin of
+ * its own.
  */
 const twinGroup = (projectName: string) => (projectName === 'e2e' ? 'integration' : projectName);
+
+/**
+ * The groups whose files wait for the monitor's runs. Elsewhere it runs at the twin's default
+ * interval: each run reads the store's indexes, about 50 ms of CPU, once a second for the
+ * whole suite otherwise.
+ */
+const monitoredGroups = new Set(['integration']);
 
 /**
  * Global setups of every project run in this one process (each with its own copy of this
@@ -90,7 +97,7 @@ const running: RunningTwins = holder.__ordersTestTwins;
  */
 export default async function setup(project: TestProject) {
   const group = twinGroup(project.name);
-  const entry = running.get(group) ?? { started: startSharedTwin(), users: 0 };
+  const entry = running.get(group) ?? { started: startSharedTwin(monitoredGroups.has(group)), users: 0 };
   running.set(group, entry);
   entry.users += 1;
   const { twin, receiver } = await entry.started;
@@ -104,7 +111,7 @@ export default async function setup(project: TestProject) {
   };
 }
 
-const startSharedTwin = async (): Promise<SharedTwin> => {
+const startSharedTwin = async (monitored: boolean): Promise<SharedTwin> => {
   const secret = randomBytes(24).toString('base64url');
   const receiver = await startFulfillmentReceiver(secret);
   const started = await startTwinProcess({
@@ -116,7 +123,7 @@ const startSharedTwin = async (): Promise<SharedTwin> => {
     FULFILLMENT_BACKOFF_MS: String(twinTiming.backoffMs),
     FULFILLMENT_TIMEOUT_MS: String(twinTiming.webhookTimeoutMs),
     EVENT_RETRY_DELAY_MS: String(twinTiming.eventRetryDelayMs),
-    MONITOR_INTERVAL_SECONDS: String(twinTiming.monitorIntervalSeconds),
+    ...(monitored ? { MONITOR_INTERVAL_SECONDS: String(twinTiming.monitorIntervalSeconds) } : {}),
     // As a deployment with -c verifyMailDomain=true: senders must be at the demo sender's domain.
     MAIL_VERIFIED_IDENTITY: twinMailIdentity,
   }).catch(async (error: unknown) => {
