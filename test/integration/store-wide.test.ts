@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../functions/core/settings.js';
-import { act, staffApi, staffOrder } from './admin-helpers.js';
+import { act, placeOrder, staffApi, staffOrder } from './admin-helpers.js';
 import { until } from './fulfillment-helpers.js';
 import {
   type ApiResponse,
@@ -23,11 +23,12 @@ import {
 import { raisedCardTestingLimits, twinMailIdentity } from './twin-setup.js';
 
 /*
- * Tests that change store-wide settings: the store's own (its name, offline payment, the
- * customer's offline notice) and the card-testing limits (SPEC §12). This file runs on a twin
- * of its own (see vitest.config.ts), so no other file meets a renamed store, offline payment
- * turned off or limits that would refuse the suite's many declines of the same test cards. Its
- * tests run one after the other, and each puts back what it changed.
+ * Tests that change store-wide settings, the store's own (its name, offline payment, the
+ * customer's offline notice) and the card-testing limits (SPEC §12), or read store-wide figures
+ * (the daily report). This file runs on a twin of its own (see vitest.config.ts), so no other
+ * file meets a renamed store, offline payment turned off or limits that would refuse the suite's
+ * many declines of the same test cards, and no other file's orders move its figures. Its tests
+ * run one after the other, and each puts back what it changed.
  */
 
 const currentSettings = async (): Promise<Settings> => (await staffApi('admin', 'GET', '/admin/settings')).body;
@@ -120,6 +121,30 @@ describe('no offline notice to customers (customerOfflineNotice=false)', () => {
       expect(await mailsFor('csr@example.com', `Offline order ${orderId} waits for a manual charge`)).toHaveLength(1);
       expect(await mailsFor(email, '')).toEqual([]);
     });
+  });
+});
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+describe('daily report (GET /admin/reports/daily)', () => {
+  // The day's figures are the whole store's: here no other file places or cancels an order meanwhile, so they move by this test's orders exactly.
+  it('reports orders and revenue per day from the daily totals, every day of the range, sales only', async () => {
+    const empty = await staffApi('csr', 'GET', '/admin/reports/daily?from=2001-02-27&to=2001-03-01');
+    expect(empty.status).toBe(200);
+    expect(empty.body.days).toEqual([
+      { day: '2001-02-27', orderCount: 0, revenueCents: 0 },
+      { day: '2001-02-28', orderCount: 0, revenueCents: 0 },
+      { day: '2001-03-01', orderCount: 0, revenueCents: 0 },
+    ]);
+    const day = async () => (await staffApi('csr', 'GET', `/admin/reports/daily?from=${today()}&to=${today()}`)).body.days[0];
+    const before = await day();
+    const sale = await placeOrder({ priceCents: 1234, quantity: 1 });
+    await placeOrder({ payment: cardPayment(testCards.declined), priceCents: 99999, quantity: 1 });
+    expect(await day()).toEqual({ day: today(), orderCount: before.orderCount + 1, revenueCents: before.revenueCents + sale.order.totals.totalCents });
+    expect(empty.body.statusLabels).toMatchObject({ OFFLINE_PENDING: 'Pending (offline)', CANCELLED: 'Canceled' });
+    expect((await staffApi('csr', 'GET', '/admin/reports/daily?from=2001-03-02&to=2001-03-01')).status).toBe(400);
+    expect((await staffApi('csr', 'GET', '/admin/reports/daily?from=2000-01-01&to=2001-03-01')).status).toBe(400);
+    expect((await staffApi('csr', 'GET', '/admin/reports/daily')).body.days).toHaveLength(30);
   });
 });
 
