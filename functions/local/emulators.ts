@@ -26,6 +26,8 @@ const canListen = (port: number) =>
     server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
+const portsHandedOut = new Set<number>();
+
 /**
  * A free loopback port for a service started right after. It is drawn below the ephemeral range
  * (32768 and up on Linux): a port the OS hands out there is free only until some connection is
@@ -34,7 +36,13 @@ const canListen = (port: number) =>
 export const freeLoopbackPort = async (): Promise<number> => {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
+    // A port handed out stays free until its service binds it, so it is never handed out twice:
+    // a twin launch draws three, and DynamoDB Local binding its own first would leave the API's
+    // taken. Taken before the probe's await, so that callers side by side cannot both pass.
+    if (portsHandedOut.has(port)) continue;
+    portsHandedOut.add(port);
     if (await canListen(port)) return port;
+    portsHandedOut.delete(port);
   }
   throw new Error('no free loopback port found between 20000 and 32000');
 };
