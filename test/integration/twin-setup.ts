@@ -31,8 +31,9 @@ declare module 'vitest' {
 /**
  * How the tests' twin hands off and monitors: every order is pushed to the receiver, failed
  * pushes are retried quickly, and the monitor runs every second (on the twin of the files that
- * wait for it, see `monitoredGroups`) with orders counting as stuck after a few seconds (the `stuckAfterSeconds` setting, written before any test runs; orders of
- * every test file that stay in ORDER_PLACED that long are paged, which no other test observes).
+ * wait for it, see `monitoredGroup`) with orders counting as stuck after a few seconds (the
+ * `stuckAfterSeconds` setting, written before any test runs; orders of every test file that stay
+ * in ORDER_PLACED that long are paged, which no other test observes).
  */
 export const twinTiming = {
   monitorIntervalSeconds: 1,
@@ -75,11 +76,11 @@ interface SharedTwin {
 const twinGroup = (projectName: string) => (projectName === 'e2e' ? 'integration' : projectName);
 
 /**
- * The groups whose files wait for the monitor's runs. Elsewhere it runs at the twin's default
+ * The group whose files wait for the monitor's runs. Elsewhere it runs at the twin's default
  * interval: each run reads the store's indexes, about 50 ms of CPU, once a second for the
  * whole suite otherwise.
  */
-const monitoredGroups = new Set(['integration']);
+const monitoredGroup = 'integration';
 
 /**
  * Global setups of every project run in this one process (each with its own copy of this
@@ -97,7 +98,7 @@ const running: RunningTwins = holder.__ordersTestTwins;
  */
 export default async function setup(project: TestProject) {
   const group = twinGroup(project.name);
-  const entry = running.get(group) ?? { started: startSharedTwin(monitoredGroups.has(group)), users: 0 };
+  const entry = running.get(group) ?? { started: startSharedTwin(group === monitoredGroup), users: 0 };
   running.set(group, entry);
   entry.users += 1;
   const { twin, receiver } = await entry.started;
